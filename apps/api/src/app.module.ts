@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthController } from './auth/auth.controller';
+import { ChallengeStore } from './auth/challenge-store';
+import { LoginService } from './auth/login.service';
+import { SignatureVerifier } from './auth/signature-verifier';
+import { ChannelsGateway } from './channels/channels.gateway';
+import { ChannelsService } from './channels/channels.service';
+import { AppConfig } from './config/app-config';
+import { dataSourceOptions, ENTITIES } from './database/data-source-options';
+import { Migrator } from './database/migrator';
+import { Sql } from './database/sql';
+import { MemberEntity } from './members/member.entity';
+import { MembersGateway } from './members/members.gateway';
+import { MembersService } from './members/members.service';
+import { PresenceService } from './members/presence.service';
+import { MessagesGateway } from './messages/messages.gateway';
+import { MessagesService } from './messages/messages.service';
+import { AccessGuard } from './realtime/access.guard';
+import { PushService } from './realtime/push.service';
+import { ServerInfoService } from './server/server-info.service';
+import { ServerController } from './server/server.controller';
+import { SessionGateway } from './session/session.gateway';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), entities: ENTITIES }),
+        TypeOrmModule.forFeature([MemberEntity]),
+      ],
+      controllers: [AuthController, ServerController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        Migrator,
+        Sql,
+        AccessGuard,
+        PushService,
+        ChallengeStore,
+        SignatureVerifier,
+        LoginService,
+        PresenceService,
+        MembersService,
+        ChannelsService,
+        MessagesService,
+        ServerInfoService,
+        SessionGateway,
+        MembersGateway,
+        ChannelsGateway,
+        MessagesGateway,
+      ],
+    };
+  }
+}

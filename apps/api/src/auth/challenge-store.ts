@@ -1,0 +1,61 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { bytesToHex, NONCE_BYTES } from '@mpqcht/identity';
+import { CHALLENGE_TTL_MS, type ChallengeDto } from '@mpqcht/protocol';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { Sql } from '../database/sql';
+
+export type ConsumeResult = 'fresh' | 'expired' | 'unknown';
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Login nonces, kept in PostgreSQL so that every api process of a community shares them. A nonce is
+ * consumed by `DELETE ... RETURNING`, which succeeds for exactly one attempt even when several race.
+ */
+@Injectable()
+export class ChallengeStore implements OnModuleInit, OnModuleDestroy {
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async issue(): Promise<ChallengeDto> {
+    const nonce = randomBytes(NONCE_BYTES);
+    const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
+    await this.sql.rows('INSERT INTO login_challenges (nonce, expires_at) VALUES ($1, $2)', [
+      nonce,
+      expiresAt,
+    ]);
+    return {
+      nonce: bytesToHex(nonce),
+      expiresAt: expiresAt.toISOString(),
+      origin: this.config.env.publicOrigin,
+    };
+  }
+
+  async consume(nonce: Uint8Array): Promise<ConsumeResult> {
+    const rows = await this.sql.rows<{ fresh: boolean }>(
+      'DELETE FROM login_challenges WHERE nonce = $1 RETURNING expires_at > now() AS fresh',
+      [Buffer.from(nonce)],
+    );
+    const row = rows[0];
+    if (!row) return 'unknown';
+    return row.fresh ? 'fresh' : 'expired';
+  }
+
+  private async sweep(): Promise<void> {
+    await this.sql.rows('DELETE FROM login_challenges WHERE expires_at < now()').catch(() => undefined);
+  }
+}

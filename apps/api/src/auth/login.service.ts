@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import {
+  buildLoginBytes,
+  hexToBytes,
+  NONCE_BYTES,
+  parseWirePublicKey,
+  SIGNATURE_BYTES,
+} from '@mpqcht/identity';
+import { LoginAuth } from '@mpqcht/protocol';
+import { AppConfig } from '../config/app-config';
+import { ProtocolError } from '../common/protocol-error';
+import { MembersService } from '../members/members.service';
+import type { SocketSession } from '../realtime/socket-session';
+import { ChallengeStore } from './challenge-store';
+import { SignatureVerifier } from './signature-verifier';
+
+/**
+ * Checks a login proof (DESIGN.md section 3) and says who logged in. The order matters: the nonce is
+ * consumed before the signature is checked, so every attempt, good or bad, uses it up.
+ */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly challenges: ChallengeStore,
+    private readonly verifier: SignatureVerifier,
+    private readonly members: MembersService,
+  ) {}
+
+  async login(auth: unknown): Promise<SocketSession> {
+    const proof = LoginAuth.safeParse(auth);
+    if (!proof.success) {
+      throw new ProtocolError(
+        'auth_malformed',
+        'the handshake auth must be { publicKey, nonce, signature } (hex strings)',
+      );
+    }
+    const key = parseWirePublicKey(proof.data.publicKey);
+    if (!key.ok) {
+      throw new ProtocolError(
+        'invalid_public_key',
+        'publicKey must be a valid P-256 point, 33-byte compressed SEC1 in hex',
+        {
+          reason: key.error,
+        },
+      );
+    }
+    const nonce = hexToBytes(proof.data.nonce);
+    if (!nonce || nonce.length !== NONCE_BYTES) {
+      throw new ProtocolError('auth_malformed', `nonce must be ${NONCE_BYTES} bytes in hex`);
+    }
+    const signature = hexToBytes(proof.data.signature);
+    if (!signature || signature.length !== SIGNATURE_BYTES) {
+      throw new ProtocolError(
+        'signature_malformed',
+        `signature must be ${SIGNATURE_BYTES} bytes (r||s) in hex`,
+      );
+    }
+    const challenge = await this.challenges.consume(nonce);
+    if (challenge === 'unknown') {
+      throw new ProtocolError(
+        'challenge_unknown',
+        'this nonce was not issued here or was already used; ask for a new one',
+      );
+    }
+    if (challenge === 'expired')
+      throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
+    const bytes = buildLoginBytes({ origin: this.config.env.publicOrigin, nonce, publicKey: key.key });
+    if (!this.verifier.verify(key.key, bytes, signature)) {
+      throw new ProtocolError(
+        'signature_invalid',
+        'the signature does not verify for this key, nonce and origin',
+        {
+          origin: this.config.env.publicOrigin,
+        },
+      );
+    }
+    const admission = await this.members.admission(key.key.hex);
+    if (!admission) {
+      throw new ProtocolError(
+        'not_a_member',
+        'this key is not a member here; send your public key to an admin',
+        {
+          publicKey: key.key.hex,
+        },
+      );
+    }
+    return { publicKey: key.key.hex, isRoot: admission.isRoot, member: admission.member };
+  }
+}

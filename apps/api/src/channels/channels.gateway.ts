@@ -1,0 +1,52 @@
+import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+import {
+  EmptyRequest,
+  MarkReadRequest,
+  TYPING_TTL_MS,
+  TypingRequest,
+  type ChannelListDto,
+  type ReadStateDto,
+} from '@mpqcht/protocol';
+import { Payload } from '../realtime/payload.decorator';
+import { PushService } from '../realtime/push.service';
+import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { joinedMember, Rooms, type MpqchtSocket } from '../realtime/socket-session';
+import { ChannelsService } from './channels.service';
+
+@RealtimeGateway()
+export class ChannelsGateway {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly push: PushService,
+  ) {}
+
+  @SubscribeMessage('channels.list')
+  list(@ConnectedSocket() socket: MpqchtSocket, @Payload() _request: EmptyRequest): Promise<ChannelListDto> {
+    return this.channels.list(joinedMember(socket).publicKey);
+  }
+
+  @SubscribeMessage('channels.markRead')
+  async markRead(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: MarkReadRequest,
+  ): Promise<ReadStateDto> {
+    const member = joinedMember(socket);
+    const state = await this.channels.markRead(member.publicKey, request.channelId, request.messageId);
+    // The member's other devices update their unread counts too.
+    this.push.toMember(member.publicKey, 'readState.updated', state);
+    return state;
+  }
+
+  @SubscribeMessage('typing.start')
+  typing(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: TypingRequest): Record<string, never> {
+    const member = joinedMember(socket);
+    this.channels.requireChannel(request.channelId);
+    socket.to(Rooms.channel(request.channelId)).emit('typing.started', {
+      channelId: request.channelId,
+      publicKey: member.publicKey,
+      displayName: member.displayName,
+      expiresInMs: TYPING_TTL_MS,
+    });
+    return {};
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { UNREAD_COUNT_CAP, type ChannelListDto, type ReadStateDto } from '@mpqcht/protocol';
+import { AppConfig } from '../config/app-config';
+import { Sql } from '../database/sql';
+import type { ChannelConfig } from '../config/community-config';
+import { ProtocolError } from '../common/protocol-error';
+
+interface ReadStateRow {
+  channel_id: string;
+  last_seq: string;
+  last_read_seq: string;
+  last_read_message_id: string | null;
+  unread: string;
+}
+
+/** Unread = messages by others after the marker, not deleted; counted up to the cap. */
+const READ_STATE_SQL = `
+  SELECT c.channel_id,
+         coalesce(s.last_seq, 0) AS last_seq,
+         coalesce(r.last_read_seq, 0) AS last_read_seq,
+         r.last_read_message_id,
+         (SELECT count(*) FROM (
+            SELECT 1 FROM messages m
+            WHERE m.channel_id = c.channel_id AND m.seq > coalesce(r.last_read_seq, 0)
+              AND m.deleted_at IS NULL AND m.author_key <> $1
+            LIMIT ${UNREAD_COUNT_CAP}) unread) AS unread
+  FROM unnest($2::text[]) AS c(channel_id)
+  LEFT JOIN channel_sequences s ON s.channel_id = c.channel_id
+  LEFT JOIN read_markers r ON r.channel_id = c.channel_id AND r.member_key = $1`;
+
+function toReadState(row: ReadStateRow): ReadStateDto {
+  return {
+    channelId: row.channel_id,
+    lastReadSeq: Number(row.last_read_seq),
+    lastReadMessageId: row.last_read_message_id,
+    unreadCount: Number(row.unread),
+  };
+}
+
+/** Channels come from config.toml; their counters and read markers from the database. */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sql: Sql,
+  ) {}
+
+  channelIds(): string[] {
+    return this.config.current.channels.map((c) => c.id);
+  }
+
+  requireChannel(channelId: string): ChannelConfig {
+    const channel = this.config.current.channelsById.get(channelId);
+    if (!channel) throw new ProtocolError('not_found', `no channel "${channelId}"`);
+    return channel;
+  }
+
+  async list(memberKey: string): Promise<ChannelListDto> {
+    const { groups, channels } = this.config.current;
+    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, channels.map((c) => c.id)]);
+    const byId = new Map(rows.map((row) => [row.channel_id, row]));
+    return {
+      groups: groups.map((g) => ({ id: g.id, name: g.name })),
+      channels: channels.flatMap((channel) => {
+        const row = byId.get(channel.id);
+        if (!row) return [];
+        return [
+          {
+            id: channel.id,
+            name: channel.name,
+            groupId: channel.groupId,
+            topic: channel.topic,
+            lastSeq: Number(row.last_seq),
+            readState: toReadState(row),
+          },
+        ];
+      }),
+    };
+  }
+
+  /** Moves the member's read marker forward to a message (never backwards) and returns the new state. */
+  async markRead(memberKey: string, channelId: string, messageId: string): Promise<ReadStateDto> {
+    this.requireChannel(channelId);
+    const updated = await this.sql.rows<unknown>(
+      `INSERT INTO read_markers AS r (member_key, channel_id, last_read_seq, last_read_message_id, updated_at)
+       SELECT $1, m.channel_id, m.seq, m.id, now() FROM messages m WHERE m.id = $3 AND m.channel_id = $2
+       ON CONFLICT (member_key, channel_id) DO UPDATE
+         SET last_read_seq = EXCLUDED.last_read_seq, last_read_message_id = EXCLUDED.last_read_message_id,
+             updated_at = now()
+         WHERE r.last_read_seq < EXCLUDED.last_read_seq
+       RETURNING 1`,
+      [memberKey, channelId, messageId],
+    );
+    if (updated.length === 0) {
+      const exists = await this.sql.rows<unknown>(
+        'SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2',
+        [messageId, channelId],
+      );
+      if (exists.length === 0) throw new ProtocolError('not_found', 'no such message in this channel');
+    }
+    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, [channelId]]);
+    const row = rows[0];
+    if (!row) throw new Error('read state query returned no row');
+    return toReadState(row);
+  }
+}

@@ -1,0 +1,36 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Envelope } from '@mpqcht/protocol';
+import type { Response } from 'express';
+import { ProtocolError } from './protocol-error';
+
+/** Maps anything thrown by a handler to the error envelope; unexpected errors become `internal_error`. */
+@Catch()
+export class ProtocolExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const error = this.toProtocolError(exception);
+    const envelope: Envelope<never> = { ok: false, error: error.toBody() };
+    if (host.getType() === 'ws') {
+      const ack: unknown = host.getArgByIndex(2);
+      if (typeof ack === 'function') (ack as (body: unknown) => void)(envelope);
+      return;
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(error.httpStatus).json(envelope);
+  }
+
+  private toProtocolError(exception: unknown): ProtocolError {
+    if (exception instanceof ProtocolError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return new ProtocolError('not_found', 'no such route');
+      if (status === 413) return new ProtocolError('payload_too_large', 'the request body is too large');
+      if (status < 500) return new ProtocolError('validation_failed', exception.message);
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return new ProtocolError('internal_error', 'something went wrong on the server');
+  }
+}

@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin like https://chat.example.org (scheme and host, no path or trailing slash)');
+
+const databaseUrl = z.string().refine((value) => {
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be a postgres:// URL');
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_ORIGIN: origin.optional(),
+  DATABASE_URL: databaseUrl.optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  CONFIG_PATH: z.string().min(1).default('config.toml'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
+});
+
+/** The process settings: everything mpqcht reads from the environment, validated once at start. */
+export interface Env {
+  readonly port: number;
+  readonly host: string;
+  /** The origin clients reach this server at; it is bound into every login signature. */
+  readonly publicOrigin: string;
+  /** Unset: the api runs an embedded PostgreSQL in `dataDir/postgres`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly logLevel: LogLevel;
+}
+
+export class EnvError extends Error {}
+
+/** Reads and validates the environment; throws an EnvError naming every bad variable. */
+export function loadEnv(source: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new EnvError(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicOrigin: e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    configPath: path.resolve(e.CONFIG_PATH),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import { LoginChallengeEntity } from '../auth/login-challenge.entity';
+import { ChannelSequenceEntity } from '../channels/channel-sequence.entity';
+import { ReadMarkerEntity } from '../channels/read-marker.entity';
+import { MemberEntity } from '../members/member.entity';
+import { MessageEntity } from '../messages/message.entity';
+import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
+
+export const ENTITIES = [
+  MemberEntity,
+  LoginChallengeEntity,
+  ChannelSequenceEntity,
+  MessageEntity,
+  ReadMarkerEntity,
+];
+
+/** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
+export const MIGRATIONS = [CreateInitialSchema1764032400000];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: { max: 10, application_name: 'mpqcht-api' },
+  };
+}

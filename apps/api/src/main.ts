@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { ProtocolExceptionFilter } from './common/protocol-exception.filter';
+import { AppConfig } from './config/app-config';
+import { CommunityConfigError } from './config/community-config';
+import { EnvError, loadEnv, type LogLevel } from './config/env';
+import { loadCommunityConfig } from './config/load-community-config';
+import { EmbeddedPostgres } from './database/embedded-postgres';
+import { MpqchtIoAdapter } from './realtime/io-adapter';
+
+const LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Socket.IO frames above this are refused before parsing: the longest message plus headroom. */
+function maxFrameBytes(maxMessageLength: number): number {
+  return Math.max(64 * 1024, maxMessageLength * 4 + 8 * 1024);
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    const env = loadEnv(process.env);
+    config = new AppConfig(env, loadCommunityConfig(env.configPath));
+  } catch (error) {
+    if (error instanceof EnvError || error instanceof CommunityConfigError) {
+      process.stderr.write(`mpqcht: cannot start.\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const consoleLogger = new ConsoleLogger({
+    logLevels: LOG_LEVELS[config.env.logLevel],
+    colors: process.stdout.isTTY,
+  });
+  Logger.overrideLogger(consoleLogger);
+  const logger = new Logger('mpqcht');
+
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.env.databaseUrl;
+  if (!databaseUrl) {
+    embedded = new EmbeddedPostgres({
+      dataDir: config.env.dataDir,
+      log: (line) => {
+        logger.log(line);
+      },
+    });
+    process.once('exit', () => {
+      embedded?.stopOnExit();
+    });
+    databaseUrl = await embedded.start();
+    logger.log('embedded PostgreSQL is up');
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), {
+    logger: consoleLogger,
+  });
+  app.disable('x-powered-by');
+  app.setGlobalPrefix('api');
+  app.useGlobalFilters(new ProtocolExceptionFilter());
+  app.useGlobalInterceptors(new EnvelopeInterceptor());
+  app.useWebSocketAdapter(
+    new MpqchtIoAdapter(app, {
+      maxHttpBufferSize: maxFrameBytes(config.current.maxMessageLength),
+      serveClient: false,
+      cors: { origin: true, credentials: false },
+    }),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    void (async () => {
+      await app.close().catch((error: unknown) => {
+        logger.error(String(error));
+      });
+      await embedded?.stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+
+  await app.listen(config.env.port, config.env.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.env.port;
+  logger.log(`listening on http://${config.env.host}:${port} (public origin ${config.env.publicOrigin})`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `mpqcht: start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

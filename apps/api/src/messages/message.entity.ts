@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'messages' })
+@Index('messages_channel_id_id', ['channelId', 'id'])
+@Index('messages_channel_seq', ['channelId', 'seq'], { unique: true })
+@Index('messages_author_client_id', ['authorKey', 'clientId'], { unique: true })
+export class MessageEntity {
+  /** UUIDv7 made in the database under the channel's sequence lock: id order is seq order. */
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'channel_id', type: 'text' })
+  channelId!: string;
+
+  @Column({ type: 'bigint' })
+  seq!: string;
+
+  @Column({ name: 'author_key', type: 'text' })
+  authorKey!: string;
+
+  @Column({ name: 'client_id', type: 'uuid' })
+  clientId!: string;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt!: Date | null;
+
+  /** Deleted messages keep their row (and seq) with the content cleared. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  EditMessageRequest,
+  HistoryPageDto,
+  MessageDeletedDto,
+  MessageDto,
+  SendMessageRequest,
+} from '@mpqcht/protocol';
+import { HistoryRequest } from '@mpqcht/protocol';
+import type { z } from 'zod';
+import { ChannelsService } from '../channels/channels.service';
+import { AppConfig } from '../config/app-config';
+import { Sql } from '../database/sql';
+import { ProtocolError } from '../common/protocol-error';
+import { PushService } from '../realtime/push.service';
+
+interface MessageRow {
+  id: string;
+  channel_id: string;
+  seq: string;
+  author_key: string;
+  client_id: string;
+  content: string;
+  created_at: Date;
+  edited_at: Date | null;
+}
+
+const COLUMNS = 'id, channel_id, seq, author_key, client_id, content, created_at, edited_at';
+
+function toDto(row: MessageRow): MessageDto {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    author: row.author_key,
+    content: row.content,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at ? row.edited_at.toISOString() : null,
+  };
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly config: AppConfig,
+    private readonly channels: ChannelsService,
+    private readonly push: PushService,
+  ) {}
+
+  /**
+   * Stores a message and pushes it to the channel. The ack (the return value) comes after the
+   * commit. A retry with the same client id returns the stored message and pushes nothing new.
+   */
+  async send(author: string, request: SendMessageRequest): Promise<MessageDto> {
+    this.channels.requireChannel(request.channelId);
+    this.checkLength(request.content);
+    const rows: (MessageRow & { duplicate: boolean })[] = await this.sql.rows(
+      'SELECT * FROM mpqcht_post_message($1, $2, $3, $4)',
+      [request.channelId, author, request.clientId, request.content],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('mpqcht_post_message returned no row');
+    if (row.duplicate && row.channel_id !== request.channelId) {
+      throw new ProtocolError('conflict', 'this clientId was already used for a message in another channel');
+    }
+    const message = toDto(row);
+    if (!row.duplicate) this.push.toChannel(message.channelId, 'message.created', message);
+    return message;
+  }
+
+  async edit(author: string, request: EditMessageRequest): Promise<MessageDto> {
+    this.checkLength(request.content);
+    const rows = await this.sql.rows<MessageRow>(
+      `UPDATE messages SET content = $3, edited_at = now()
+       WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+      [request.messageId, author, request.content],
+    );
+    const row = rows[0];
+    if (!row) return this.refuse(request.messageId, 'edit');
+    const message = toDto(row);
+    this.push.toChannel(message.channelId, 'message.updated', message);
+    return message;
+  }
+
+  async delete(author: string, messageId: string): Promise<MessageDeletedDto> {
+    const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq'>>(
+      `UPDATE messages SET content = '', deleted_at = now()
+       WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING channel_id, seq`,
+      [messageId, author],
+    );
+    const row = rows[0];
+    if (!row) return this.refuse(messageId, 'delete');
+    const deleted = { channelId: row.channel_id, messageId, seq: Number(row.seq) };
+    this.push.toChannel(deleted.channelId, 'message.deleted', deleted);
+    return deleted;
+  }
+
+  /** A page of live (not deleted) messages, oldest first, before or after a cursor message. */
+  async history(request: z.output<typeof HistoryRequest>): Promise<HistoryPageDto> {
+    this.channels.requireChannel(request.channelId);
+    const cursor = request.before ?? request.after;
+    if (cursor) {
+      const found = await this.sql.rows<unknown>('SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2', [
+        cursor,
+        request.channelId,
+      ]);
+      if (found.length === 0)
+        throw new ProtocolError('not_found', 'the cursor is not a message of this channel');
+    }
+    const forward = request.after !== undefined;
+    const condition = cursor ? (forward ? 'AND id > $3' : 'AND id < $3') : '';
+    const params: unknown[] = [request.channelId, request.limit + 1];
+    if (cursor) params.push(cursor);
+    const rows = await this.sql.rows<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages
+       WHERE channel_id = $1 AND deleted_at IS NULL ${condition}
+       ORDER BY id ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+      params,
+    );
+    const hasMore = rows.length > request.limit;
+    const page = rows.slice(0, request.limit);
+    if (!forward) page.reverse();
+    return { messages: page.map(toDto), hasMore };
+  }
+
+  private checkLength(content: string): void {
+    const max = this.config.current.maxMessageLength;
+    // Length in Unicode code points, so an emoji counts once; the UTF-16 length is an upper bound.
+    if (content.length > max && Array.from(content).length > max) {
+      throw new ProtocolError('message_too_long', `messages are limited to ${max} characters`, { max });
+    }
+  }
+
+  /** Says why an edit or delete matched nothing: gone (not_found) or someone else's (forbidden). */
+  private async refuse(messageId: string, action: 'edit' | 'delete'): Promise<never> {
+    const rows = await this.sql.rows<{ deleted: boolean }>(
+      'SELECT deleted_at IS NOT NULL AS deleted FROM messages WHERE id = $1',
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row || row.deleted) throw new ProtocolError('not_found', 'no such message');
+    throw new ProtocolError('forbidden', `you can only ${action} your own messages`);
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { ServerToClientEvents, SessionEndedDto } from '@mpqcht/protocol';
+import { Rooms, type MemberRecord, type MpqchtServer } from './socket-session';
+
+type PushArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
+
+/**
+ * Server pushes, addressed by what they are about (a channel, a member, everyone) rather than by
+ * socket. Each push is encoded once by Socket.IO and written to every socket in the room.
+ */
+@Injectable()
+export class PushService {
+  private server: MpqchtServer | undefined;
+
+  attach(server: MpqchtServer): void {
+    this.server ??= server;
+  }
+
+  private io(): MpqchtServer {
+    if (!this.server) throw new Error('PushService used before the Socket.IO server started');
+    return this.server;
+  }
+
+  toChannel<E extends keyof ServerToClientEvents>(channelId: string, event: E, ...args: PushArgs<E>): void {
+    this.io()
+      .to(Rooms.channel(channelId))
+      .emit(event, ...args);
+  }
+
+  toMember<E extends keyof ServerToClientEvents>(publicKey: string, event: E, ...args: PushArgs<E>): void {
+    this.io()
+      .to(Rooms.member(publicKey))
+      .emit(event, ...args);
+  }
+
+  toAllMembers<E extends keyof ServerToClientEvents>(event: E, ...args: PushArgs<E>): void {
+    this.io()
+      .to(Rooms.members)
+      .emit(event, ...args);
+  }
+
+  /** Updates the session of a member's live sockets (they joined, or their roles changed); returns them. */
+  async updateSessions(publicKey: string, member: MemberRecord) {
+    const sockets = await this.io().in(Rooms.member(publicKey)).fetchSockets();
+    for (const socket of sockets) socket.data.session.member = member;
+    return sockets;
+  }
+
+  /** Tells a member's sockets why, then drops them. */
+  endSessions(publicKey: string, ended: SessionEndedDto): void {
+    const room = Rooms.member(publicKey);
+    this.io().to(room).emit('session.ended', ended);
+    this.io().in(room).disconnectSockets(true);
+  }
+}

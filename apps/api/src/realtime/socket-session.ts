@@ -1,0 +1,48 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
+import type { Server, Socket } from 'socket.io';
+
+export interface MemberRecord {
+  readonly publicKey: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly joinedAt: Date;
+}
+
+/** What the handshake established about a socket; kept in `socket.data`. */
+export interface SocketSession {
+  readonly publicKey: string;
+  readonly isRoot: boolean;
+  /** null while the key is authorized but has not joined yet. */
+  member: MemberRecord | null;
+}
+
+export interface SocketData {
+  session: SocketSession;
+}
+
+export type MpqchtServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type MpqchtSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export const Rooms = {
+  /** Every joined member's sockets: presence and member pushes. */
+  members: 'members',
+  member: (publicKey: string) => `member:${publicKey}`,
+  channel: (channelId: string) => `channel:${channelId}`,
+} as const;
+
+/** The member behind a socket that passed the AccessGuard (which refuses unjoined sockets). */
+export function joinedMember(socket: MpqchtSocket): MemberRecord {
+  const member = socket.data.session.member;
+  if (!member) throw new Error('AccessGuard let an unjoined socket through');
+  return member;
+}

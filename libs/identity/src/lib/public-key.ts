@@ -1,0 +1,63 @@
+import { bigIntToBytes, bytesToBase64Url, bytesToHex, hexToBytes } from './hex';
+import { decodeSec1Point, encodeCompressed, encodeUncompressed, type P256Point } from './p256';
+
+/** Length in hex characters of a public key on the wire: 33-byte compressed SEC1. */
+export const PUBLIC_KEY_HEX_LENGTH = 66;
+
+/**
+ * A validated P-256 public key. `hex` is the one canonical form (lowercase, compressed SEC1) that
+ * identifies a member everywhere: in the database, in signed bytes, and on the wire.
+ */
+export interface PublicKey {
+  readonly hex: string;
+  readonly compressed: Uint8Array;
+  readonly point: P256Point;
+}
+
+export type PublicKeyParseError = 'not_hex' | 'bad_length' | 'invalid_point';
+
+export type PublicKeyParseResult = { ok: true; key: PublicKey } | { ok: false; error: PublicKeyParseError };
+
+function fromPoint(point: P256Point): PublicKey {
+  const compressed = encodeCompressed(point);
+  return { hex: bytesToHex(compressed), compressed, point };
+}
+
+/**
+ * Strict parse for the login handshake and the wire: exactly 33 compressed bytes in hex.
+ * Any other encoding of the same key is refused, so one key has one spelling.
+ */
+export function parseWirePublicKey(hex: string): PublicKeyParseResult {
+  const bytes = hexToBytes(hex);
+  if (!bytes) return { ok: false, error: 'not_hex' };
+  if (bytes.length !== 33) return { ok: false, error: 'bad_length' };
+  const point = decodeSec1Point(bytes);
+  return point ? { ok: true, key: fromPoint(point) } : { ok: false, error: 'invalid_point' };
+}
+
+/**
+ * Lenient parse for what an operator pastes (config.toml, authorize): compressed or uncompressed
+ * SEC1 hex, either case. The result is always the canonical compressed form.
+ */
+export function parseAnyPublicKey(hex: string): PublicKeyParseResult {
+  const bytes = hexToBytes(hex.trim());
+  if (!bytes) return { ok: false, error: 'not_hex' };
+  if (bytes.length !== 33 && bytes.length !== 65) return { ok: false, error: 'bad_length' };
+  const point = decodeSec1Point(bytes);
+  return point ? { ok: true, key: fromPoint(point) } : { ok: false, error: 'invalid_point' };
+}
+
+export function uncompressedPublicKey(key: PublicKey): Uint8Array {
+  return encodeUncompressed(key.point);
+}
+
+/** The key as a JWK, the one import format both Node's crypto and WebCrypto accept for P-256. */
+export function publicKeyToJwk(key: PublicKey): JsonWebKey {
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: bytesToBase64Url(bigIntToBytes(key.point.x, 32)),
+    y: bytesToBase64Url(bigIntToBytes(key.point.y, 32)),
+    ext: true,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './lib/errors';
+export * from './lib/limits';
+export * from './lib/fields';
+export * from './lib/requests';
+export * from './lib/dtos';
+export * from './lib/events';

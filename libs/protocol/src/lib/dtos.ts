@@ -1,0 +1,129 @@
+/** Response and push payloads. Times are ISO 8601 strings in UTC; keys are canonical hex. */
+
+export interface ThemeDto {
+  readonly [variable: string]: string;
+}
+
+export interface ChannelGroupDto {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ServerInfoDto {
+  readonly name: string;
+  readonly description: string;
+  readonly origin: string;
+  readonly protocolVersion: 1;
+  readonly maxMessageLength: number;
+  readonly theme: ThemeDto;
+}
+
+export interface ChallengeDto {
+  /** 32 random bytes, hex. */
+  readonly nonce: string;
+  readonly expiresAt: string;
+  /** The origin the signature must be bound to (compare it with the URL you connected to). */
+  readonly origin: string;
+}
+
+export interface MemberDto {
+  readonly publicKey: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly isRoot: boolean;
+  readonly online: boolean;
+  readonly joinedAt: string;
+}
+
+export interface SessionDto {
+  readonly publicKey: string;
+  readonly isRoot: boolean;
+  /** null until the key has joined (picked a display name with `member.join`). */
+  readonly member: MemberDto | null;
+  readonly server: ServerInfoDto;
+}
+
+export interface AuthorizedKeyDto {
+  readonly publicKey: string;
+  readonly roles: readonly string[];
+  readonly authorizedAt: string;
+}
+
+export interface ReadStateDto {
+  readonly channelId: string;
+  /** Sequence number of the last message read; 0 when nothing was read yet. */
+  readonly lastReadSeq: number;
+  readonly lastReadMessageId: string | null;
+  /** Messages by others after the read marker, not deleted; capped at `UNREAD_COUNT_CAP`. */
+  readonly unreadCount: number;
+}
+
+export interface ChannelDto {
+  readonly id: string;
+  readonly name: string;
+  readonly groupId: string;
+  readonly topic: string;
+  /** Highest sequence number in the channel; 0 when it has no messages. */
+  readonly lastSeq: number;
+  readonly readState: ReadStateDto;
+}
+
+export interface ChannelListDto {
+  readonly groups: readonly ChannelGroupDto[];
+  readonly channels: readonly ChannelDto[];
+}
+
+export interface MessageDto {
+  /** UUIDv7: time-ordered, the history cursor. */
+  readonly id: string;
+  readonly channelId: string;
+  /** Per-channel sequence number: strictly increasing in commit order; gaps only where a send was lost. */
+  readonly seq: number;
+  readonly clientId: string;
+  readonly author: string;
+  readonly content: string;
+  readonly createdAt: string;
+  readonly editedAt: string | null;
+}
+
+export interface HistoryPageDto {
+  /** Oldest first. */
+  readonly messages: readonly MessageDto[];
+  /** More messages exist beyond this page in the direction asked. */
+  readonly hasMore: boolean;
+}
+
+export interface MessageDeletedDto {
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly seq: number;
+}
+
+export interface TypingDto {
+  readonly channelId: string;
+  readonly publicKey: string;
+  readonly displayName: string;
+  readonly expiresInMs: number;
+}
+
+export interface PresenceDto {
+  readonly publicKey: string;
+  readonly online: boolean;
+}
+
+export interface MemberRemovedDto {
+  readonly publicKey: string;
+  readonly reason: 'revoked';
+}
+
+export interface SessionEndedDto {
+  readonly reason: 'revoked';
+  readonly message: string;
+}
+
+export interface HealthDto {
+  readonly status: 'ok';
+  readonly database: 'up';
+}
+
+export const UNREAD_COUNT_CAP = 1000;

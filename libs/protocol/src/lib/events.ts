@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type {
+  AuthorizedKeyDto,
+  ChannelListDto,
+  HistoryPageDto,
+  MemberDto,
+  MemberRemovedDto,
+  MessageDeletedDto,
+  MessageDto,
+  PresenceDto,
+  ReadStateDto,
+  SessionDto,
+  SessionEndedDto,
+  TypingDto,
+} from './dtos';
+import type { Envelope } from './errors';
+import {
+  AuthorizeMemberRequest,
+  DeleteMessageRequest,
+  EditMessageRequest,
+  EmptyRequest,
+  HistoryRequest,
+  JoinRequest,
+  MarkReadRequest,
+  RevokeMemberRequest,
+  SendMessageRequest,
+  TypingRequest,
+} from './requests';
+
+/** Client requests: event name, payload schema. The ack carries an `Envelope` of the response type. */
+export const REQUEST_SCHEMAS = {
+  'session.get': EmptyRequest,
+  'member.join': JoinRequest,
+  'members.list': EmptyRequest,
+  'members.authorize': AuthorizeMemberRequest,
+  'members.revoke': RevokeMemberRequest,
+  'channels.list': EmptyRequest,
+  'channels.markRead': MarkReadRequest,
+  'messages.send': SendMessageRequest,
+  'messages.edit': EditMessageRequest,
+  'messages.delete': DeleteMessageRequest,
+  'messages.history': HistoryRequest,
+  'typing.start': TypingRequest,
+} as const;
+
+export type RequestEvent = keyof typeof REQUEST_SCHEMAS;
+
+export interface ResponseTypes {
+  'session.get': SessionDto;
+  'member.join': MemberDto;
+  'members.list': readonly MemberDto[];
+  'members.authorize': AuthorizedKeyDto;
+  'members.revoke': { readonly publicKey: string };
+  'channels.list': ChannelListDto;
+  'channels.markRead': ReadStateDto;
+  'messages.send': MessageDto;
+  'messages.edit': MessageDto;
+  'messages.delete': MessageDeletedDto;
+  'messages.history': HistoryPageDto;
+  'typing.start': Record<string, never>;
+}
+
+export type RequestPayload<E extends RequestEvent> = z.input<(typeof REQUEST_SCHEMAS)[E]>;
+
+export type Ack<T> = (envelope: Envelope<T>) => void;
+
+/** Typed map for `socket.io-client`'s `Socket<ServerToClientEvents, ClientToServerEvents>`. */
+export type ClientToServerEvents = {
+  [E in RequestEvent]: (payload: RequestPayload<E>, ack: Ack<ResponseTypes[E]>) => void;
+};
+
+export interface ServerToClientEvents {
+  'message.created': (message: MessageDto) => void;
+  'message.updated': (message: MessageDto) => void;
+  'message.deleted': (deleted: MessageDeletedDto) => void;
+  'typing.started': (typing: TypingDto) => void;
+  'presence.updated': (presence: PresenceDto) => void;
+  'member.joined': (member: MemberDto) => void;
+  'member.removed': (removed: MemberRemovedDto) => void;
+  'readState.updated': (state: ReadStateDto) => void;
+  'session.ended': (ended: SessionEndedDto) => void;
+}
+
+export type PushEvent = keyof ServerToClientEvents;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
+
+export const publicKeyHex = z
+  .string()
+  .regex(/^0[23][0-9a-fA-F]{64}$/, 'a 33-byte compressed P-256 key in hex');
+export const channelId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a channel id');
+export const roleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a role id');
+export const uuid = z.uuid();
+
+/** Letters, digits, spaces and `. _ - '`; starts and ends with a letter or digit; no double spaces. */
+export const displayName = z
+  .string()
+  .min(1)
+  .max(DISPLAY_NAME_MAX_LENGTH)
+  .regex(/^[\p{L}\p{N}](?:[\p{L}\p{N}._'-]| (?! ))*$/u, "letters, digits, spaces and . _ - '")
+  .refine((name) => /[\p{L}\p{N}]$/u.test(name), 'must end with a letter or digit');
+
+export const messageContent = z
+  .string()
+  .max(MESSAGE_LENGTH_CEILING)
+  .refine((text) => text.trim().length > 0, 'must not be empty');

@@ -1,0 +1,7 @@
+/** Upper bound for `limits.max_message_length` in config.toml; the configured value is the one enforced. */
+export const MESSAGE_LENGTH_CEILING = 16_000;
+export const DEFAULT_MAX_MESSAGE_LENGTH = 4_000;
+export const HISTORY_PAGE_SIZE = 50;
+export const CHALLENGE_TTL_MS = 60_000;
+export const TYPING_TTL_MS = 6_000;
+export const DISPLAY_NAME_MAX_LENGTH = 32;
