@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isatty } from 'node:tty';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   }
   const consoleLogger = new ConsoleLogger({
     logLevels: LOG_LEVELS[config.env.logLevel],
-    colors: process.stdout.isTTY,
+    colors: isatty(1),
   });
   Logger.overrideLogger(consoleLogger);
   const logger = new Logger('mpqcht');

@@ -16,7 +16,8 @@ import { SignatureVerifier } from './signature-verifier';
 
 /**
  * Checks a login proof (DESIGN.md section 3) and says who logged in. The order matters: the nonce is
- * consumed before the signature is checked, so every attempt, good or bad, uses it up.
+ * consumed as soon as it can be read, before the key and signature are checked, so every attempt
+ * that names a nonce, good or bad, uses it up.
  */
 @Injectable()
 export class LoginService {
@@ -35,19 +36,28 @@ export class LoginService {
         'the handshake auth must be { publicKey, nonce, signature } (hex strings)',
       );
     }
+    const nonce = hexToBytes(proof.data.nonce);
+    if (!nonce || nonce.length !== NONCE_BYTES) {
+      throw new ProtocolError('auth_malformed', `nonce must be ${NONCE_BYTES} bytes in hex`);
+    }
+    // From here on, every refusal has used the nonce up.
+    const challenge = await this.challenges.consume(nonce);
+    if (challenge === 'unknown') {
+      throw new ProtocolError(
+        'challenge_unknown',
+        'this nonce was not issued here or was already used; ask for a new one',
+      );
+    }
+    if (challenge === 'expired') {
+      throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
+    }
     const key = parseWirePublicKey(proof.data.publicKey);
     if (!key.ok) {
       throw new ProtocolError(
         'invalid_public_key',
         'publicKey must be a valid P-256 point, 33-byte compressed SEC1 in hex',
-        {
-          reason: key.error,
-        },
+        { reason: key.error },
       );
-    }
-    const nonce = hexToBytes(proof.data.nonce);
-    if (!nonce || nonce.length !== NONCE_BYTES) {
-      throw new ProtocolError('auth_malformed', `nonce must be ${NONCE_BYTES} bytes in hex`);
     }
     const signature = hexToBytes(proof.data.signature);
     if (!signature || signature.length !== SIGNATURE_BYTES) {
@@ -56,15 +66,6 @@ export class LoginService {
         `signature must be ${SIGNATURE_BYTES} bytes (r||s) in hex`,
       );
     }
-    const challenge = await this.challenges.consume(nonce);
-    if (challenge === 'unknown') {
-      throw new ProtocolError(
-        'challenge_unknown',
-        'this nonce was not issued here or was already used; ask for a new one',
-      );
-    }
-    if (challenge === 'expired')
-      throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
     const bytes = buildLoginBytes({ origin: this.config.env.publicOrigin, nonce, publicKey: key.key });
     if (!this.verifier.verify(key.key, bytes, signature)) {
       throw new ProtocolError(

@@ -41,12 +41,16 @@ export class ChannelsGateway {
   typing(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: TypingRequest): Record<string, never> {
     const member = joinedMember(socket);
     this.channels.requireChannel(request.channelId);
-    socket.to(Rooms.channel(request.channelId)).emit('typing.started', {
-      channelId: request.channelId,
-      publicKey: member.publicKey,
-      displayName: member.displayName,
-      expiresInMs: TYPING_TTL_MS,
-    });
+    // Not to the typist's own devices: they know they are typing.
+    socket
+      .to(Rooms.channel(request.channelId))
+      .except(Rooms.member(member.publicKey))
+      .emit('typing.started', {
+        channelId: request.channelId,
+        publicKey: member.publicKey,
+        displayName: member.displayName,
+        expiresInMs: TYPING_TTL_MS,
+      });
     return {};
   }
 }

@@ -22,6 +22,13 @@ export class ProtocolExceptionFilter implements ExceptionFilter {
 
   private toProtocolError(exception: unknown): ProtocolError {
     if (exception instanceof ProtocolError) return exception;
+    // body-parser's errors are plain objects with an HTTP status and a `type`.
+    const bodyError = (exception as { type?: unknown } | null)?.type;
+    if (bodyError === 'entity.too.large')
+      return new ProtocolError('payload_too_large', 'the request body is too large');
+    if (typeof bodyError === 'string' && bodyError.startsWith('entity.')) {
+      return new ProtocolError('validation_failed', 'the request body could not be read');
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return new ProtocolError('not_found', 'no such route');

@@ -121,6 +121,9 @@ export class EmbeddedPostgres {
           '-E',
           'UTF8',
           '--locale=C',
+          // Byte-order sorting like C, but Unicode-aware upper()/lower() (libc's C folds ASCII only).
+          '--locale-provider=builtin',
+          '--builtin-locale=C.UTF-8',
         ],
         { stdio: 'pipe', ...(user ?? {}) },
       );

@@ -11,6 +11,10 @@ export class MemberEntity {
   @Column({ name: 'display_name', type: 'text', nullable: true })
   displayName!: string | null;
 
+  /** The display name folded for uniqueness (see `displayNameKey`). */
+  @Column({ name: 'display_name_key', type: 'text', nullable: true })
+  displayNameKey!: string | null;
+
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   roles!: string[];
 

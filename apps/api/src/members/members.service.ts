@@ -26,6 +26,11 @@ function toRecord(entity: MemberEntity): MemberRecord | null {
   };
 }
 
+/** Names compare equal when they differ only in case or Unicode compatibility form ("Ｅｍｉｌｅ" = "emile"). */
+export function displayNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
@@ -65,12 +70,13 @@ export class MembersService {
     let rows: MemberEntity[];
     try {
       rows = await this.sql.rows<MemberEntity>(
-        `INSERT INTO members AS m (public_key, display_name, joined_at)
-         SELECT $1, $2, now() WHERE $3 OR EXISTS (SELECT 1 FROM members WHERE public_key = $1)
-         ON CONFLICT (public_key) DO UPDATE SET display_name = EXCLUDED.display_name, joined_at = now()
+        `INSERT INTO members AS m (public_key, display_name, display_name_key, joined_at)
+         SELECT $1, $2, $4, now() WHERE $3 OR EXISTS (SELECT 1 FROM members WHERE public_key = $1)
+         ON CONFLICT (public_key) DO UPDATE
+           SET display_name = EXCLUDED.display_name, display_name_key = EXCLUDED.display_name_key, joined_at = now()
            WHERE m.display_name IS NULL
          RETURNING public_key AS "publicKey", display_name AS "displayName", roles, joined_at AS "joinedAt"`,
-        [session.publicKey, displayName, session.isRoot],
+        [session.publicKey, displayName, session.isRoot, displayNameKey(displayName)],
       );
     } catch (error) {
       if (isUniqueViolation(error)) {

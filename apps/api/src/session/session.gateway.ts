@@ -71,7 +71,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     if (session.member) this.enter(socket, session.member);
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
-      if (!(event in REQUEST_SCHEMAS) && typeof ack === 'function') {
+      if (!Object.hasOwn(REQUEST_SCHEMAS, event) && typeof ack === 'function') {
         (ack as (body: unknown) => void)({
           ok: false,
           error: { code: 'unknown_event', message: `"${event}" is not an event of this protocol` },

@@ -77,7 +77,7 @@ export interface MessageDto {
   /** UUIDv7: time-ordered, the history cursor. */
   readonly id: string;
   readonly channelId: string;
-  /** Per-channel sequence number: strictly increasing in commit order; gaps only where a send was lost. */
+  /** Per-channel number 1, 2, 3, ... in commit order, without gaps; a deleted message keeps its number. */
   readonly seq: number;
   readonly clientId: string;
   readonly author: string;

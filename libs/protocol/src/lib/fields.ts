@@ -16,7 +16,11 @@ export const displayName = z
   .regex(/^[\p{L}\p{N}](?:[\p{L}\p{N}._'-]| (?! ))*$/u, "letters, digits, spaces and . _ - '")
   .refine((name) => /[\p{L}\p{N}]$/u.test(name), 'must end with a letter or digit');
 
+/**
+ * The configured limit (at most MESSAGE_LENGTH_CEILING) counts code points and is checked by the
+ * server (`message_too_long`); this bound is in UTF-16 units, of which a code point takes at most two.
+ */
 export const messageContent = z
   .string()
-  .max(MESSAGE_LENGTH_CEILING)
+  .max(MESSAGE_LENGTH_CEILING * 2)
   .refine((text) => text.trim().length > 0, 'must not be empty');

@@ -8,13 +8,16 @@ export class CreateInitialSchema1764032400000 implements MigrationInterface {
       CREATE TABLE members (
         public_key     text PRIMARY KEY CHECK (public_key ~ '^0[23][0-9a-f]{64}$'),
         display_name   text,
+        -- the name folded for comparison (NFKC, lower case) by the api, so uniqueness does not
+        -- depend on the database's collation or locale
+        display_name_key text,
         roles          text[] NOT NULL DEFAULT '{}',
         authorized_by  text,
         authorized_at  timestamptz NOT NULL DEFAULT now(),
         joined_at      timestamptz
       )`);
     await queryRunner.query(
-      `CREATE UNIQUE INDEX members_display_name_lower ON members (lower(display_name)) WHERE display_name IS NOT NULL`,
+      `CREATE UNIQUE INDEX members_display_name_key ON members (display_name_key) WHERE display_name_key IS NOT NULL`,
     );
 
     await queryRunner.query(`
