@@ -150,7 +150,8 @@ export async function startApi(options: ApiOptions): Promise<ApiProcess> {
     dispose: async () => {
       await api.stop();
       if (ownDatabase) await dropDatabase(ownDatabase);
-      if (!options.dataDir) fs.rmSync(dir, { recursive: true, force: true });
+      // `dir` holds config.toml and, unless the caller brought its own, DATA_DIR.
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   return api;

@@ -1,0 +1,150 @@
+import * as path from 'node:path';
+import { EnvError, loadEnv } from './env';
+
+/** The error loadEnv throws for this environment (fails the test if it does not throw). */
+function envError(source: Record<string, string | undefined>): EnvError {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error('loadEnv accepted the environment');
+}
+
+/** The variable names an EnvError reports, one per `  NAME: problem` line. */
+function named(error: EnvError): string[] {
+  return [...error.message.matchAll(/^ {2}([A-Z_]+): /gm)].map((m) => m[1] ?? '');
+}
+
+describe('loadEnv', () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(loadEnv({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      publicOrigin: 'http://localhost:3000',
+      databaseUrl: undefined,
+      dataDir: path.resolve('data'),
+      configPath: path.resolve('config.toml'),
+      logLevel: 'log',
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadEnv({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        PUBLIC_ORIGIN: 'https://chat.example.org',
+        DATABASE_URL: 'postgres://mpqcht:secret@db.internal:5432/mpqcht',
+        DATA_DIR: '/var/lib/mpqcht',
+        CONFIG_PATH: '/etc/mpqcht/config.toml',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      publicOrigin: 'https://chat.example.org',
+      databaseUrl: 'postgres://mpqcht:secret@db.internal:5432/mpqcht',
+      dataDir: '/var/lib/mpqcht',
+      configPath: '/etc/mpqcht/config.toml',
+      logLevel: 'debug',
+    });
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(loadEnv({ PATH: '/usr/bin', PGPORT: 'not a port', NODE_ENV: 'production' })).toEqual(loadEnv({}));
+  });
+
+  it('derives the default PUBLIC_ORIGIN from PORT', () => {
+    expect(loadEnv({ PORT: '8080' }).publicOrigin).toBe('http://localhost:8080');
+    expect(loadEnv({ PORT: '8080', PUBLIC_ORIGIN: 'https://chat.example.org' }).publicOrigin).toBe(
+      'https://chat.example.org',
+    );
+  });
+
+  it('accepts port 0 (any free port) and origins with a non-default port', () => {
+    expect(loadEnv({ PORT: '0' }).port).toBe(0);
+    expect(loadEnv({ PORT: '65535' }).port).toBe(65535);
+    expect(loadEnv({ PUBLIC_ORIGIN: 'http://localhost:4200' }).publicOrigin).toBe('http://localhost:4200');
+  });
+
+  it('accepts both postgres URL schemes', () => {
+    expect(loadEnv({ DATABASE_URL: 'postgresql://u@h/d' }).databaseUrl).toBe('postgresql://u@h/d');
+    expect(loadEnv({ DATABASE_URL: 'postgres://u@h/d' }).databaseUrl).toBe('postgres://u@h/d');
+  });
+
+  it.each(['error', 'warn', 'log', 'debug', 'verbose'] as const)('accepts LOG_LEVEL=%s', (level) => {
+    expect(loadEnv({ LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it.each(['abc', '-1', '65536', '80.5'])('names PORT=%s', (value) => {
+    const error = envError({ PORT: value });
+    expect(named(error)).toEqual(['PORT']);
+  });
+
+  it.each([
+    ['a path', 'https://chat.example.org/app'],
+    ['a trailing slash', 'https://chat.example.org/'],
+    ['a query', 'https://chat.example.org?x=1'],
+    ['another scheme', 'ftp://chat.example.org'],
+    ['no scheme', 'chat.example.org'],
+    ['user info', 'https://user@chat.example.org'],
+  ])('names PUBLIC_ORIGIN with %s', (_what, value) => {
+    const error = envError({ PUBLIC_ORIGIN: value });
+    expect(named(error)).toEqual(['PUBLIC_ORIGIN']);
+    expect(error.message).toContain('must be an origin');
+  });
+
+  it.each([
+    ['another scheme', 'mysql://u@h/d'],
+    ['not a URL', 'host=localhost dbname=mpqcht'],
+  ])('names DATABASE_URL with %s', (_what, value) => {
+    const error = envError({ DATABASE_URL: value });
+    expect(named(error)).toEqual(['DATABASE_URL']);
+    expect(error.message).toContain('must be a postgres:// URL');
+  });
+
+  it('names LOG_LEVEL outside the known levels', () => {
+    expect(named(envError({ LOG_LEVEL: 'loud' }))).toEqual(['LOG_LEVEL']);
+    expect(named(envError({ LOG_LEVEL: 'LOG' }))).toEqual(['LOG_LEVEL']);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = envError({ PORT: 'abc', PUBLIC_ORIGIN: 'https://x.org/', LOG_LEVEL: 'loud', HOST: 'ok' });
+    expect(error.message).toMatch(/^Invalid environment:\n/);
+    expect(named(error).sort()).toEqual(['LOG_LEVEL', 'PORT', 'PUBLIC_ORIGIN']);
+  });
+
+  it('resolves relative DATA_DIR and CONFIG_PATH against the working directory', () => {
+    const env = loadEnv({ DATA_DIR: 'var/data', CONFIG_PATH: './conf/../config.toml' });
+    expect(env.dataDir).toBe(path.join(process.cwd(), 'var', 'data'));
+    expect(env.configPath).toBe(path.join(process.cwd(), 'config.toml'));
+    expect(path.isAbsolute(env.dataDir)).toBe(true);
+    expect(path.isAbsolute(env.configPath)).toBe(true);
+  });
+
+  it('keeps absolute DATA_DIR and CONFIG_PATH, normalised', () => {
+    const env = loadEnv({ DATA_DIR: '/srv/mpqcht/data/', CONFIG_PATH: '/etc/mpqcht//config.toml' });
+    expect(env.dataDir).toBe('/srv/mpqcht/data');
+    expect(env.configPath).toBe('/etc/mpqcht/config.toml');
+  });
+
+  it('treats empty and undefined variables as unset', () => {
+    const empty = {
+      PORT: '',
+      HOST: '',
+      PUBLIC_ORIGIN: '',
+      DATABASE_URL: '',
+      DATA_DIR: '',
+      CONFIG_PATH: '',
+      LOG_LEVEL: '',
+    };
+    expect(loadEnv(empty)).toEqual(loadEnv({}));
+    // An empty DATABASE_URL (as `DATABASE_URL=` in a .env file) means: run the embedded database.
+    expect(loadEnv({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(loadEnv({ PORT: undefined, DATA_DIR: undefined })).toEqual(loadEnv({}));
+    // The default origin follows PORT even when PUBLIC_ORIGIN is present but empty.
+    expect(loadEnv({ PORT: '4000', PUBLIC_ORIGIN: '' }).publicOrigin).toBe('http://localhost:4000');
+  });
+});
