@@ -3,13 +3,13 @@ import { TYPING_TTL_MS, type ChannelDto, type MessageDto, type ReadStateDto } fr
 import { collectPushes, fails, nextPush, ok, type TestSocket } from './support/client';
 import {
   extraChannels,
-  pushMatching,
   send,
   sendMarker,
   startCommunity,
   type Community,
   type JoinedMember,
 } from './support/joined-members';
+import { pushMatching } from './support/push-matching';
 
 const OFFTOPIC = `
 [[groups]]

@@ -12,13 +12,13 @@ import {
 } from './support/client';
 import {
   extraChannels,
-  pushMatching,
   send,
   sendMarker,
   startCommunity,
   UUID_V7,
   type Community,
 } from './support/joined-members';
+import { pushMatching } from './support/push-matching';
 
 interface StoredRow {
   id: string;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageDto, ServerToClientEvents } from '@mpqcht/protocol';
+import type { MessageDto } from '@mpqcht/protocol';
 import { Client } from 'pg';
 import { defaultConfig, startApi, type ApiProcess } from './api-process';
 import { connect, ok, type TestSocket } from './client';
 import { newIdentity, type TestIdentity } from './identity';
+import { pushMatching } from './push-matching';
 
 /** A joined member: the key and one connected socket (more sockets with `connectAgain`). */
 export interface JoinedMember {
@@ -85,31 +86,6 @@ export function send(socket: TestSocket, channelId: string, content: string): Pr
 
 /** UUIDv7 (RFC 9562): version nibble 7, variant bits 10. */
 export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Resolves with the first push of `event` that matches `predicate` (rejects after `timeoutMs`). */
-export function pushMatching<E extends keyof ServerToClientEvents>(
-  socket: TestSocket,
-  event: E,
-  predicate: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean,
-  timeoutMs = 5_000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  type Payload = Parameters<ServerToClientEvents[E]>[0];
-  const on = socket.on.bind(socket) as (event: string, listener: (payload: Payload) => void) => void;
-  const off = socket.off.bind(socket) as (event: string, listener: (payload: Payload) => void) => void;
-  return new Promise((resolve, reject) => {
-    const listener = (payload: Payload) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      off(event, listener);
-      resolve(payload);
-    };
-    const timer = setTimeout(() => {
-      off(event, listener);
-      reject(new Error(`no matching ${event} push within ${timeoutMs} ms`));
-    }, timeoutMs);
-    on(event, listener);
-  });
-}
 
 /**
  * Sends a marker message and waits until `observer` has received its push. Pushes to one socket
