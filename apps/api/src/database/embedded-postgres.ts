@@ -4,17 +4,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { findPostgresBinaries } from './postgres-binaries';
+import { findPostgresBinaries, type OsUser, type PostgresBinaries } from './postgres-binaries';
 
 export interface EmbeddedPostgresOptions {
   /** The api's DATA_DIR; the cluster lives in `<dataDir>/postgres`. */
   readonly dataDir: string;
   readonly log: (line: string) => void;
-}
-
-interface OsUser {
-  readonly uid: number;
-  readonly gid: number;
 }
 
 const USER = 'postgres';
@@ -53,14 +48,15 @@ export class EmbeddedPostgres {
     // The postgres OS user must be able to reach its cluster directory inside DATA_DIR.
     if (user) fs.chmodSync(this.options.dataDir, 0o755);
     const password = this.readOrCreatePassword();
+    const binaries = findPostgresBinaries(this.options.dataDir, user);
     if (!fs.existsSync(path.join(this.clusterDir, 'PG_VERSION'))) {
-      this.initialise(password, user);
+      this.initialise(binaries, password, user);
     }
     await this.stopOrphanedPostmaster();
     for (let attempt = 1; ; attempt++) {
       const port = await freeLoopbackPort();
       try {
-        await this.spawnAndWait(port, password, user);
+        await this.spawnAndWait(binaries, port, password, user);
         return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
       } catch (error) {
         // Another process may take the free port between our probe and PostgreSQL's bind.
@@ -96,8 +92,7 @@ export class EmbeddedPostgres {
     return password;
   }
 
-  private initialise(password: string, user: OsUser | undefined): void {
-    const { initdb } = findPostgresBinaries();
+  private initialise({ initdb }: PostgresBinaries, password: string, user: OsUser | undefined): void {
     // A half-made cluster from an interrupted first start would make initdb refuse the directory.
     fs.rmSync(this.clusterDir, { recursive: true, force: true });
     fs.mkdirSync(this.clusterDir, { mode: 0o700 });
@@ -149,8 +144,12 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async spawnAndWait(port: number, password: string, user: OsUser | undefined): Promise<void> {
-    const { postgres } = findPostgresBinaries();
+  private async spawnAndWait(
+    { postgres }: PostgresBinaries,
+    port: number,
+    password: string,
+    user: OsUser | undefined,
+  ): Promise<void> {
     const logFd = fs.openSync(this.logFile, 'a');
     if (user) fs.fchownSync(logFd, user.uid, user.gid);
     const child = spawn(
