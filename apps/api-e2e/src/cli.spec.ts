@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { MessageDto } from '@mpqcht/protocol';
+import { defaultConfig, startApi, tempDir, type ApiProcess } from './support/api-process';
+import { connect, nextPush, ok, type TestSocket } from './support/client';
+import { newIdentity } from './support/identity';
+
+const run = promisify(execFile);
+const WORKSPACE = path.resolve(__dirname, '../../..');
+
+/** Runs the admin CLI the way the README tells an operator to (`npm run -s cli -- ...`). */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run('npm', ['run', '-s', 'cli', '--', ...args], { cwd: WORKSPACE, timeout: 30_000 });
+}
+
+describe('the README flow with the admin CLI against a real server', () => {
+  const dir = tempDir('mpqcht-cli-e2e-');
+  const rootKey = path.join(dir, 'root.key');
+  let api: ApiProcess;
+  let listener: TestSocket | undefined;
+
+  afterAll(async () => {
+    listener?.close();
+    await api.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes a root key, logs in with it, joins and sends a message that another client receives', async () => {
+    const keygen = await cli('keygen', '--out', rootKey);
+    const publicKey = keygen.stdout.split('\n')[0] ?? '';
+    expect(publicKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(fs.statSync(rootKey).mode & 0o777).toBe(0o600);
+
+    api = await startApi({ configToml: defaultConfig([publicKey]) });
+    // The api is reached at 127.0.0.1:<port> but its public origin is another name, as behind a
+    // proxy: --origin tells the CLI which origin to sign for.
+    const server = api.url;
+    const joined = await cli(
+      'join',
+      '--server',
+      server,
+      '--key',
+      rootKey,
+      '--name',
+      'Operator',
+      '--origin',
+      api.origin,
+    );
+    expect(joined.stdout).toContain('Operator');
+
+    const friend = await newIdentity();
+    await cli(
+      'authorize',
+      '--server',
+      server,
+      '--key',
+      rootKey,
+      '--member',
+      friend.publicKey.hex,
+      '--origin',
+      api.origin,
+    );
+    listener = await connect(api, friend);
+    await ok(listener, 'member.join', { displayName: 'Friend' });
+
+    const received = nextPush(listener, 'message.created', 20_000);
+    const sent = await cli(
+      'send',
+      '--server',
+      server,
+      '--key',
+      rootKey,
+      '--channel',
+      'lobby',
+      'hello from the cli',
+      '--origin',
+      api.origin,
+    );
+    const message = await received;
+    expect(message).toMatchObject({ channelId: 'lobby', author: publicKey, content: 'hello from the cli' });
+    expect((JSON.parse(sent.stdout) as MessageDto).id).toBe(message.id);
+  });
+});
