@@ -1,7 +1,16 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { base64UrlToBytes, bigIntToBytes, bytesToHex, concatBytes, hexToBytes } from './hex';
-import { decodeSec1Point, encodeCompressed, encodeUncompressed, isOnCurve, type P256Point } from './p256';
+import { base64UrlToBytes, bigIntToBytes, bytesToBigInt, bytesToHex, concatBytes, hexToBytes } from './hex';
+import {
+  decodeSec1Point,
+  encodeCompressed,
+  encodeUncompressed,
+  isOnCurve,
+  multiplyBase,
+  P256_ORDER,
+  type P256Point,
+} from './p256';
 
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 
@@ -140,5 +149,74 @@ describe('decodeSec1Point against Wycheproof ECDH P-256 public keys', () => {
     expect(invalid).toHaveLength(18);
     const accepted = invalid.filter((test) => decodeSec1Point(uncompressed(test)) !== null);
     expect(accepted.map((t) => `${t.tcId} ${t.comment}`)).toEqual([]);
+  });
+});
+
+describe('multiplyBase', () => {
+  const N = P256_ORDER;
+
+  /** d·G by OpenSSL, uncompressed hex. */
+  function nodePublicKey(d: bigint): string {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(bigIntToBytes(d, 32));
+    return ecdh.getPublicKey('hex', 'uncompressed');
+  }
+
+  function ours(d: bigint): string {
+    return bytesToHex(encodeUncompressed(multiplyBase(d)));
+  }
+
+  it('has the SEC 2 group order', () => {
+    expect(N.toString(16)).toBe('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+  });
+
+  it('gives G for 1 and -G for n - 1', () => {
+    expect(multiplyBase(1n)).toEqual(G);
+    expect(multiplyBase(N - 1n)).toEqual({ x: G.x, y: P - G.y });
+  });
+
+  it.each([
+    ['1', 1n],
+    ['2', 2n],
+    ['3', 3n],
+    ['n - 1', N - 1n],
+    ['n - 2', N - 2n],
+    ['(n - 1) / 2', (N - 1n) / 2n],
+    ['(n + 1) / 2', (N + 1n) / 2n],
+    ['2^255', 2n ** 255n],
+    ['2^128 - 1', 2n ** 128n - 1n],
+    ['2^256 - 2^224 (above n/2, below n)', 2n ** 256n - 2n ** 224n - 2n ** 200n],
+  ])('agrees with OpenSSL for the edge scalar %s', (_label, d) => {
+    expect(ours(d)).toBe(nodePublicKey(d));
+  });
+
+  it('agrees with OpenSSL for 32 random scalars', () => {
+    for (let i = 0; i < 32; i++) {
+      const d = (bytesToBigInt(randomBytes(32)) % (N - 1n)) + 1n;
+      expect(ours(d)).toBe(nodePublicKey(d));
+    }
+  });
+
+  it('agrees with OpenSSL for small-weight scalars (a single bit set, or few)', () => {
+    for (const bit of [0n, 1n, 31n, 32n, 63n, 64n, 127n, 128n, 191n, 192n, 223n, 224n, 254n]) {
+      expect(ours(1n << bit)).toBe(nodePublicKey(1n << bit));
+      expect(ours((1n << bit) + 1n)).toBe(nodePublicKey((1n << bit) + 1n));
+    }
+  });
+
+  it.each([
+    ['0', 0n],
+    ['-1', -1n],
+    ['n', P256_ORDER],
+    ['n + 1', P256_ORDER + 1n],
+    ['2^256', 2n ** 256n],
+  ])('refuses the scalar %s', (_label, d) => {
+    expect(() => multiplyBase(d)).toThrow(RangeError);
+  });
+
+  it('is fast enough for a login (well under 100 ms per multiplication)', () => {
+    const start = performance.now();
+    for (let i = 0; i < 10; i++) multiplyBase(N - 1n - BigInt(i));
+    expect((performance.now() - start) / 10).toBeLessThan(100);
   });
 });

@@ -1,5 +1,5 @@
 import { bigIntToBytes, bytesToBase64Url, bytesToHex, hexToBytes } from './hex';
-import { decodeSec1Point, encodeCompressed, encodeUncompressed, type P256Point } from './p256';
+import { decodeSec1Point, encodeCompressed, encodeUncompressed, isOnCurve, type P256Point } from './p256';
 
 /** Length in hex characters of a public key on the wire: 33-byte compressed SEC1. */
 export const PUBLIC_KEY_HEX_LENGTH = 66;
@@ -21,6 +21,12 @@ export type PublicKeyParseResult = { ok: true; key: PublicKey } | { ok: false; e
 function fromPoint(point: P256Point): PublicKey {
   const compressed = encodeCompressed(point);
   return { hex: bytesToHex(compressed), compressed, point };
+}
+
+/** The canonical key for an affine point (e.g. from multiplyBase); throws if it is not on the curve. */
+export function publicKeyFromPoint(point: P256Point): PublicKey {
+  if (!isOnCurve(point)) throw new RangeError('not a point on P-256');
+  return fromPoint({ x: point.x, y: point.y });
 }
 
 /**
