@@ -24,7 +24,7 @@ topic = "Board games and more"
 `;
 
 function unread(channelId: string): ReadStateDto {
-  return { channelId, lastReadSeq: 0, lastReadMessageId: null, unreadCount: 0 };
+  return { channelId, lastReadSeq: 0, lastReadMessageId: null, unreadCount: 0, mentionCount: 0 };
 }
 
 function channelOf(list: { channels: readonly ChannelDto[] }, id: string): ChannelDto {
@@ -132,6 +132,7 @@ describe('channels', () => {
         lastReadSeq: 3,
         lastReadMessageId: third.id,
         unreadCount: 2,
+        mentionCount: 0,
       });
       expect(await pushed).toEqual(state);
       expect(await markerRow(alice.publicKey, 'reads')).toEqual([
@@ -150,6 +151,7 @@ describe('channels', () => {
         lastReadSeq: 3,
         lastReadMessageId: message(3).id,
         unreadCount: 2,
+        mentionCount: 0,
       });
       expect(await markerRow(alice.publicKey, 'reads')).toEqual([
         { last_read_seq: '3', last_read_message_id: message(3).id },
@@ -163,6 +165,7 @@ describe('channels', () => {
         lastReadSeq: 5,
         lastReadMessageId: fifth.id,
         unreadCount: 0,
+        mentionCount: 0,
       });
       expect(await pushed).toEqual(latest);
     });
@@ -195,7 +198,13 @@ describe('channels', () => {
         groupId: 'general',
         topic: '',
         lastSeq: 8,
-        readState: { channelId: 'reads', lastReadSeq: 6, lastReadMessageId: message(6).id, unreadCount: 0 },
+        readState: {
+          channelId: 'reads',
+          lastReadSeq: 6,
+          lastReadMessageId: message(6).id,
+          unreadCount: 0,
+          mentionCount: 0,
+        },
       });
 
       const newer = await send(bob.socket, 'reads', 'b-new');

@@ -85,6 +85,7 @@ describe('messages', () => {
           clientId,
           author: author.publicKey,
           content,
+          mentions: [],
           createdAt: message.createdAt,
           editedAt: null,
         });

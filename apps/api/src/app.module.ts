@@ -14,6 +14,7 @@ import { MemberEntity } from './members/member.entity';
 import { MembersGateway } from './members/members.gateway';
 import { MembersService } from './members/members.service';
 import { PresenceService } from './members/presence.service';
+import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
 import { MessagesService } from './messages/messages.service';
 import { AccessGuard } from './realtime/access.guard';
@@ -42,6 +43,7 @@ export class AppModule {
         SignatureVerifier,
         LoginService,
         PresenceService,
+        MentionResolver,
         MembersService,
         ChannelsService,
         MessagesService,

@@ -327,6 +327,7 @@ describe('runCli', () => {
       clientId: 'c',
       author: publicKey.hex,
       content: `${channelId} ${seq}`,
+      mentions: [],
       createdAt: '2026-01-01T00:00:00.000Z',
       editedAt: null,
     });

@@ -8,6 +8,8 @@ import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord, SocketSession } from '../realtime/socket-session';
+import { MentionResolver } from '../messages/mention-resolver';
+import { displayNameKey } from './display-name-key';
 import { MemberEntity } from './member.entity';
 import { PresenceService } from './presence.service';
 
@@ -26,11 +28,6 @@ function toRecord(entity: MemberEntity): MemberRecord | null {
   };
 }
 
-/** Names compare equal when they differ only in case or Unicode compatibility form ("Ｅｍｉｌｅ" = "emile"). */
-export function displayNameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
-}
-
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
@@ -43,6 +40,7 @@ export class MembersService {
     private readonly sql: Sql,
     private readonly presence: PresenceService,
     private readonly push: PushService,
+    private readonly mentions: MentionResolver,
   ) {}
 
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
@@ -92,6 +90,7 @@ export class MembersService {
     }
     const member = toRecord(row);
     if (!member) throw new Error('join returned a member without a name');
+    this.mentions.memberJoined(member.publicKey, member.displayName);
     return member;
   }
 
@@ -148,6 +147,7 @@ export class MembersService {
     }
     const result = await this.members.delete({ publicKey });
     if (!result.affected) throw new ProtocolError('not_found', 'this key is not authorized here');
+    this.mentions.memberRemoved(publicKey);
     this.push.endSessions(publicKey, {
       reason: 'revoked',
       message: 'your key was revoked by an administrator',

@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('messages_channel_id_id', ['channelId', 'id'])
 @Index('messages_channel_seq', ['channelId', 'seq'], { unique: true })
 @Index('messages_author_client_id', ['authorKey', 'clientId'], { unique: true })
+@Index('messages_mentions', { synchronize: false })
 export class MessageEntity {
   /** UUIDv7 made in the database under the channel's sequence lock: id order is seq order. */
   @PrimaryColumn({ type: 'uuid' })
@@ -23,6 +24,10 @@ export class MessageEntity {
 
   @Column({ type: 'text' })
   content!: string;
+
+  /** Public keys of the members the content mentions, resolved by the api on send and edit. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  mentions!: string[];
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

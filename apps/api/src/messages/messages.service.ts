@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
 import { PushService } from '../realtime/push.service';
+import { MentionResolver } from './mention-resolver';
 
 interface MessageRow {
   id: string;
@@ -21,11 +22,12 @@ interface MessageRow {
   author_key: string;
   client_id: string;
   content: string;
+  mentions: string[];
   created_at: Date;
   edited_at: Date | null;
 }
 
-const COLUMNS = 'id, channel_id, seq, author_key, client_id, content, created_at, edited_at';
+const COLUMNS = 'id, channel_id, seq, author_key, client_id, content, mentions, created_at, edited_at';
 
 function toDto(row: MessageRow): MessageDto {
   return {
@@ -35,6 +37,7 @@ function toDto(row: MessageRow): MessageDto {
     clientId: row.client_id,
     author: row.author_key,
     content: row.content,
+    mentions: row.mentions,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at ? row.edited_at.toISOString() : null,
   };
@@ -47,18 +50,21 @@ export class MessagesService {
     private readonly config: AppConfig,
     private readonly channels: ChannelsService,
     private readonly push: PushService,
+    private readonly mentions: MentionResolver,
   ) {}
 
   /**
    * Stores a message and pushes it to the channel. The ack (the return value) comes after the
    * commit. A retry with the same client id returns the stored message and pushes nothing new.
+   * Mentions are resolved before the call and stored with the message in the same round trip.
    */
   async send(author: string, request: SendMessageRequest): Promise<MessageDto> {
     this.channels.requireChannel(request.channelId);
     this.checkLength(request.content);
+    const mentions = await this.mentions.resolve(request.content);
     const rows: (MessageRow & { duplicate: boolean })[] = await this.sql.rows(
-      'SELECT * FROM mpqcht_post_message($1, $2, $3, $4)',
-      [request.channelId, author, request.clientId, request.content],
+      'SELECT * FROM mpqcht_post_message($1, $2, $3, $4, $5)',
+      [request.channelId, author, request.clientId, request.content, mentions],
     );
     const row = rows[0];
     if (!row) throw new Error('mpqcht_post_message returned no row');
@@ -70,12 +76,14 @@ export class MessagesService {
     return message;
   }
 
+  /** Replaces the content; its mentions are resolved again (an edit may add or remove some). */
   async edit(author: string, request: EditMessageRequest): Promise<MessageDto> {
     this.checkLength(request.content);
+    const mentions = await this.mentions.resolve(request.content);
     const rows = await this.sql.rows<MessageRow>(
-      `UPDATE messages SET content = $3, edited_at = now()
+      `UPDATE messages SET content = $3, mentions = $4, edited_at = now()
        WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      [request.messageId, author, request.content],
+      [request.messageId, author, request.content, mentions],
     );
     const row = rows[0];
     if (!row) return this.refuse(request.messageId, 'edit');
@@ -86,7 +94,7 @@ export class MessagesService {
 
   async delete(author: string, messageId: string): Promise<MessageDeletedDto> {
     const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq'>>(
-      `UPDATE messages SET content = '', deleted_at = now()
+      `UPDATE messages SET content = '', mentions = '{}', deleted_at = now()
        WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING channel_id, seq`,
       [messageId, author],
     );

@@ -213,10 +213,4 @@ describe('multiplyBase', () => {
   ])('refuses the scalar %s', (_label, d) => {
     expect(() => multiplyBase(d)).toThrow(RangeError);
   });
-
-  it('is fast enough for a login (well under 100 ms per multiplication)', () => {
-    const start = performance.now();
-    for (let i = 0; i < 10; i++) multiplyBase(N - 1n - BigInt(i));
-    expect((performance.now() - start) / 10).toBeLessThan(100);
-  });
 });

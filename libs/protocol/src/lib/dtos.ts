@@ -56,6 +56,8 @@ export interface ReadStateDto {
   readonly lastReadMessageId: string | null;
   /** Messages by others after the read marker, not deleted; capped at `UNREAD_COUNT_CAP`. */
   readonly unreadCount: number;
+  /** Those of the unread messages that mention the member; capped at `UNREAD_COUNT_CAP`. */
+  readonly mentionCount: number;
 }
 
 export interface ChannelDto {
@@ -82,6 +84,12 @@ export interface MessageDto {
   readonly clientId: string;
   readonly author: string;
   readonly content: string;
+  /**
+   * Public keys of the joined members that `content` mentions (`@Display Name`), in order of first
+   * mention, without duplicates, at most `MAX_MENTIONS_PER_MESSAGE`. Resolved by the server on
+   * send and again on every edit.
+   */
+  readonly mentions: readonly string[];
   readonly createdAt: string;
   readonly editedAt: string | null;
 }

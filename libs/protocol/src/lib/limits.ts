@@ -5,3 +5,5 @@ export const HISTORY_PAGE_SIZE = 50;
 export const CHALLENGE_TTL_MS = 60_000;
 export const TYPING_TTL_MS = 6_000;
 export const DISPLAY_NAME_MAX_LENGTH = 32;
+/** Distinct members one message can mention; further names are not resolved. */
+export const MAX_MENTIONS_PER_MESSAGE = 50;
