@@ -7,7 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx nx run api:build --skip-nx-cache
+RUN npx nx run-many -t build -p api web --skip-nx-cache
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -22,6 +22,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force \
  && mkdir -p /data /config && chown node:node /data
 COPY --from=build /app/dist/apps/api ./dist/apps/api
+COPY --from=build /app/dist/apps/web/browser ./dist/apps/web/browser
 USER node
 EXPOSE 3000
 VOLUME ["/data"]

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,6 +13,8 @@ import { EnvError, loadEnv, type LogLevel } from './config/env';
 import { loadCommunityConfig } from './config/load-community-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { MpqchtIoAdapter } from './realtime/io-adapter';
+import { originAllowed } from './web/allowed-origins';
+import { WebClient } from './web/web-client';
 
 const LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   error: ['fatal', 'error'],
@@ -68,13 +71,26 @@ async function main(): Promise<void> {
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ProtocolExceptionFilter());
   app.useGlobalInterceptors(new EnvelopeInterceptor());
+  const corsOrigin = (
+    origin: string | undefined,
+    callback: (error: Error | null, allow?: boolean) => void,
+  ) => {
+    callback(null, originAllowed(config.current.allowedOrigins, origin));
+  };
+  app.enableCors({ origin: corsOrigin, credentials: false });
   app.useWebSocketAdapter(
     new MpqchtIoAdapter(app, {
       maxHttpBufferSize: maxFrameBytes(config.current.maxMessageLength),
       serveClient: false,
-      cors: { origin: true, credentials: false },
+      cors: { origin: corsOrigin, credentials: false },
+      allowRequest: (request, callback) => {
+        callback(null, originAllowed(config.current.allowedOrigins, request.headers.origin));
+      },
     }),
   );
+  const web = WebClient.load(path.resolve(__dirname, '../web/browser'), config.env.publicOrigin);
+  if (web) app.use(...web.handlers());
+  else logger.warn('the web client is not built (nx run web:build); serving the api only');
 
   let stopping = false;
   const stop = (signal: string) => {

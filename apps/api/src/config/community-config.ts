@@ -79,6 +79,15 @@ const CommunityConfigSchema = z
       )
       .default([]),
     theme: ThemeSchema.prefault({}),
+    web: z
+      .strictObject({
+        allowed_origins: z
+          .array(
+            z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)]),
+          )
+          .default(['*']),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const unique = (items: readonly { id: string }[], key: string) => {
@@ -132,6 +141,8 @@ export interface CommunityConfig {
   readonly channels: readonly ChannelConfig[];
   readonly channelsById: ReadonlyMap<string, ChannelConfig>;
   readonly theme: Readonly<Record<string, string>>;
+  /** Browser origins allowed to connect; `*` for any. */
+  readonly allowedOrigins: readonly string[];
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -156,6 +167,7 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
     channels,
     channelsById: new Map(channels.map((c) => [c.id, c])),
     theme,
+    allowedOrigins: parsed.web.allowed_origins,
   };
 }
 

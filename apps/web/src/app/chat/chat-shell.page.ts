@@ -1,0 +1,81 @@
+import { ChangeDetectionStrategy, Component, effect, inject, signal, type OnDestroy } from '@angular/core';
+import { Router } from '@angular/router';
+import { IdentityStore } from '../identity/identity.store';
+import { ServersStore } from '../servers/servers.store';
+import { applyTheme } from '../shared/theme';
+import { ChannelSidebar } from './channel-sidebar.component';
+import { ChatSelection } from './chat-selection';
+import { MemberList } from './member-list.component';
+import { MessagePane } from './message-pane.component';
+import { QuickSwitcher } from './quick-switcher.component';
+import { ServerRail } from './server-rail.component';
+
+/** The chat screen: server rail, channels, messages, members; keyboard shortcuts live here. */
+@Component({
+  selector: 'mq-chat-shell',
+  imports: [ServerRail, ChannelSidebar, MessagePane, MemberList, QuickSwitcher],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown)': 'onKey($event)' },
+  template: `
+    <div class="shell">
+      <mq-server-rail />
+      <mq-channel-sidebar />
+      <mq-message-pane />
+      <mq-member-list />
+    </div>
+    @if (switcherOpen()) {
+      <mq-quick-switcher (closed)="switcherOpen.set(false)" />
+    }
+  `,
+  styles: `
+    .shell {
+      display: grid;
+      grid-template-columns: 72px 240px minmax(0, 1fr) 220px;
+      height: 100vh;
+      overflow: hidden;
+    }
+    @media (max-width: 900px) {
+      .shell {
+        grid-template-columns: 64px 200px minmax(0, 1fr);
+      }
+      mq-member-list {
+        display: none;
+      }
+    }
+  `,
+})
+export class ChatShellPage implements OnDestroy {
+  private readonly identity = inject(IdentityStore);
+  private readonly servers = inject(ServersStore);
+  private readonly selection = inject(ChatSelection);
+  private readonly router = inject(Router);
+  readonly switcherOpen = signal(false);
+
+  constructor() {
+    const identity = this.identity.identity();
+    if (!identity) {
+      void this.router.navigateByUrl('/unlock');
+      return;
+    }
+    if (this.servers.servers().length === 0) this.servers.start(identity);
+    effect(() => applyTheme(document.documentElement, this.selection.server()?.info()?.theme ?? null));
+  }
+
+  ngOnDestroy(): void {
+    applyTheme(document.documentElement, null);
+  }
+
+  onKey(event: KeyboardEvent): void {
+    if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      this.selection.moveChannel(event.key === 'ArrowUp' ? -1 : 1);
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      this.switcherOpen.update((open) => !open);
+    } else if (event.key === 'Escape' && !this.switcherOpen()) {
+      const server = this.selection.server();
+      const channel = this.selection.channel();
+      if (server && channel) void server.markRead(channel.id).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { MarkdownComponent } from 'ngx-markdown';
+import type { TimelineMessage } from '../servers/channel-timeline';
+import { EditBox } from './edit-box.component';
+
+/** A stable colour per author, from their key, readable on dark and light backgrounds. */
+function authorHue(publicKey: string): number {
+  let hash = 0;
+  for (let i = 2; i < publicKey.length; i += 4) hash = (hash * 31 + publicKey.charCodeAt(i)) % 360;
+  return hash;
+}
+
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+@Component({
+  selector: 'mq-message-item',
+  imports: [MarkdownComponent, EditBox],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @let m = message();
+    <article
+      class="message"
+      [class.grouped]="grouped()"
+      [class.mine]="mine()"
+      [class.pending]="m.state === 'pending'"
+      [class.failed]="m.state === 'failed'"
+      [class.mentioned]="mentioned()"
+      [attr.data-message]="m.id ?? m.clientId"
+      [attr.data-state]="m.state"
+    >
+      @if (!grouped()) {
+        <header>
+          <span class="author" [style.color]="'hsl(' + hue() + ' 65% 62%)'">{{ authorName() }}</span>
+          <time [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
+        </header>
+      } @else {
+        <time class="gutter" [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
+      }
+      @if (editing()) {
+        <mq-edit-box
+          [content]="m.content"
+          [maxLength]="maxLength()"
+          (saved)="edited.emit($event)"
+          (cancelled)="editCancelled.emit()"
+        />
+      } @else {
+        <div class="content">
+          <markdown [data]="m.content" />
+          @if (m.editedAt) {
+            <span class="edited" [attr.title]="'Edited ' + m.editedAt">(edited)</span>
+          }
+        </div>
+      }
+      @switch (m.state) {
+        @case ('pending') {
+          <span class="state" data-test="pending">Sending…</span>
+        }
+        @case ('failed') {
+          <span class="state failed-note" role="alert">
+            Not sent{{ m.error ? ': ' + m.error : '' }}.
+            <button type="button" class="link" (click)="retried.emit()" data-test="retry">Retry</button>
+            <button type="button" class="link" (click)="discarded.emit()">Discard</button>
+          </span>
+        }
+      }
+      @if (mine() && m.state === 'sent' && !editing()) {
+        <div class="actions">
+          <button type="button" title="Edit" (click)="editStarted.emit()" data-test="edit">✎</button>
+          <button type="button" title="Delete" (click)="confirmDelete()" data-test="delete">🗑</button>
+        </div>
+      }
+    </article>
+  `,
+  styleUrl: './message-item.component.css',
+})
+export class MessageItem {
+  readonly message = input.required<TimelineMessage>();
+  readonly authorName = input.required<string>();
+  readonly grouped = input(false);
+  readonly mine = input(false);
+  readonly mentioned = input(false);
+  readonly editing = input(false);
+  readonly maxLength = input(4000);
+  readonly retried = output();
+  readonly discarded = output();
+  readonly editStarted = output();
+  readonly editCancelled = output();
+  readonly edited = output<string>();
+  readonly deleted = output();
+
+  readonly hue = computed(() => authorHue(this.message().author));
+  readonly time = computed(() => TIME.format(new Date(this.message().createdAt)));
+  readonly fullTime = computed(() => DATE_TIME.format(new Date(this.message().createdAt)));
+
+  confirmDelete(): void {
+    if (confirm('Delete this message? This cannot be undone.')) this.deleted.emit();
+  }
+}

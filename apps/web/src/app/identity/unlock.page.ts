@@ -1,0 +1,111 @@
+import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { Router } from '@angular/router';
+import { passphraseStrength } from '@mpqcht/identity';
+import { IdentityStore } from './identity.store';
+
+type Mode = 'passphrase' | 'file' | 'random';
+
+/**
+ * The door: a username and passphrase (the same key on any browser), a key file, or a new random
+ * key saved as an encrypted file. A returning visitor only types the passphrase.
+ */
+@Component({
+  selector: 'mq-unlock-page',
+  imports: [DecimalPipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './unlock.page.html',
+  styleUrl: './unlock.page.css',
+})
+export class UnlockPage {
+  private readonly store = inject(IdentityStore);
+  private readonly router = inject(Router);
+
+  readonly remembered = this.store.remembered;
+  readonly mode = signal<Mode>('passphrase');
+  readonly username = signal('');
+  readonly passphrase = signal('');
+  readonly fileText = signal<string | null>(null);
+  readonly fileName = signal('');
+  readonly busy = signal(false);
+  readonly error = signal<string | null>(null);
+  /** The encrypted file of a just-created random key, offered for download before going on. */
+  readonly createdFile = signal<string | null>(null);
+
+  readonly strength = computed(() => passphraseStrength(this.passphrase(), [this.username()]));
+  readonly needsStrength = computed(() => !this.remembered() && this.mode() !== 'file');
+  readonly canSubmit = computed(() => {
+    if (this.busy() || this.passphrase().length === 0) return false;
+    if (this.remembered()) return true;
+    if (this.mode() === 'file') return this.fileText() !== null && this.username().trim().length > 0;
+    return this.username().trim().length > 0 && this.strength().acceptable;
+  });
+
+  setMode(mode: Mode): void {
+    this.mode.set(mode);
+    this.error.set(null);
+  }
+
+  async onFile(event: Event): Promise<void> {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    this.fileName.set(file.name);
+    this.fileText.set(await file.text());
+    if (!this.username()) this.username.set(file.name.replace(/\.[^.]*$/, ''));
+  }
+
+  async submit(): Promise<void> {
+    if (!this.canSubmit()) return;
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      if (this.remembered()) {
+        await this.store.unlockRemembered(this.passphrase());
+      } else if (this.mode() === 'passphrase') {
+        await this.store.unlockWithPassphrase(this.username(), this.passphrase());
+      } else if (this.mode() === 'file') {
+        await this.store.importFile(this.username().trim(), this.fileText() ?? '', this.passphrase());
+      } else {
+        this.createdFile.set(await this.store.createRandom(this.username().trim(), this.passphrase()));
+        return;
+      }
+      this.passphrase.set('');
+      await this.router.navigateByUrl('/chat');
+    } catch (error) {
+      this.error.set(describeUnlockError(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  downloadHref(): string {
+    return `data:application/json;charset=utf-8,${encodeURIComponent(this.createdFile() ?? '')}`;
+  }
+
+  async continueAfterCreate(): Promise<void> {
+    this.createdFile.set(null);
+    this.passphrase.set('');
+    await this.router.navigateByUrl('/chat');
+  }
+
+  forget(): void {
+    this.store.logOut();
+    this.passphrase.set('');
+  }
+}
+
+function describeUnlockError(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  switch (code) {
+    case 'wrong_passphrase':
+      return 'That passphrase does not open this key file.';
+    case 'not_a_key_file':
+      return 'This is not an mpqcht key file.';
+    case 'unsupported_version':
+      return 'This key file was made by a newer version of mpqcht.';
+    case 'corrupt':
+      return 'This key file is damaged.';
+    default:
+      return error instanceof Error ? error.message : 'Could not unlock.';
+  }
+}

@@ -1,0 +1,31 @@
+import type { ChallengeDto, Envelope, ServerInfoDto } from '@mpqcht/protocol';
+
+/** The few HTTP calls a client makes before the socket: server info and login challenges. */
+export interface ServerHttp {
+  serverInfo(url: string): Promise<ServerInfoDto>;
+  challenge(url: string): Promise<ChallengeDto>;
+}
+
+export class ServerUnreachable extends Error {}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, cache: 'no-store' });
+  } catch {
+    throw new ServerUnreachable(`cannot reach ${new URL(url).origin}`);
+  }
+  let body: Envelope<T>;
+  try {
+    body = (await response.json()) as Envelope<T>;
+  } catch {
+    throw new ServerUnreachable(`${new URL(url).origin} did not answer like an mpqcht server`);
+  }
+  if (!body.ok) throw new ServerUnreachable(body.error.message);
+  return body.data;
+}
+
+export const fetchServerHttp: ServerHttp = {
+  serverInfo: (url) => call<ServerInfoDto>(`${url}/api/server`),
+  challenge: (url) => call<ChallengeDto>(`${url}/api/auth/challenge`, { method: 'POST' }),
+};

@@ -1,0 +1,27 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+
+export type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type AuthCallback = (send: (auth: object) => void) => void;
+
+/** Makes the Socket.IO connection of one server; replaced by a fake in unit tests. */
+export type SocketFactory = (url: string, auth: AuthCallback) => ServerSocket;
+
+/**
+ * One Socket.IO manager per server (`forceNew`), WebSocket only, reconnecting with exponential
+ * backoff and jitter. `auth` is a callback, so every reconnect signs a fresh challenge.
+ */
+export const createServerSocket: SocketFactory = (url, auth) => {
+  const options: Partial<ManagerOptions & SocketOptions> = {
+    forceNew: true,
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 30_000,
+    randomizationFactor: 0.5,
+    timeout: 10_000,
+    auth,
+  };
+  return io(url, options);
+};

@@ -1,0 +1,82 @@
+import { computed, Injectable, signal } from '@angular/core';
+import { ServerConnection, type ConnectionDeps, type SigningIdentity } from './server-connection';
+import { fetchServerHttp } from './server-http';
+import { createServerSocket } from './server-socket';
+import { loadServerList, saveServerList } from './server-list.storage';
+
+/** Lets tests and the e2e harness swap the transport; the app uses the real ones. */
+export const DEFAULT_CONNECTION_DEPS: ConnectionDeps = {
+  http: fetchServerHttp,
+  socketFactory: createServerSocket,
+  now: () => Date.now(),
+};
+
+/**
+ * Every server the person added, one ServerConnection each, plus which server and channel are on
+ * screen. The list of addresses survives reloads; connections live while the identity is unlocked.
+ */
+@Injectable({ providedIn: 'root' })
+export class ServersStore {
+  private readonly list = signal<readonly ServerConnection[]>([]);
+  readonly servers = this.list.asReadonly();
+  readonly activeUrl = signal<string | null>(null);
+  readonly active = computed(
+    () => this.list().find((s) => s.url === this.activeUrl()) ?? this.list()[0] ?? null,
+  );
+
+  private deps: ConnectionDeps = DEFAULT_CONNECTION_DEPS;
+  private identity: SigningIdentity | null = null;
+
+  useDeps(deps: ConnectionDeps): void {
+    this.deps = deps;
+  }
+
+  /** Connects every saved server with this identity. */
+  start(identity: SigningIdentity): void {
+    this.stop();
+    this.identity = identity;
+    const connections = loadServerList(localStorage).map(
+      (s) => new ServerConnection(s.url, identity, this.deps),
+    );
+    this.list.set(connections);
+    for (const connection of connections) void connection.connect();
+  }
+
+  /** Closes every connection and forgets the identity (the saved list stays). */
+  stop(): void {
+    for (const connection of this.list()) connection.close();
+    this.list.set([]);
+    this.identity = null;
+  }
+
+  /** Adds a server by its origin and connects to it; returns the existing one if already added. */
+  add(url: string): ServerConnection {
+    const existing = this.list().find((s) => s.url === url);
+    if (existing) return existing;
+    if (!this.identity) throw new Error('unlock an identity before adding servers');
+    const connection = new ServerConnection(url, this.identity, this.deps);
+    this.list.update((list) => [...list, connection]);
+    this.persist();
+    void connection.connect();
+    return connection;
+  }
+
+  remove(url: string): void {
+    const connection = this.list().find((s) => s.url === url);
+    connection?.close();
+    this.list.update((list) => list.filter((s) => s.url !== url));
+    if (this.activeUrl() === url) this.activeUrl.set(null);
+    this.persist();
+  }
+
+  select(url: string): void {
+    this.activeUrl.set(url);
+  }
+
+  private persist(): void {
+    saveServerList(
+      localStorage,
+      this.list().map((s) => ({ url: s.url })),
+    );
+  }
+}
