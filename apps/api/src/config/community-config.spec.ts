@@ -57,3 +57,20 @@ describe('config.toml validation', () => {
     );
   });
 });
+
+describe('[web] allowed_origins', () => {
+  it('defaults to any origin', () => {
+    expect(parseCommunityConfig(base, 'config.toml').allowedOrigins).toEqual(['*']);
+  });
+
+  it('normalises listed origins and rejects what is not an http(s) URL', () => {
+    const listed = parseCommunityConfig(
+      `${base}\n[web]\nallowed_origins = ["https://Chat.Example.org/"]\n`,
+      'config.toml',
+    );
+    expect(listed.allowedOrigins).toEqual(['https://chat.example.org']);
+    expect(() =>
+      parseCommunityConfig(`${base}\n[web]\nallowed_origins = ["ftp://x"]\n`, 'config.toml'),
+    ).toThrow(/config\.toml: web\.allowed_origins\[0\]/);
+  });
+});

@@ -13,17 +13,25 @@ const API_PATHS = /^\/(api|socket\.io)(\/|$)/;
  * /join/... load the app).
  */
 export class WebClient {
+  private cached = { mtimeMs: -1, html: '' };
+
   private constructor(
     private readonly dir: string,
-    private readonly indexHtml: string,
     private readonly publicOrigin: string,
   ) {}
 
   /** null when the web app has not been built (the api still serves the protocol). */
   static load(dir: string, publicOrigin: string): WebClient | null {
-    const indexFile = path.join(dir, 'index.html');
-    if (!fs.existsSync(indexFile)) return null;
-    return new WebClient(dir, fs.readFileSync(indexFile, 'utf8'), publicOrigin);
+    if (!fs.existsSync(path.join(dir, 'index.html'))) return null;
+    return new WebClient(dir, publicOrigin);
+  }
+
+  /** index.html, read again when a new build replaced it (its asset names change with each build). */
+  private indexHtml(): string {
+    const file = path.join(this.dir, 'index.html');
+    const { mtimeMs } = fs.statSync(file);
+    if (mtimeMs !== this.cached.mtimeMs) this.cached = { mtimeMs, html: fs.readFileSync(file, 'utf8') };
+    return this.cached.html;
   }
 
   handlers(): RequestHandler[] {
@@ -47,7 +55,7 @@ export class WebClient {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Referrer-Policy', 'no-referrer');
       res.setHeader('Cache-Control', 'no-cache');
-      res.type('html').send(this.indexHtml.replace(NONCE_PLACEHOLDER, nonce));
+      res.type('html').send(this.indexHtml().replace(NONCE_PLACEHOLDER, nonce));
     };
     const guardApi = (req: Request, res: Response, next: NextFunction) => {
       // Static files never shadow the api.

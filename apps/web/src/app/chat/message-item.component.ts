@@ -66,8 +66,34 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
       }
       @if (mine() && m.state === 'sent' && !editing()) {
         <div class="actions">
-          <button type="button" title="Edit" (click)="editStarted.emit()" data-test="edit">✎</button>
-          <button type="button" title="Delete" (click)="confirmDelete()" data-test="delete">🗑</button>
+          <button type="button" title="Edit" aria-label="Edit" (click)="editStarted.emit()" data-test="edit">
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+              <path
+                d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linejoin="round"
+              />
+            </svg>
+          </button>
+          <button
+            type="button"
+            title="Delete"
+            aria-label="Delete"
+            (click)="confirmDelete()"
+            data-test="delete"
+          >
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+              <path
+                d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linejoin="round"
+              />
+            </svg>
+          </button>
         </div>
       }
     </article>

@@ -20,7 +20,8 @@ function escapeHtml(text: string): string {
  */
 function chatRenderer(): Renderer {
   const renderer = new Renderer();
-  renderer.html = (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text);
+  renderer.html = (token: Tokens.HTML | Tokens.Tag) =>
+    'block' in token && token.block ? `<p>${escapeHtml(token.text.trim())}</p>` : escapeHtml(token.text);
   return renderer;
 }
 
