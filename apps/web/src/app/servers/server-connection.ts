@@ -114,6 +114,8 @@ export class ServerConnection {
   private socket: ServerSocket | null = null;
   private readonly timelines = new Map<string, ChannelTimeline>();
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last handshake went out without a proof because the challenge could not be fetched. */
+  private challengeFailed = false;
 
   constructor(
     readonly url: string,
@@ -158,7 +160,17 @@ export class ServerConnection {
             nonceHex: challenge.nonce,
           }),
         )
-        .then(send, () => send({}));
+        .then(
+          (proof) => {
+            this.challengeFailed = false;
+            send(proof);
+          },
+          () => {
+            // No proof to send: the server refuses the empty auth (auth_malformed), and we retry.
+            this.challengeFailed = true;
+            send({});
+          },
+        );
     });
     this.socket = socket;
     this.listen(socket);
@@ -304,13 +316,17 @@ export class ServerConnection {
     });
     socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
       const code = error.data?.code;
-      if (code && FINAL_REFUSALS.has(code)) {
+      const transient = code === 'auth_malformed' && this.challengeFailed;
+      if (code && FINAL_REFUSALS.has(code) && !transient) {
         this.status.set({ kind: 'refused', code, message: error.data?.message ?? error.message });
         return;
       }
       if (code) {
         // A challenge race (expired, used): sign a fresh one.
-        setTimeout(() => socket.connect(), 1_000);
+        setTimeout(() => {
+          // Not if the socket was closed meanwhile (logout, server removed).
+          if (this.socket === socket) socket.connect();
+        }, 1_000);
       }
       this.status.set({ kind: 'reconnecting', attempt: 0 });
     });
@@ -326,16 +342,11 @@ export class ServerConnection {
     socket.on('message.created', (message) => this.onMessage(message));
     socket.on('message.updated', (message) => {
       const before = this.timeline(message.channelId).findById(message.id);
+      // Only a cached message is updated: caching one that is not would make it a history cursor
+      // (the first page would start before it, older pages would skip what lies between).
+      if (!before) return;
       this.timeline(message.channelId).upsert(message);
-      if (before)
-        this.adjustUnread(
-          message.channelId,
-          message.seq,
-          message.author,
-          before.mentions,
-          message.mentions,
-          0,
-        );
+      this.adjustUnread(message.channelId, message.seq, message.author, before.mentions, message.mentions, 0);
     });
     socket.on('message.deleted', (deleted) => {
       const before = this.timeline(deleted.channelId).findById(deleted.messageId);

@@ -1,0 +1,96 @@
+import { loadServerList, saveServerList } from './server-list.storage';
+import { ServersStore } from './servers.store';
+import { FakeServerHttp, FakeSocketFactory } from './testing/fake-socket';
+import { settle, testIdentity, URL_A } from './testing/fixtures';
+
+const URL_B = 'http://localhost:3000';
+const STORAGE_KEY = 'mpqcht.servers.v1';
+
+describe('ServersStore', () => {
+  let store: ServersStore;
+  let http: FakeServerHttp;
+  let factory: FakeSocketFactory;
+
+  beforeEach(() => {
+    localStorage.clear();
+    http = new FakeServerHttp();
+    factory = new FakeSocketFactory();
+    store = new ServersStore();
+    store.useDeps({ http, socketFactory: factory.create, now: () => 0 });
+  });
+
+  afterEach(() => {
+    store.stop();
+  });
+
+  it('add() connects to the server and persists the list', async () => {
+    store.start(await testIdentity());
+
+    const connection = store.add(URL_A);
+    store.add(URL_B);
+    await settle();
+
+    expect(store.servers().map((s) => s.url)).toEqual([URL_A, URL_B]);
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null')).toEqual([{ url: URL_A }, { url: URL_B }]);
+    expect(http.infoCalls).toEqual([URL_A, URL_B]);
+    expect(factory.sockets.map((s) => s.url)).toEqual([URL_A, URL_B]);
+    expect(connection.status()).toEqual({ kind: 'connecting' });
+  });
+
+  it('add() of a server already added returns the existing connection and does not duplicate it', async () => {
+    store.start(await testIdentity());
+    const first = store.add(URL_A);
+
+    const again = store.add(URL_A);
+
+    expect(again).toBe(first);
+    expect(store.servers()).toHaveLength(1);
+    expect(loadServerList(localStorage)).toEqual([{ url: URL_A }]);
+    expect(http.infoCalls).toEqual([URL_A]);
+  });
+
+  it('add() refuses before an identity is unlocked', () => {
+    expect(() => store.add(URL_A)).toThrow(/unlock/);
+    expect(localStorage.getItem(STORAGE_KEY)).toBeNull();
+  });
+
+  it('remove() closes the connection and persists the shorter list', async () => {
+    store.start(await testIdentity());
+    const a = store.add(URL_A);
+    store.add(URL_B);
+    await settle();
+    store.select(URL_A);
+
+    store.remove(URL_A);
+
+    expect(store.servers().map((s) => s.url)).toEqual([URL_B]);
+    expect(loadServerList(localStorage)).toEqual([{ url: URL_B }]);
+    expect(a.status()).toEqual({ kind: 'closed' });
+    expect(factory.sockets[0]?.disconnectCalls).toBe(1);
+    expect(store.activeUrl()).toBeNull();
+    expect(store.active()?.url).toBe(URL_B);
+  });
+
+  it('start() restores a connection for every saved server, in order', async () => {
+    saveServerList(localStorage, [{ url: URL_B }, { url: URL_A }]);
+
+    store.start(await testIdentity());
+    await settle();
+
+    expect(store.servers().map((s) => s.url)).toEqual([URL_B, URL_A]);
+    expect(http.infoCalls).toEqual([URL_B, URL_A]);
+    expect(store.servers().every((s) => s.status().kind === 'connecting')).toBe(true);
+  });
+
+  it('stop() closes every connection but keeps the saved list', async () => {
+    store.start(await testIdentity());
+    const a = store.add(URL_A);
+    await settle();
+
+    store.stop();
+
+    expect(store.servers()).toEqual([]);
+    expect(a.status()).toEqual({ kind: 'closed' });
+    expect(loadServerList(localStorage)).toEqual([{ url: URL_A }]);
+  });
+});
