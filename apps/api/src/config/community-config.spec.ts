@@ -1,4 +1,6 @@
-import { parseCommunityConfig } from './load-community-config';
+import * as path from 'node:path';
+import { can, resolvePermissions, visibleChannels } from '@mpqcht/permissions';
+import { loadCommunityConfig, parseCommunityConfig } from './load-community-config';
 
 const G = '036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296';
 const G_UNCOMPRESSED =
@@ -72,5 +74,316 @@ describe('[web] allowed_origins', () => {
     expect(() =>
       parseCommunityConfig(`${base}\n[web]\nallowed_origins = ["ftp://x"]\n`, 'config.toml'),
     ).toThrow(/config\.toml: web\.allowed_origins\[0\]/);
+  });
+});
+
+describe('permissions in config.toml', () => {
+  const roles = `
+[[roles]]
+id = "moderator"
+name = "Moderator"
+color = "#e67e22"
+position = 20
+permissions = ["moderate", "kick", "ban"]
+limits = { max_message_length = 8000, slowmode_ms = 0, burst = 60, rate_per_second = 2.5 }
+
+[[roles]]
+id = "muted"
+name = "Muted"
+`;
+
+  const parse = (text: string) => parseCommunityConfig(text, 'config.toml');
+  const fails = (text: string) => () => parse(text);
+
+  it('fills in the defaults: view and write for everyone, [limits] for the numbers, no overrides', () => {
+    const config = parse(base);
+    expect(config.permissions).toEqual({
+      defaults: {
+        permissions: { view: true, write: true, moderate: false, manage: false },
+        limits: { maxMessageLength: 4000, slowmodeMs: 0, burst: 30, ratePerSecond: 10 },
+      },
+      roles: [],
+      groups: [{ id: 'general', overrides: [] }],
+      channels: [{ id: 'lobby', group: 'general', overrides: [] }],
+    });
+  });
+
+  it('normalises every new key into the permission model', () => {
+    const config = parse(`
+[server]
+name = "Test"
+default_permissions = { write = false, manage = false }
+
+[limits]
+max_message_length = 2000
+slowmode_ms = 1500
+burst = 12
+rate_per_second = 0.5
+${roles}
+[[groups]]
+id = "news"
+name = "News"
+default_permissions = { view = true, slowmode_ms = 60000 }
+
+[[groups.overrides]]
+role = "muted"
+deny = ["view"]
+
+[[channels]]
+id = "announcements"
+name = "announcements"
+group = "news"
+default_permissions = { max_message_length = 10000 }
+
+[[channels.overrides]]
+role = "moderator"
+allow = ["write", "manage"]
+limits = { slowmode_ms = 0 }
+
+[[channels.overrides]]
+role = "muted"
+allow = ["view"]
+deny = ["write"]
+`);
+    expect(config.permissions).toEqual({
+      defaults: {
+        permissions: { view: true, write: false, moderate: false, manage: false },
+        limits: { maxMessageLength: 2000, slowmodeMs: 1500, burst: 12, ratePerSecond: 0.5 },
+      },
+      roles: [
+        {
+          id: 'moderator',
+          name: 'Moderator',
+          color: '#e67e22',
+          position: 20,
+          permissions: ['moderate', 'kick', 'ban'],
+          limits: { max_message_length: 8000, slowmode_ms: 0, burst: 60, rate_per_second: 2.5 },
+        },
+        { id: 'muted', name: 'Muted', position: 0, permissions: [] },
+      ],
+      groups: [
+        {
+          id: 'news',
+          default_permissions: { view: true, slowmode_ms: 60000 },
+          overrides: [{ role: 'muted', allow: [], deny: ['view'] }],
+        },
+      ],
+      channels: [
+        {
+          id: 'announcements',
+          group: 'news',
+          default_permissions: { max_message_length: 10000 },
+          overrides: [
+            { role: 'moderator', allow: ['write', 'manage'], deny: [], limits: { slowmode_ms: 0 } },
+            { role: 'muted', allow: ['view'], deny: ['write'] },
+          ],
+        },
+      ],
+    });
+    // The existing fields keep their shapes; roles gain their position.
+    expect(config.maxMessageLength).toBe(2000);
+    expect(config.groups).toEqual([{ id: 'news', name: 'News' }]);
+    expect(config.channelsById.get('announcements')).toEqual({
+      id: 'announcements',
+      name: 'announcements',
+      groupId: 'news',
+      topic: '',
+    });
+    expect(config.roles.map((r) => [r.id, r.position, r.color])).toEqual([
+      ['moderator', 20, '#e67e22'],
+      ['muted', 0, undefined],
+    ]);
+  });
+
+  it('gives a model that @mpqcht/permissions resolves', () => {
+    const config = parse(`${base}${roles}
+[[channels]]
+id = "news"
+name = "news"
+group = "general"
+default_permissions = { write = false }
+
+[[channels.overrides]]
+role = "moderator"
+allow = ["write"]
+`);
+    const plain = { isRoot: false, roles: [] };
+    const moderator = { isRoot: false, roles: ['moderator'] };
+    expect(resolvePermissions(config.permissions, plain, 'news')?.flags).toEqual({
+      view: true,
+      write: false,
+      moderate: false,
+      manage: false,
+    });
+    expect(resolvePermissions(config.permissions, moderator, 'news')?.flags).toEqual({
+      view: true,
+      write: true,
+      moderate: true,
+      manage: false,
+    });
+    expect(resolvePermissions(config.permissions, moderator, 'lobby')?.limits).toEqual({
+      maxMessageLength: 8000,
+      slowmodeMs: 0,
+      burst: 60,
+      ratePerSecond: 2.5,
+    });
+  });
+
+  describe('names the key path of every mistake', () => {
+    const channel = (extra: string) => `${base}${roles}
+[[channels]]
+id = "second"
+name = "second"
+group = "general"
+${extra}`;
+
+    it('an override naming an unknown role, in a channel or a group', () => {
+      expect(fails(channel('[[channels.overrides]]\nrole = "x"\nallow = ["write"]\n'))).toThrow(
+        'config.toml: channels[1].overrides[0].role: unknown role "x"',
+      );
+      const group = base.replace(
+        'name = "General"',
+        'name = "General"\n\n[[groups.overrides]]\nrole = "muted"\n\n[[groups.overrides]]\nrole = "ghost"\ndeny = ["view"]\n',
+      );
+      expect(fails(`${group}${roles}`)).toThrow(
+        'config.toml: groups[0].overrides[1].role: unknown role "ghost"',
+      );
+    });
+
+    it('two overrides for the same role at one level', () => {
+      expect(
+        fails(
+          channel(
+            '[[channels.overrides]]\nrole = "muted"\ndeny = ["write"]\n\n[[channels.overrides]]\nrole = "muted"\nallow = ["view"]\n',
+          ),
+        ),
+      ).toThrow('config.toml: channels[1].overrides[1].role: a second override for role "muted"');
+    });
+
+    it('a flag both allowed and denied by one override', () => {
+      expect(
+        fails(
+          channel(
+            '[[channels.overrides]]\nrole = "muted"\nallow = ["view", "write"]\ndeny = ["write", "manage"]\n',
+          ),
+        ),
+      ).toThrow('config.toml: channels[1].overrides[0].deny: "write" both allowed and denied');
+    });
+
+    it('an unknown flag in allow or deny', () => {
+      expect(fails(channel('[[channels.overrides]]\nrole = "muted"\ndeny = ["shout"]\n'))).toThrow(
+        /config\.toml: channels\[1\]\.overrides\[0\]\.deny\[0\]: .*"view"/,
+      );
+    });
+
+    it('an unknown key in an override, including connection-wide limits', () => {
+      expect(fails(channel('[[channels.overrides]]\nrole = "muted"\nalow = ["view"]\n'))).toThrow(
+        'config.toml: channels[1].overrides[0]: unknown key(s) "alow"',
+      );
+      expect(fails(channel('[[channels.overrides]]\nrole = "muted"\nlimits = { burst = 5 }\n'))).toThrow(
+        'config.toml: channels[1].overrides[0].limits: unknown key(s) "burst"',
+      );
+    });
+
+    it('default_permissions with an unknown key, a non-boolean flag or a per-connection limit', () => {
+      expect(fails(channel('default_permissions = { veiw = true }'))).toThrow(
+        'config.toml: channels[1].default_permissions: unknown key(s) "veiw"',
+      );
+      expect(fails(channel('default_permissions = { write = "no" }'))).toThrow(
+        /config\.toml: channels\[1\]\.default_permissions\.write: .*boolean/,
+      );
+      expect(fails(channel('default_permissions = { rate_per_second = 1 }'))).toThrow(
+        'config.toml: channels[1].default_permissions: unknown key(s) "rate_per_second"',
+      );
+    });
+
+    it('[server] default_permissions with a limit (limits belong in [limits])', () => {
+      expect(
+        fails(
+          base.replace(
+            'name = "Test"',
+            'name = "Test"\ndefault_permissions = { view = true, slowmode_ms = 5 }',
+          ),
+        ),
+      ).toThrow('config.toml: server.default_permissions: unknown key(s) "slowmode_ms"');
+    });
+
+    it.each([
+      ['limits.slowmode_ms', '[limits]\nslowmode_ms = -1'],
+      ['limits.slowmode_ms', '[limits]\nslowmode_ms = 21600001'],
+      ['limits.slowmode_ms', '[limits]\nslowmode_ms = 1.5'],
+      ['limits.burst', '[limits]\nburst = 0'],
+      ['limits.rate_per_second', '[limits]\nrate_per_second = 0'],
+      ['limits.rate_per_second', '[limits]\nrate_per_second = 10001'],
+      ['limits.max_message_length', '[limits]\nmax_message_length = 16001'],
+    ])('%s out of range (%#)', (key, extra) => {
+      expect(fails(`${base}\n${extra}\n`)).toThrow(`config.toml: ${key}: `);
+    });
+
+    it.each([
+      ['position', 'position = -1'],
+      ['position', 'position = 1.5'],
+      ['permissions[0]', 'permissions = ["fly"]'],
+      ['limits.burst', 'limits = { burst = 1.5 }'],
+      ['limits.max_message_length', 'limits = { max_message_length = 0 }'],
+      ['limits', 'limits = { slowmode = 1 }'],
+    ])('[[roles]] %s invalid (%#)', (key, extra) => {
+      expect(fails(`${base}\n[[roles]]\nid = "r"\nname = "R"\n${extra}\n`)).toThrow(
+        `config.toml: roles[0].${key}: `,
+      );
+    });
+
+    it('channel limits out of range in default_permissions and overrides', () => {
+      expect(fails(channel('default_permissions = { max_message_length = 20000 }'))).toThrow(
+        /config\.toml: channels\[1\]\.default_permissions\.max_message_length: /,
+      );
+      expect(
+        fails(channel('[[channels.overrides]]\nrole = "muted"\nlimits = { slowmode_ms = -5 }\n')),
+      ).toThrow(/config\.toml: channels\[1\]\.overrides\[0\]\.limits\.slowmode_ms: /);
+    });
+
+    it('several override mistakes at once, one line each', () => {
+      const text = channel(
+        '[[channels.overrides]]\nrole = "x"\n\n[[channels.overrides]]\nrole = "muted"\nallow = ["view"]\ndeny = ["view"]\n',
+      );
+      expect(fails(text)).toThrow(
+        [
+          'config.toml: channels[1].overrides[0].role: unknown role "x" (declare it under [[roles]])',
+          'config.toml: channels[1].overrides[1].deny: "view" both allowed and denied (deny wins; say one)',
+        ].join('\n'),
+      );
+    });
+  });
+
+  it('reports an unknown role together with mistakes elsewhere in the file', () => {
+    const text = `${base.replace('name = "lobby"', 'name = "lobby"\nnmae = 1')}\n[[channels.overrides]]\nrole = "x"\n`;
+    expect(fails(text)).toThrow(
+      'config.toml: channels[0]: unknown key(s) "nmae"\nconfig.toml: channels[0].overrides[0].role: unknown role "x"',
+    );
+  });
+
+  it('accepts the server permissions kick and ban', () => {
+    const config = parse(`${base}\n[[roles]]\nid = "r"\nname = "R"\npermissions = ["kick", "ban"]\n`);
+    expect(config.roles[0]?.permissions).toEqual(['kick', 'ban']);
+  });
+});
+
+describe('the sample config.toml at the repository root', () => {
+  const config = loadCommunityConfig(path.join(__dirname, '../../../../config.toml'));
+  const plain = { isRoot: false, roles: [] };
+  const moderator = { isRoot: false, roles: ['moderator'] };
+
+  it('makes announcements read-only except for moderators and roots', () => {
+    expect(can(config.permissions, plain, 'announcements', 'view')).toBe(true);
+    expect(can(config.permissions, plain, 'announcements', 'write')).toBe(false);
+    expect(can(config.permissions, moderator, 'announcements', 'write')).toBe(true);
+    expect(can(config.permissions, { isRoot: true, roles: [] }, 'announcements', 'write')).toBe(true);
+  });
+
+  it('lets everyone see and write in the other channels', () => {
+    for (const channel of config.channels.filter((c) => c.id !== 'announcements')) {
+      expect(can(config.permissions, plain, channel.id, 'write')).toBe(true);
+    }
+    expect(visibleChannels(config.permissions, plain)).toEqual(config.channels.map((c) => c.id));
   });
 });

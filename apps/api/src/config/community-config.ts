@@ -1,17 +1,20 @@
 import { parseAnyPublicKey, type PublicKeyParseError } from '@mpqcht/identity';
+import {
+  CHANNEL_FLAGS,
+  DEFAULT_BURST,
+  DEFAULT_CHANNEL_FLAGS,
+  DEFAULT_RATE_PER_SECOND,
+  SERVER_PERMISSIONS,
+  type ChannelFlag,
+  type PermissionModel,
+  type PermissionOverride,
+  type ServerPermission,
+} from '@mpqcht/permissions';
 import { DEFAULT_MAX_MESSAGE_LENGTH, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
 import { z } from 'zod';
 
-/** Server-wide permissions a role can grant. Roots have all of them. */
-export const SERVER_PERMISSIONS = [
-  'manage_members',
-  'manage_roles',
-  'manage_config',
-  'moderate',
-  'invite',
-  'view_audit_log',
-] as const;
-export type ServerPermission = (typeof SERVER_PERMISSIONS)[number];
+/** Server-wide permissions a role can grant (defined with the permission model). Roots have all of them. */
+export { SERVER_PERMISSIONS, type ServerPermission };
 
 const id = z
   .string()
@@ -31,6 +34,45 @@ const publicKey = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** Longest slowmode a channel can have: six hours. */
+export const SLOWMODE_CEILING_MS = 6 * 60 * 60 * 1000;
+/** Upper bound for `burst` and `rate_per_second`. */
+export const FLOOD_LIMIT_CEILING = 10_000;
+
+const maxMessageLength = z.number().int().min(1).max(MESSAGE_LENGTH_CEILING);
+const slowmodeMs = z.number().int().min(0).max(SLOWMODE_CEILING_MS);
+const burst = z.number().int().min(1).max(FLOOD_LIMIT_CEILING);
+const ratePerSecond = z.number().positive().max(FLOOD_LIMIT_CEILING);
+
+const flag = z.enum(CHANNEL_FLAGS);
+const flagSettings = {
+  view: z.boolean().optional(),
+  write: z.boolean().optional(),
+  moderate: z.boolean().optional(),
+  manage: z.boolean().optional(),
+} satisfies Record<ChannelFlag, z.ZodOptional<z.ZodBoolean>>;
+const channelLimitSettings = {
+  max_message_length: maxMessageLength.optional(),
+  slowmode_ms: slowmodeMs.optional(),
+};
+
+/** `[server] default_permissions`: flags only (the server's limits are `[limits]`). */
+const ServerDefaultPermissionsSchema = z.strictObject(flagSettings);
+/** A group's or channel's `default_permissions`: flags and the two channel limits. */
+const DefaultPermissionsSchema = z.strictObject({ ...flagSettings, ...channelLimitSettings });
+/** `[[roles]] limits`: all four limits. */
+const RoleLimitsSchema = z.strictObject({
+  ...channelLimitSettings,
+  burst: burst.optional(),
+  rate_per_second: ratePerSecond.optional(),
+});
+const OverrideSchema = z.strictObject({
+  role: id,
+  allow: z.array(flag).default([]),
+  deny: z.array(flag).default([]),
+  limits: z.strictObject(channelLimitSettings).optional(),
+});
+
 const ThemeSchema = z.strictObject({
   accent: colour.optional(),
   background: colour.optional(),
@@ -46,15 +88,14 @@ const CommunityConfigSchema = z
       name: z.string().trim().min(1).max(100),
       description: z.string().max(1000).default(''),
       root_keys: z.array(publicKey).default([]),
+      default_permissions: ServerDefaultPermissionsSchema.optional(),
     }),
     limits: z
       .strictObject({
-        max_message_length: z
-          .number()
-          .int()
-          .min(1)
-          .max(MESSAGE_LENGTH_CEILING)
-          .default(DEFAULT_MAX_MESSAGE_LENGTH),
+        max_message_length: maxMessageLength.default(DEFAULT_MAX_MESSAGE_LENGTH),
+        slowmode_ms: slowmodeMs.default(0),
+        burst: burst.default(DEFAULT_BURST),
+        rate_per_second: ratePerSecond.default(DEFAULT_RATE_PER_SECOND),
       })
       .prefault({}),
     roles: z
@@ -63,11 +104,22 @@ const CommunityConfigSchema = z
           id,
           name: z.string().trim().min(1).max(64),
           color: colour.optional(),
+          position: z.number().int().min(0).max(1_000_000).default(0),
           permissions: z.array(z.enum(SERVER_PERMISSIONS)).default([]),
+          limits: RoleLimitsSchema.optional(),
         }),
       )
       .default([]),
-    groups: z.array(z.strictObject({ id, name: z.string().trim().min(1).max(64) })).default([]),
+    groups: z
+      .array(
+        z.strictObject({
+          id,
+          name: z.string().trim().min(1).max(64),
+          default_permissions: DefaultPermissionsSchema.optional(),
+          overrides: z.array(OverrideSchema).default([]),
+        }),
+      )
+      .default([]),
     channels: z
       .array(
         z.strictObject({
@@ -75,6 +127,8 @@ const CommunityConfigSchema = z
           name: z.string().trim().min(1).max(64),
           group: id,
           topic: z.string().max(1024).default(''),
+          default_permissions: DefaultPermissionsSchema.optional(),
+          overrides: z.array(OverrideSchema).default([]),
         }),
       )
       .default([]),
@@ -112,7 +166,48 @@ const CommunityConfigSchema = z
         });
       }
     });
+    const roles = new Set(config.roles.map((r) => r.id));
+    const checkOverrides = (
+      key: 'groups' | 'channels',
+      index: number,
+      overrides: readonly OverrideInput[],
+    ) => {
+      const seen = new Set<string>();
+      overrides.forEach((override, o) => {
+        const path = [key, index, 'overrides', o];
+        if (!roles.has(override.role)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'role'],
+            message: `unknown role "${override.role}" (declare it under [[roles]])`,
+          });
+        } else if (seen.has(override.role)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'role'],
+            message: `a second override for role "${override.role}" here (merge them into one)`,
+          });
+        }
+        seen.add(override.role);
+        const both = override.allow.filter((f) => override.deny.includes(f));
+        if (both.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'deny'],
+            message: `${both.map((f) => `"${f}"`).join(', ')} both allowed and denied (deny wins; say one)`,
+          });
+        }
+      });
+    };
+    config.groups.forEach((group, index) => {
+      checkOverrides('groups', index, group.overrides);
+    });
+    config.channels.forEach((channel, index) => {
+      checkOverrides('channels', index, channel.overrides);
+    });
   });
+
+type OverrideInput = z.output<typeof OverrideSchema>;
 
 type ParsedConfig = z.output<typeof CommunityConfigSchema>;
 
@@ -120,6 +215,8 @@ export interface RoleConfig {
   readonly id: string;
   readonly name: string;
   readonly color: string | undefined;
+  /** Display order, highest first (see docs/permissions.md). */
+  readonly position: number;
   readonly permissions: readonly ServerPermission[];
 }
 
@@ -143,6 +240,8 @@ export interface CommunityConfig {
   readonly theme: Readonly<Record<string, string>>;
   /** Browser origins allowed to connect; `*` for any. */
   readonly allowedOrigins: readonly string[];
+  /** Roles, groups, channels and defaults as `@mpqcht/permissions` resolves them (docs/permissions.md). */
+  readonly permissions: PermissionModel;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -154,6 +253,43 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 export class CommunityConfigError extends Error {}
 
+function normaliseOverride(override: OverrideInput): PermissionOverride {
+  const { role, allow, deny, limits } = override;
+  return limits ? { role, allow, deny, limits } : { role, allow, deny };
+}
+
+/** The permission model: plain data with the defaults filled in and optional parts left out. */
+function permissionModel(parsed: ParsedConfig): PermissionModel {
+  const levelSettings = (level: {
+    default_permissions?: z.output<typeof DefaultPermissionsSchema> | undefined;
+    overrides: readonly OverrideInput[];
+  }) => ({
+    ...(level.default_permissions ? { default_permissions: level.default_permissions } : {}),
+    overrides: level.overrides.map(normaliseOverride),
+  });
+  return {
+    defaults: {
+      permissions: { ...DEFAULT_CHANNEL_FLAGS, ...parsed.server.default_permissions },
+      limits: {
+        maxMessageLength: parsed.limits.max_message_length,
+        slowmodeMs: parsed.limits.slowmode_ms,
+        burst: parsed.limits.burst,
+        ratePerSecond: parsed.limits.rate_per_second,
+      },
+    },
+    roles: parsed.roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      ...(r.color ? { color: r.color } : {}),
+      position: r.position,
+      permissions: r.permissions,
+      ...(r.limits ? { limits: r.limits } : {}),
+    })),
+    groups: parsed.groups.map((g) => ({ id: g.id, ...levelSettings(g) })),
+    channels: parsed.channels.map((c) => ({ id: c.id, group: c.group, ...levelSettings(c) })),
+  };
+}
+
 function normalise(parsed: ParsedConfig): CommunityConfig {
   const channels = parsed.channels.map((c) => ({ id: c.id, name: c.name, groupId: c.group, topic: c.topic }));
   const theme: Record<string, string> = Object.fromEntries(Object.entries(parsed.theme));
@@ -162,12 +298,19 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
     description: parsed.server.description,
     rootKeys: new Set(parsed.server.root_keys),
     maxMessageLength: parsed.limits.max_message_length,
-    roles: parsed.roles.map((r) => ({ id: r.id, name: r.name, color: r.color, permissions: r.permissions })),
-    groups: parsed.groups,
+    roles: parsed.roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      color: r.color,
+      position: r.position,
+      permissions: r.permissions,
+    })),
+    groups: parsed.groups.map((g) => ({ id: g.id, name: g.name })),
     channels,
     channelsById: new Map(channels.map((c) => [c.id, c])),
     theme,
     allowedOrigins: parsed.web.allowed_origins,
+    permissions: permissionModel(parsed),
   };
 }
 

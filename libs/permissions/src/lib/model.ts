@@ -1,0 +1,124 @@
+/**
+ * The permission model: plain, already validated data (the api builds it from config.toml). Field
+ * names inside the model follow config.toml (`default_permissions`, `max_message_length`, ...);
+ * resolved results use camelCase. See docs/permissions.md for what each part means.
+ */
+
+/** Server-wide permissions a role can grant. Roots have all of them. */
+export const SERVER_PERMISSIONS = [
+  'manage_members',
+  'manage_roles',
+  'manage_config',
+  'moderate',
+  'invite',
+  'view_audit_log',
+  'kick',
+  'ban',
+] as const;
+export type ServerPermission = (typeof SERVER_PERMISSIONS)[number];
+
+/**
+ * What a member may do in one channel. `view` is a prerequisite for the others: where a member
+ * cannot view a channel, every flag is false.
+ */
+export const CHANNEL_FLAGS = ['view', 'write', 'moderate', 'manage'] as const;
+export type ChannelFlag = (typeof CHANNEL_FLAGS)[number];
+
+/** A value for every channel flag. */
+export type ChannelFlags = Readonly<Record<ChannelFlag, boolean>>;
+
+/** What everyone may do where nothing more specific is said: view and write, nothing else. */
+export const DEFAULT_CHANNEL_FLAGS: ChannelFlags = Object.freeze({
+  view: true,
+  write: true,
+  moderate: false,
+  manage: false,
+});
+
+/** Flood bucket defaults (per connection) when `[limits]` does not set them. */
+export const DEFAULT_BURST = 30;
+export const DEFAULT_RATE_PER_SECOND = 10;
+
+/** The two limits that can differ by channel. */
+export const CHANNEL_LIMITS = ['max_message_length', 'slowmode_ms'] as const;
+export type ChannelLimit = (typeof CHANNEL_LIMITS)[number];
+
+/** All four limits: the channel ones and the per-connection flood bucket. */
+export const LIMITS = ['max_message_length', 'slowmode_ms', 'burst', 'rate_per_second'] as const;
+export type Limit = (typeof LIMITS)[number];
+
+/** Limits as written in config.toml: each one optional. */
+export type LimitSettings = { readonly [K in Limit]?: number };
+export type ChannelLimitSettings = { readonly [K in ChannelLimit]?: number };
+
+/** A group's or channel's `default_permissions`: flags and channel limits, each optional. */
+export type PermissionSettings = { readonly [K in ChannelFlag]?: boolean } & ChannelLimitSettings;
+
+/** Resolved limits: every value present. */
+export interface EffectiveLimits {
+  /** Longest message in Unicode code points. */
+  readonly maxMessageLength: number;
+  /** Minimum time between two messages of the member in the channel; 0 for none. */
+  readonly slowmodeMs: number;
+  /** Size of the per-connection token bucket. */
+  readonly burst: number;
+  /** Tokens the bucket regains per second. */
+  readonly ratePerSecond: number;
+}
+
+/** What members holding `role` get at one level (a group or a channel). */
+export interface PermissionOverride {
+  readonly role: string;
+  readonly allow: readonly ChannelFlag[];
+  readonly deny: readonly ChannelFlag[];
+  readonly limits?: ChannelLimitSettings;
+}
+
+export interface RoleDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly color?: string;
+  /** Display order (highest first) and name colour; resolution does not depend on it. */
+  readonly position: number;
+  readonly permissions: readonly ServerPermission[];
+  readonly limits?: LimitSettings;
+}
+
+export interface GroupPermissions {
+  readonly id: string;
+  readonly default_permissions?: PermissionSettings;
+  readonly overrides?: readonly PermissionOverride[];
+}
+
+export interface ChannelPermissions {
+  readonly id: string;
+  /** The group's id; a group the model does not have contributes nothing. */
+  readonly group: string;
+  readonly default_permissions?: PermissionSettings;
+  readonly overrides?: readonly PermissionOverride[];
+}
+
+export interface PermissionModel {
+  /** What everyone gets when nothing more specific is said (`[server] default_permissions`, `[limits]`). */
+  readonly defaults: {
+    readonly permissions: ChannelFlags;
+    readonly limits: EffectiveLimits;
+  };
+  readonly roles: readonly RoleDefinition[];
+  readonly groups: readonly GroupPermissions[];
+  readonly channels: readonly ChannelPermissions[];
+}
+
+/** Who is asking: roots are keys listed in `[server] root_keys`; `roles` may name unknown roles. */
+export interface PermissionSubject {
+  readonly isRoot: boolean;
+  readonly roles: readonly string[];
+}
+
+export interface EffectivePermissions {
+  readonly flags: ChannelFlags;
+  readonly limits: EffectiveLimits;
+}
+
+/** A flood bucket's settings, the same in every channel. */
+export type ConnectionLimits = Pick<EffectiveLimits, 'burst' | 'ratePerSecond'>;
