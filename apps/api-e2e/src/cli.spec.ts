@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, tempDir, type ApiProcess } from './support/api-process';
+import { defaultConfig, startApi, tempDir, type ApiProcess } from '@mpqcht/test-harness';
 import { connect, nextPush, ok, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 

@@ -9,9 +9,8 @@ import {
 } from '@mpqcht/identity';
 import type { ErrorCode } from '@mpqcht/protocol';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { defaultConfig, startApi, type ApiProcess } from './support/api-process';
+import { defaultConfig, startApi, withClient, type ApiProcess } from '@mpqcht/test-harness';
 import { connect, connectRefused, fails, ok, type ConnectError, type TestSocket } from './support/client';
-import { withClient } from './support/database';
 import { fetchChallenge, loginProof, newIdentity, type TestIdentity } from './support/identity';
 
 /** P-256 field prime and curve constant b (SEC 2, 2.4.2), for making an x that is not on the curve. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, type ApiProcess } from './support/api-process';
+import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
 import {
   collectPushes,
   connect,

@@ -4,14 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import {
-  defaultConfig,
-  embeddedUrl,
-  runApi,
-  startApi,
-  tempDir,
-  type ApiProcess,
-} from './support/api-process';
+import { defaultConfig, embeddedUrl, runApi, startApi, tempDir, type ApiProcess } from '@mpqcht/test-harness';
 import { connect, ok, waitForDisconnect, type TestSocket } from './support/client';
 import { newIdentity, type TestIdentity } from './support/identity';
 import {

@@ -8,7 +8,7 @@ import type {
   ServerToClientEvents,
 } from '@mpqcht/protocol';
 import { io, type Socket } from 'socket.io-client';
-import type { ApiProcess } from './api-process';
+import type { ApiProcess } from '@mpqcht/test-harness';
 import { loginProof, type TestIdentity } from './identity';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

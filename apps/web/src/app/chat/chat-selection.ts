@@ -1,4 +1,4 @@
-import { computed, effect, inject, Injectable, signal } from '@angular/core';
+import { computed, effect, inject, Injectable, signal, untracked } from '@angular/core';
 import { ServersStore } from '../servers/servers.store';
 import type { ChannelState, ServerConnection } from '../servers/server-connection';
 
@@ -27,7 +27,9 @@ export class ChatSelection {
       for (const server of this.servers.servers()) {
         server.viewing.set(server === active && channel ? channel.id : null);
       }
-      if (active && channel) void active.open(channel.id).catch(() => undefined);
+      // Untracked: open() reads and writes the timeline's loading signals; tracking them would rerun
+      // this effect after every failed load, in a loop that freezes the page while offline.
+      if (active && channel) untracked(() => void active.open(channel.id).catch(() => undefined));
     });
   }
 

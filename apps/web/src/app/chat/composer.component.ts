@@ -76,8 +76,9 @@ import { MarkdownComponent } from 'ngx-markdown';
       align-items: flex-end;
       gap: 8px;
       padding: 8px 12px;
+      border: 1px solid var(--mq-border);
       border-radius: 8px;
-      background: var(--mq-surface-2);
+      background: var(--mq-surface);
     }
     textarea {
       flex: 1;

@@ -81,9 +81,14 @@ export class MemberList {
   private readonly selection = inject(ChatSelection);
 
   readonly sections = computed(() => {
-    const members = [...(this.selection.server()?.members().values() ?? [])].sort((a, b) =>
+    const server = this.selection.server();
+    const members = [...(server?.members().values() ?? [])].sort((a, b) =>
       a.displayName.localeCompare(b.displayName),
     );
+    // While disconnected nobody's presence is known: show everyone, none as online.
+    if (server?.status().kind !== 'online') {
+      return [{ title: 'Members', members: members.map((m) => ({ ...m, online: false })) }];
+    }
     return [
       { title: 'Online', members: members.filter((m) => m.online) },
       { title: 'Offline', members: members.filter((m) => !m.online) },

@@ -146,6 +146,8 @@ export class MessageList {
   private readonly dividerAfterSeq = signal(0);
 
   readonly timeline = computed(() => this.server().timeline(this.channel().id));
+  /** Which channel is on screen: a new message or read state gives a new `channel()`, not a new channel. */
+  private readonly shownChannel = computed(() => `${this.server().url} ${this.channel().id}`);
 
   private readonly windowed = computed(() => {
     const all = this.timeline().messages();
@@ -184,8 +186,9 @@ export class MessageList {
   constructor() {
     // A new channel on screen: follow the present, and place the divider at its read marker.
     effect(() => {
-      const channel = this.channel();
+      this.shownChannel();
       untracked(() => {
+        const channel = this.channel();
         this.hiddenBelow.set(0);
         this.count.set(STEP * 2);
         this.awayFromPresent.set(false);

@@ -130,8 +130,8 @@ function initials(name: string): string {
     }
     .badge {
       position: absolute;
-      right: -4px;
-      bottom: -4px;
+      right: -6px;
+      bottom: -6px;
       min-width: 18px;
       height: 18px;
       padding: 0 4px;

@@ -99,7 +99,8 @@ import { RequestFailed } from '../servers/server-connection';
     .key {
       padding: 10px;
       border-radius: var(--mq-radius);
-      background: var(--mq-surface-2);
+      border: 1px solid var(--mq-border);
+      background: var(--mq-surface);
       font: 13px var(--mq-mono);
       word-break: break-all;
       user-select: all;

@@ -11,7 +11,10 @@ const START_TIMEOUT_MS = 45_000;
 export interface ApiOptions {
   /** config.toml text; the default has one group and two channels and no root key. */
   readonly configToml: string;
+  /** PUBLIC_ORIGIN; `http://127.0.0.1:<port>` with a fixed `port`, `http://mpqcht.test` otherwise. */
   readonly publicOrigin?: string;
+  /** Listen on this port (see `freePort`), e.g. to restart a server at the same address; 0 otherwise. */
+  readonly port?: number;
   /** Reuse a DATA_DIR (restart tests); a fresh temporary one otherwise. */
   readonly dataDir?: string;
   /** Reuse a database (restart tests with DATABASE_URL set); a fresh one otherwise. */
@@ -98,9 +101,10 @@ export async function startApi(options: ApiOptions): Promise<ApiProcess> {
   const base = serverUrl();
   const ownDatabase = base && !options.databaseUrl ? await createDatabase(base) : undefined;
   const databaseUrl = options.databaseUrl ?? ownDatabase;
-  const origin = options.publicOrigin ?? 'http://mpqcht.test';
+  const origin =
+    options.publicOrigin ?? (options.port ? `http://127.0.0.1:${options.port}` : 'http://mpqcht.test');
   const child = runApi(configPath, {
-    PORT: '0',
+    PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     PUBLIC_ORIGIN: origin,
     DATA_DIR: dataDir,

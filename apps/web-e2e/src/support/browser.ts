@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '@mpqcht/test-harness';
+import { chromium, type BrowserContext, type Dialog, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
+export const VIEWPORT = { width: 1280, height: 800 };
+
+/** Chromium flags from DESIGN.md section 8: headless, and nothing but loopback is reachable. */
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
+];
+
+export interface CspViolation {
+  readonly directive: string;
+  readonly blocked: string;
+  readonly sample: string;
+}
+
+/**
+ * One person's browser: a persistent Chromium profile in its own temporary directory (so a reload
+ * keeps localStorage, as a real browser does), one page, and what the page reported: console
+ * errors, CSP violations (from `securitypolicyviolation` events) and dialogs.
+ */
+export interface Person {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly consoleErrors: string[];
+  readonly cspViolations: CspViolation[];
+  /** Dialogs that were not an expected confirm(): alert() from a payload would land here. */
+  readonly unexpectedDialogs: string[];
+  /** Accepts the next confirm() dialogs until called again with false. */
+  expectConfirm(expected: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function launchPerson(name: string): Promise<Person> {
+  const profile = tempDir(`mpqcht-web-e2e-${name}-`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: VIEWPORT,
+    colorScheme: 'dark',
+  });
+  const consoleErrors: string[] = [];
+  const cspViolations: CspViolation[] = [];
+  const unexpectedDialogs: string[] = [];
+  let confirmExpected = false;
+
+  // Reported from the page through a binding, so the list survives reloads.
+  await context.exposeBinding('__mpqchtCspViolation', (_source, violation: CspViolation) => {
+    cspViolations.push(violation);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __mpqchtCspViolation: (v: unknown) => void })
+        .__mpqchtCspViolation;
+      report({ directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample });
+    });
+  });
+
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog: Dialog) => {
+    if (dialog.type() === 'confirm' && confirmExpected) {
+      void dialog.accept();
+      return;
+    }
+    unexpectedDialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+
+  return {
+    name,
+    context,
+    page,
+    consoleErrors,
+    cspViolations,
+    unexpectedDialogs,
+    expectConfirm: (expected) => (confirmExpected = expected),
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A 1280x800 PNG of the page's viewport in apps/web-e2e/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, type: 'png', animations: 'disabled', caret: 'hide' });
+  return file;
+}
