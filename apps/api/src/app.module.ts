@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthController } from './auth/auth.controller';
 import { ChallengeStore } from './auth/challenge-store';
@@ -17,6 +18,7 @@ import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
 import { MessagesService } from './messages/messages.service';
+import { ChannelPolicy } from './policy/channel-policy';
 import { AccessGuard } from './realtime/access.guard';
 import { PushService } from './realtime/push.service';
 import { ServerInfoService } from './server/server-info.service';
@@ -37,7 +39,10 @@ export class AppModule {
         { provide: AppConfig, useValue: config },
         Migrator,
         Sql,
+        ChannelPolicy,
         AccessGuard,
+        // HTTP routes go through the same guard (gateways get it from @RealtimeGateway()).
+        { provide: APP_GUARD, useExisting: AccessGuard },
         PushService,
         ChallengeStore,
         SignatureVerifier,

@@ -4,6 +4,7 @@ import { isatty } from 'node:tty';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mostGenerousLimits } from '@mpqcht/permissions';
 import { AppModule } from './app.module';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { ProtocolExceptionFilter } from './common/protocol-exception.filter';
@@ -24,7 +25,10 @@ const LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
-/** Socket.IO frames above this are refused before parsing: the longest message plus headroom. */
+/**
+ * Socket.IO frames above this are refused before parsing: the longest message anyone may send (the
+ * most generous `max_message_length` in config.toml, see docs/permissions.md) plus headroom.
+ */
 function maxFrameBytes(maxMessageLength: number): number {
   return Math.max(64 * 1024, maxMessageLength * 4 + 8 * 1024);
 }
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
   app.enableCors({ origin: corsOrigin, credentials: false });
   app.useWebSocketAdapter(
     new MpqchtIoAdapter(app, {
-      maxHttpBufferSize: maxFrameBytes(config.current.maxMessageLength),
+      maxHttpBufferSize: maxFrameBytes(mostGenerousLimits(config.current.permissions).maxMessageLength),
       serveClient: false,
       cors: { origin: corsOrigin, credentials: false },
       allowRequest: (request, callback) => {

@@ -7,10 +7,11 @@ import {
   type ChannelListDto,
   type ReadStateDto,
 } from '@mpqcht/protocol';
+import { RequireChannel } from '../realtime/access.decorators';
 import { Payload } from '../realtime/payload.decorator';
 import { PushService } from '../realtime/push.service';
 import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
-import { joinedMember, Rooms, type MpqchtSocket } from '../realtime/socket-session';
+import { actorOf, joinedMember, Rooms, type MpqchtSocket } from '../realtime/socket-session';
 import { ChannelsService } from './channels.service';
 
 @RealtimeGateway()
@@ -20,11 +21,13 @@ export class ChannelsGateway {
     private readonly push: PushService,
   ) {}
 
+  /** Only the channels the member can view, and the groups that hold any of them. */
   @SubscribeMessage('channels.list')
   list(@ConnectedSocket() socket: MpqchtSocket, @Payload() _request: EmptyRequest): Promise<ChannelListDto> {
-    return this.channels.list(joinedMember(socket).publicKey);
+    return this.channels.list(actorOf(socket));
   }
 
+  @RequireChannel('view')
   @SubscribeMessage('channels.markRead')
   async markRead(
     @ConnectedSocket() socket: MpqchtSocket,
@@ -37,11 +40,12 @@ export class ChannelsGateway {
     return state;
   }
 
+  @RequireChannel('write')
   @SubscribeMessage('typing.start')
   typing(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: TypingRequest): Record<string, never> {
     const member = joinedMember(socket);
-    this.channels.requireChannel(request.channelId);
-    // Not to the typist's own devices: they know they are typing.
+    // To the channel's room, which holds only the sockets of members who can view it; not to the
+    // typist's own devices: they know they are typing.
     socket
       .to(Rooms.channel(request.channelId))
       .except(Rooms.member(member.publicKey))

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { PermissionSubject } from '@mpqcht/permissions';
 import { UNREAD_COUNT_CAP, type ChannelListDto, type ReadStateDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import type { ChannelConfig } from '../config/community-config';
 import { ProtocolError } from '../common/protocol-error';
+import { ChannelPolicy, type Actor } from '../policy/channel-policy';
+import { PushService } from '../realtime/push.service';
+import type { MemberRecord } from '../realtime/socket-session';
 
 interface ReadStateRow {
   channel_id: string;
@@ -54,10 +58,13 @@ export class ChannelsService {
   constructor(
     private readonly config: AppConfig,
     private readonly sql: Sql,
+    private readonly policy: ChannelPolicy,
+    private readonly push: PushService,
   ) {}
 
-  channelIds(): string[] {
-    return this.config.current.channels.map((c) => c.id);
+  /** The channels whose pushes a member's sockets receive: the ones they can view. */
+  visibleChannelIds(subject: PermissionSubject): string[] {
+    return this.policy.visibleChannels(subject);
   }
 
   requireChannel(channelId: string): ChannelConfig {
@@ -66,12 +73,18 @@ export class ChannelsService {
     return channel;
   }
 
-  async list(memberKey: string): Promise<ChannelListDto> {
-    const { groups, channels } = this.config.current;
-    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, channels.map((c) => c.id)]);
+  /** The channels the member can view, with their read state, and the groups that hold any of them. */
+  async list(actor: Actor): Promise<ChannelListDto> {
+    const { groups, channelsById } = this.config.current;
+    const channels = this.visibleChannelIds(actor).flatMap((id) => channelsById.get(id) ?? []);
+    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [
+      actor.publicKey,
+      channels.map((c) => c.id),
+    ]);
     const byId = new Map(rows.map((row) => [row.channel_id, row]));
+    const usedGroups = new Set(channels.map((c) => c.groupId));
     return {
-      groups: groups.map((g) => ({ id: g.id, name: g.name })),
+      groups: groups.filter((g) => usedGroups.has(g.id)).map((g) => ({ id: g.id, name: g.name })),
       channels: channels.flatMap((channel) => {
         const row = byId.get(channel.id);
         if (!row) return [];
@@ -87,6 +100,28 @@ export class ChannelsService {
         ];
       }),
     };
+  }
+
+  /**
+   * A member's roles changed: their live sockets get the new roles at once (the guard decides with
+   * them from now on) and leave the rooms of channels they can no longer view, so those pushes stop
+   * before anything else happens; then, once their new channel list is read, the sockets join the
+   * newly visible rooms and receive `channels.changed` with that list, in one step, so every push
+   * of a new channel arrives after the list that names it. No reconnect is needed.
+   */
+  async memberRightsChanged(member: MemberRecord): Promise<void> {
+    const actor: Actor = {
+      publicKey: member.publicKey,
+      isRoot: this.config.current.rootKeys.has(member.publicKey),
+      roles: member.roles,
+    };
+    const sockets = await this.push.updateSessions(member.publicKey, member);
+    if (sockets.length === 0) return;
+    const visible = this.visibleChannelIds(actor);
+    for (const socket of sockets) this.push.leaveChannelRoomsExcept(socket, visible);
+    const list = await this.list(actor);
+    for (const socket of sockets) this.push.joinChannelRooms(socket, visible);
+    this.push.toMember(member.publicKey, 'channels.changed', list);
   }
 
   /** Moves the member's read marker forward to a message (never backwards) and returns the new state. */

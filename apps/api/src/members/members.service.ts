@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { parseAnyPublicKey } from '@mpqcht/identity';
 import type { AuthorizedKeyDto, MemberDto } from '@mpqcht/protocol';
 import { QueryFailedError, Repository } from 'typeorm';
+import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
@@ -41,6 +42,7 @@ export class MembersService {
     private readonly presence: PresenceService,
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
+    private readonly channels: ChannelsService,
   ) {}
 
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
@@ -133,7 +135,8 @@ export class MembersService {
     const row = rows[0];
     if (!row) throw new Error('authorize returned no row');
     const record = toRecord(row);
-    if (record) await this.push.updateSessions(record.publicKey, record);
+    // A joined member's live sockets get the new rights at once (channels appear or disappear).
+    if (record) await this.channels.memberRightsChanged(record);
     return { publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt.toISOString() };
   }
 

@@ -9,23 +9,29 @@ import {
   type MessageDto,
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
+import { RequireChannel } from '../realtime/access.decorators';
 import { Payload } from '../realtime/payload.decorator';
 import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
-import { joinedMember, type MpqchtSocket } from '../realtime/socket-session';
+import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MessagesService } from './messages.service';
 
+/**
+ * Send and history name their channel, so the AccessGuard checks them; edit and delete name a
+ * message, whose channel and author only the service knows, so it asks the ChannelPolicy.
+ */
 @RealtimeGateway()
 export class MessagesGateway {
   constructor(private readonly messages: MessagesService) {}
 
+  @RequireChannel('write')
   @SubscribeMessage('messages.send')
   send(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: SendMessageRequest): Promise<MessageDto> {
-    return this.messages.send(joinedMember(socket).publicKey, request);
+    return this.messages.send(actorOf(socket), request);
   }
 
   @SubscribeMessage('messages.edit')
   edit(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: EditMessageRequest): Promise<MessageDto> {
-    return this.messages.edit(joinedMember(socket).publicKey, request);
+    return this.messages.edit(actorOf(socket), request);
   }
 
   @SubscribeMessage('messages.delete')
@@ -33,9 +39,10 @@ export class MessagesGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: DeleteMessageRequest,
   ): Promise<MessageDeletedDto> {
-    return this.messages.delete(joinedMember(socket).publicKey, request.messageId);
+    return this.messages.delete(actorOf(socket), request.messageId);
   }
 
+  @RequireChannel('view')
   @SubscribeMessage('messages.history')
   history(@Payload() request: z.output<typeof HistoryRequest>): Promise<HistoryPageDto> {
     return this.messages.history(request);

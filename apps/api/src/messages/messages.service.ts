@@ -9,9 +9,9 @@ import type {
 import { HistoryRequest } from '@mpqcht/protocol';
 import type { z } from 'zod';
 import { ChannelsService } from '../channels/channels.service';
-import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
+import { ChannelPolicy, type Actor, type MessageRef } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import { MentionResolver } from './mention-resolver';
 
@@ -47,7 +47,7 @@ function toDto(row: MessageRow): MessageDto {
 export class MessagesService {
   constructor(
     private readonly sql: Sql,
-    private readonly config: AppConfig,
+    private readonly policy: ChannelPolicy,
     private readonly channels: ChannelsService,
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
@@ -57,14 +57,14 @@ export class MessagesService {
    * Stores a message and pushes it to the channel. The ack (the return value) comes after the
    * commit. A retry with the same client id returns the stored message and pushes nothing new.
    * Mentions are resolved before the call and stored with the message in the same round trip.
+   * (The AccessGuard has checked that the author may write in the channel.)
    */
-  async send(author: string, request: SendMessageRequest): Promise<MessageDto> {
-    this.channels.requireChannel(request.channelId);
-    this.checkLength(request.content);
+  async send(author: Actor, request: SendMessageRequest): Promise<MessageDto> {
+    checkLength(request.content, this.policy.limits(author, request.channelId).maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
     const rows: (MessageRow & { duplicate: boolean })[] = await this.sql.rows(
       'SELECT * FROM mpqcht_post_message($1, $2, $3, $4, $5)',
-      [request.channelId, author, request.clientId, request.content, mentions],
+      [request.channelId, author.publicKey, request.clientId, request.content, mentions],
     );
     const row = rows[0];
     if (!row) throw new Error('mpqcht_post_message returned no row');
@@ -76,30 +76,39 @@ export class MessagesService {
     return message;
   }
 
-  /** Replaces the content; its mentions are resolved again (an edit may add or remove some). */
-  async edit(author: string, request: EditMessageRequest): Promise<MessageDto> {
-    this.checkLength(request.content);
+  /**
+   * Replaces the content of the author's own message, if they may still write in its channel (and
+   * within their length limit there); its mentions are resolved again (an edit may add or remove
+   * some).
+   */
+  async edit(author: Actor, request: EditMessageRequest): Promise<MessageDto> {
+    const target = await this.liveMessage(request.messageId);
+    const { limits } = this.policy.authorizeEdit(author, target);
+    checkLength(request.content, limits.maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
     const rows = await this.sql.rows<MessageRow>(
       `UPDATE messages SET content = $3, mentions = $4, edited_at = now()
        WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      [request.messageId, author, request.content, mentions],
+      [request.messageId, author.publicKey, request.content, mentions],
     );
     const row = rows[0];
-    if (!row) return this.refuse(request.messageId, 'edit');
+    if (!row) throw gone(); // deleted meanwhile
     const message = toDto(row);
     this.push.toChannel(message.channelId, 'message.updated', message);
     return message;
   }
 
-  async delete(author: string, messageId: string): Promise<MessageDeletedDto> {
+  /** Deletes the author's own message, or anyone's for a moderator of the channel. */
+  async delete(actor: Actor, messageId: string): Promise<MessageDeletedDto> {
+    const target = await this.liveMessage(messageId);
+    this.policy.authorizeDelete(actor, target);
     const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq'>>(
       `UPDATE messages SET content = '', mentions = '{}', deleted_at = now()
-       WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING channel_id, seq`,
-      [messageId, author],
+       WHERE id = $1 AND deleted_at IS NULL RETURNING channel_id, seq`,
+      [messageId],
     );
     const row = rows[0];
-    if (!row) return this.refuse(messageId, 'delete');
+    if (!row) throw gone(); // deleted meanwhile
     const deleted = { channelId: row.channel_id, messageId, seq: Number(row.seq) };
     this.push.toChannel(deleted.channelId, 'message.deleted', deleted);
     return deleted;
@@ -133,22 +142,26 @@ export class MessagesService {
     return { messages: page.map(toDto), hasMore };
   }
 
-  private checkLength(content: string): void {
-    const max = this.config.current.maxMessageLength;
-    // Length in Unicode code points, so an emoji counts once; the UTF-16 length is an upper bound.
-    if (content.length > max && Array.from(content).length > max) {
-      throw new ProtocolError('message_too_long', `messages are limited to ${max} characters`, { max });
-    }
-  }
-
-  /** Says why an edit or delete matched nothing: gone (not_found) or someone else's (forbidden). */
-  private async refuse(messageId: string, action: 'edit' | 'delete'): Promise<never> {
-    const rows = await this.sql.rows<{ deleted: boolean }>(
-      'SELECT deleted_at IS NOT NULL AS deleted FROM messages WHERE id = $1',
+  /** Where a message is and who wrote it; `not_found` when it does not exist or was deleted. */
+  private async liveMessage(messageId: string): Promise<MessageRef> {
+    const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'author_key'>>(
+      'SELECT channel_id, author_key FROM messages WHERE id = $1 AND deleted_at IS NULL',
       [messageId],
     );
     const row = rows[0];
-    if (!row || row.deleted) throw new ProtocolError('not_found', 'no such message');
-    throw new ProtocolError('forbidden', `you can only ${action} your own messages`);
+    if (!row) throw gone();
+    return { channelId: row.channel_id, author: row.author_key };
+  }
+}
+
+function gone(): ProtocolError {
+  return new ProtocolError('not_found', 'no such message');
+}
+
+/** `max` is the member's limit in the channel, in Unicode code points (`message_too_long`). */
+function checkLength(content: string, max: number): void {
+  // Length in code points, so an emoji counts once; the UTF-16 length is an upper bound.
+  if (content.length > max && Array.from(content).length > max) {
+    throw new ProtocolError('message_too_long', `messages here are limited to ${max} characters`, { max });
   }
 }

@@ -1,39 +1,66 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig } from '../config/app-config';
-import type { ServerPermission } from '../config/community-config';
+import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
+import { channelId as channelIdField } from '@mpqcht/protocol';
 import { ProtocolError } from '../common/protocol-error';
-import { hasServerPermission } from '../members/server-permissions';
-import { ALLOW_BEFORE_JOIN, REQUIRED_PERMISSION } from './access.decorators';
-import type { MpqchtSocket } from './socket-session';
+import { ChannelPolicy } from '../policy/channel-policy';
+import { ALLOW_BEFORE_JOIN, REQUIRED_CHANNEL_FLAG, REQUIRED_PERMISSION } from './access.decorators';
+import { requestEvent, validatePayload } from './payload.decorator';
+import { subjectOf, type MpqchtSocket } from './socket-session';
 
 /**
- * The one authorization gate for realtime events: the socket's session must exist (the handshake
- * made it), must have joined unless the handler allows otherwise, and must hold the handler's
- * permission. Refusals are errors with a code, never a silent `false`.
+ * The one authorization gate, for Socket.IO events and HTTP routes alike; it reads the handler's
+ * and the class's metadata (`@AllowBeforeJoin()`, `@RequirePermission()`, `@RequireChannel()`) and
+ * decides through the `ChannelPolicy`. Refusals are errors with a code, never a silent `false`.
+ *
+ * - Socket.IO: the socket's session must exist (the handshake made it), must have joined unless
+ *   the handler allows otherwise, must hold the handler's server permission, and the payload's
+ *   `channelId` must be a channel the member can view (`not_found` otherwise, as for an unknown
+ *   channel) in which they hold the handler's flag (`forbidden` otherwise).
+ * - HTTP has no member session: routes are public unless decorated, and a decorated one is refused
+ *   with `forbidden`.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly config: AppConfig,
+    private readonly policy: ChannelPolicy,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const socket = context.switchToWs().getClient<MpqchtSocket>();
-    const session = socket.data.session;
     const targets = [context.getHandler(), context.getClass()];
-    const allowBeforeJoin = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_BEFORE_JOIN, targets);
-    if (!session.member && !allowBeforeJoin) {
-      throw new ProtocolError('not_joined', 'join the server first (member.join with a display name)');
-    }
     const permission = this.reflector.getAllAndOverride<ServerPermission | undefined>(
       REQUIRED_PERMISSION,
       targets,
     );
-    if (permission && !hasServerPermission(session, permission, this.config.current)) {
-      throw new ProtocolError('forbidden', `this needs the "${permission}" permission`);
+    const flag = this.reflector.getAllAndOverride<ChannelFlag | undefined>(REQUIRED_CHANNEL_FLAG, targets);
+    if (context.getType() !== 'ws') {
+      if (permission || flag) {
+        throw new ProtocolError('forbidden', 'this route needs a member session, which HTTP does not have');
+      }
+      return true;
     }
+
+    const session = context.switchToWs().getClient<MpqchtSocket>().data.session;
+    const allowBeforeJoin = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_BEFORE_JOIN, targets);
+    if (!session.member && !allowBeforeJoin) {
+      throw new ProtocolError('not_joined', 'join the server first (member.join with a display name)');
+    }
+    const subject = subjectOf(session);
+    if (permission) this.policy.requireServerPermission(subject, permission);
+    if (flag) this.policy.requireChannel(subject, this.channelIdOf(context), flag);
     return true;
+  }
+
+  /** The payload's `channelId`, read before the handler's `@Payload()` validates the whole payload. */
+  private channelIdOf(context: ExecutionContext): string {
+    const data: unknown = context.switchToWs().getData();
+    const value =
+      typeof data === 'object' && data !== null && 'channelId' in data ? data.channelId : undefined;
+    const parsed = channelIdField.safeParse(value);
+    if (parsed.success) return parsed.data;
+    // No usable channel id: the payload's validation says why, with every issue (validation_failed).
+    validatePayload(context);
+    throw new Error(`@RequireChannel() on ${requestEvent(context)}, whose payload has no channelId`);
   }
 }

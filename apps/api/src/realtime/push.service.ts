@@ -4,6 +4,13 @@ import { Rooms, type MemberRecord, type MpqchtServer } from './socket-session';
 
 type PushArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
+/** A local socket or one fetched with `fetchSockets()`: what room membership needs. */
+export interface ChannelRoomMember {
+  readonly rooms: ReadonlySet<string>;
+  join(rooms: string[]): unknown;
+  leave(room: string): unknown;
+}
+
 /**
  * Server pushes, addressed by what they are about (a channel, a member, everyone) rather than by
  * socket. Each push is encoded once by Socket.IO and written to every socket in the room.
@@ -44,6 +51,19 @@ export class PushService {
     const sockets = await this.io().in(Rooms.member(publicKey)).fetchSockets();
     for (const socket of sockets) socket.data.session.member = member;
     return sockets;
+  }
+
+  /** The socket leaves the room of every channel not listed: those pushes stop reaching it at once. */
+  leaveChannelRoomsExcept(socket: ChannelRoomMember, channelIds: readonly string[]): void {
+    const kept = new Set(channelIds.map(Rooms.channel));
+    for (const room of [...socket.rooms]) {
+      if (Rooms.isChannel(room) && !kept.has(room)) void socket.leave(room);
+    }
+  }
+
+  /** The socket joins the rooms of these channels (those it is already in stay as they are). */
+  joinChannelRooms(socket: ChannelRoomMember, channelIds: readonly string[]): void {
+    if (channelIds.length > 0) void socket.join(channelIds.map(Rooms.channel));
   }
 
   /** Tells a member's sockets why, then drops them. */

@@ -1,5 +1,7 @@
+import type { PermissionSubject } from '@mpqcht/permissions';
 import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
 import type { Server, Socket } from 'socket.io';
+import type { Actor } from '../policy/channel-policy';
 
 export interface MemberRecord {
   readonly publicKey: string;
@@ -38,6 +40,7 @@ export const Rooms = {
   members: 'members',
   member: (publicKey: string) => `member:${publicKey}`,
   channel: (channelId: string) => `channel:${channelId}`,
+  isChannel: (room: string) => room.startsWith('channel:'),
 } as const;
 
 /** The member behind a socket that passed the AccessGuard (which refuses unjoined sockets). */
@@ -45,4 +48,15 @@ export function joinedMember(socket: MpqchtSocket): MemberRecord {
   const member = socket.data.session.member;
   if (!member) throw new Error('AccessGuard let an unjoined socket through');
   return member;
+}
+
+/** Whom the permission resolver sees behind a session: a root, or a member with their roles. */
+export function subjectOf(session: Pick<SocketSession, 'isRoot' | 'member'>): PermissionSubject {
+  return { isRoot: session.isRoot, roles: session.member?.roles ?? [] };
+}
+
+/** The joined member behind a socket, as the `ChannelPolicy` sees them. */
+export function actorOf(socket: MpqchtSocket): Actor {
+  const member = joinedMember(socket);
+  return { publicKey: member.publicKey, isRoot: socket.data.session.isRoot, roles: member.roles };
 }

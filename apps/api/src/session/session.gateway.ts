@@ -68,7 +68,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   handleConnection(socket: MpqchtSocket): void {
     const session = socket.data.session;
     void socket.join(Rooms.member(session.publicKey));
-    if (session.member) this.enter(socket, session.member);
+    if (session.member) this.enter(socket, session.member, session.isRoot);
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
       if (!Object.hasOwn(REQUEST_SCHEMAS, event) && typeof ack === 'function') {
@@ -105,14 +105,18 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     const session = socket.data.session;
     const member = await this.members.join(session, request.displayName);
     // Every socket of this key joins now, not just the one that asked.
-    for (const own of await this.push.updateSessions(session.publicKey, member)) this.enter(own, member);
+    for (const own of await this.push.updateSessions(session.publicKey, member)) {
+      this.enter(own, member, session.isRoot);
+    }
     const dto = this.members.toDto(member);
     this.push.toAllMembers('member.joined', dto);
     return dto;
   }
 
-  private enter(socket: Pick<MpqchtSocket, 'id' | 'join'>, member: MemberRecord): void {
-    void socket.join([Rooms.members, ...this.channels.channelIds().map(Rooms.channel)]);
+  /** A joined member's socket: into the rooms of the channels they can view, and online. */
+  private enter(socket: Pick<MpqchtSocket, 'id' | 'join'>, member: MemberRecord, isRoot: boolean): void {
+    const visible = this.channels.visibleChannelIds({ isRoot, roles: member.roles });
+    void socket.join([Rooms.members, ...visible.map(Rooms.channel)]);
     if (this.presence.connected(member.publicKey, socket.id)) {
       this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: true });
     }

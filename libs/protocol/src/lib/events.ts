@@ -79,6 +79,8 @@ export interface ServerToClientEvents {
   'member.removed': (removed: MemberRemovedDto) => void;
   'readState.updated': (state: ReadStateDto) => void;
   'session.ended': (ended: SessionEndedDto) => void;
+  /** The member's rights changed (e.g. their roles): the channels they can now see, as `channels.list`. */
+  'channels.changed': (channels: ChannelListDto) => void;
 }
 
 export type PushEvent = keyof ServerToClientEvents;

@@ -354,6 +354,11 @@ export class ServerConnection {
       if (before) this.adjustUnread(deleted.channelId, deleted.seq, before.author, before.mentions, [], -1);
     });
     socket.on('readState.updated', (state) => this.applyReadState(state));
+    // The member's rights changed (roles): the channels they can see now, as channels.list says.
+    socket.on('channels.changed', (list) => {
+      this.groups.set(list.groups);
+      this.channels.set(list.channels.map(toChannelState));
+    });
     socket.on('typing.started', (typing) => this.onTyping(typing));
     socket.on('presence.updated', ({ publicKey, online }) => {
       const member = this.members().get(publicKey);

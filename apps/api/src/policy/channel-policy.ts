@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import {
+  hasServerPermission,
+  mostGenerousLimits,
+  resolvePermissions,
+  visibleChannels,
+  type ChannelFlag,
+  type EffectiveLimits,
+  type EffectivePermissions,
+  type PermissionSubject,
+  type ServerPermission,
+} from '@mpqcht/permissions';
+import { AppConfig } from '../config/app-config';
+import { ProtocolError } from '../common/protocol-error';
+
+/** Who is acting: a member's key, whether it is a root key, and the roles it holds. */
+export interface Actor extends PermissionSubject {
+  readonly publicKey: string;
+}
+
+/** The part of a stored message that decides who may change it. */
+export interface MessageRef {
+  readonly channelId: string;
+  readonly author: string;
+}
+
+const FLAG_REFUSALS: Record<Exclude<ChannelFlag, 'view'>, string> = {
+  write: 'you cannot write in this channel',
+  moderate: 'you cannot moderate this channel',
+  manage: 'you cannot manage this channel',
+};
+
+/**
+ * The one place that answers "may this member do that", over `@mpqcht/permissions` and the current
+ * config.toml. The `AccessGuard` asks it before a handler runs; services ask it only where the
+ * answer depends on data they load (whose message, in which channel). It never lets existence leak:
+ * a channel the member cannot view is `not_found`, exactly like a channel that does not exist.
+ */
+@Injectable()
+export class ChannelPolicy {
+  constructor(private readonly config: AppConfig) {}
+
+  hasServerPermission(subject: PermissionSubject, permission: ServerPermission): boolean {
+    return hasServerPermission(this.config.current.permissions, subject, permission);
+  }
+
+  /** Throws `forbidden` unless the subject holds the server permission. */
+  requireServerPermission(subject: PermissionSubject, permission: ServerPermission): void {
+    if (!this.hasServerPermission(subject, permission)) {
+      throw new ProtocolError('forbidden', `this needs the "${permission}" permission`);
+    }
+  }
+
+  /**
+   * The subject's permissions in a channel they can view and in which they hold `flag`; `not_found`
+   * for a channel that does not exist or that they cannot view, `forbidden` for a missing flag.
+   */
+  requireChannel(subject: PermissionSubject, channelId: string, flag: ChannelFlag): EffectivePermissions {
+    const resolved = resolvePermissions(this.config.current.permissions, subject, channelId);
+    if (!resolved?.flags.view) throw new ProtocolError('not_found', `no channel "${channelId}"`);
+    if (flag !== 'view' && !resolved.flags[flag]) throw new ProtocolError('forbidden', FLAG_REFUSALS[flag]);
+    return resolved;
+  }
+
+  /** The subject's limits in a channel they can view (`not_found` otherwise). */
+  limits(subject: PermissionSubject, channelId: string): EffectiveLimits {
+    return this.requireChannel(subject, channelId, 'view').limits;
+  }
+
+  /** The ids of the channels the subject can view, in config.toml order. */
+  visibleChannels(subject: PermissionSubject): string[] {
+    return visibleChannels(this.config.current.permissions, subject);
+  }
+
+  /**
+   * Editing: only the author, and only while they may write in the message's channel. Returns the
+   * author's permissions there (their limits apply to the new content).
+   */
+  authorizeEdit(actor: Actor, message: MessageRef): EffectivePermissions {
+    const resolved = this.requireChannel(actor, message.channelId, 'view');
+    if (message.author !== actor.publicKey) {
+      throw new ProtocolError('forbidden', 'you can only edit your own messages');
+    }
+    if (!resolved.flags.write) throw new ProtocolError('forbidden', FLAG_REFUSALS.write);
+    return resolved;
+  }
+
+  /**
+   * Deleting: a moderator of the channel deletes any message there; the author deletes their own
+   * while they may write there.
+   */
+  authorizeDelete(actor: Actor, message: MessageRef): void {
+    const { flags } = this.requireChannel(actor, message.channelId, 'view');
+    if (flags.moderate) return;
+    if (message.author !== actor.publicKey) {
+      throw new ProtocolError('forbidden', "deleting others' messages needs moderate in this channel");
+    }
+    if (!flags.write) throw new ProtocolError('forbidden', FLAG_REFUSALS.write);
+  }
+
+  /** The most generous limits anyone has (roots'): the upper bound for sizes such as frames. */
+  mostGenerousLimits(): EffectiveLimits {
+    return mostGenerousLimits(this.config.current.permissions);
+  }
+}
