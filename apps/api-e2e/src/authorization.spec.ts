@@ -480,6 +480,13 @@ describe('authorization', () => {
       expect(data?.groups.map((g) => g.id)).toEqual(
         r.view.includes(STAFF_ROOM) ? ['general', 'staff'] : ['general'],
       );
+      // Each channel tells the member what they may do there, so a client hides the rest.
+      const rightsIn = (id: string) => data?.channels.find((c) => c.id === id)?.rights;
+      expect(rightsIn('announcements')?.write).toBe(who.name === 'root' || who.name === 'writer');
+      expect(rightsIn('lobby')?.moderate).toBe(who.name === 'root' || who.name === 'mod');
+      // A role's own limit comes after the channel's default (docs/permissions.md).
+      const lobbyLimit = who.name === 'root' ? 16000 : who.name === 'staff' ? 2000 : 100;
+      expect(rightsIn('lobby')?.maxMessageLength).toBe(lobbyLimit);
     },
 
     'channels.markRead': async (who) => {

@@ -54,6 +54,8 @@ describe('channels', () => {
         topic,
         lastSeq: 0,
         readState: unread(id),
+        // A plain member: the defaults of config.toml.
+        rights: { write: true, moderate: false, manage: false, maxMessageLength: 500, slowmodeMs: 0 },
       });
       expect(list).toEqual({
         groups: [
@@ -205,6 +207,7 @@ describe('channels', () => {
           unreadCount: 0,
           mentionCount: 0,
         },
+        rights: { write: true, moderate: false, manage: false, maxMessageLength: 500, slowmodeMs: 0 },
       });
 
       const newer = await send(bob.socket, 'reads', 'b-new');

@@ -96,6 +96,7 @@ export class ChannelsService {
             topic: channel.topic,
             lastSeq: Number(row.last_seq),
             readState: toReadState(row),
+            rights: this.policy.rights(actor, channel.id),
           },
         ];
       }),

@@ -10,6 +10,7 @@ import {
   type PermissionSubject,
   type ServerPermission,
 } from '@mpqcht/permissions';
+import type { ChannelRightsDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { ProtocolError } from '../common/protocol-error';
 
@@ -65,6 +66,18 @@ export class ChannelPolicy {
   /** The subject's limits in a channel they can view (`not_found` otherwise). */
   limits(subject: PermissionSubject, channelId: string): EffectiveLimits {
     return this.requireChannel(subject, channelId, 'view').limits;
+  }
+
+  /** What the subject may do in a channel they can view, as clients are told (`not_found` otherwise). */
+  rights(subject: PermissionSubject, channelId: string): ChannelRightsDto {
+    const { flags, limits } = this.requireChannel(subject, channelId, 'view');
+    return {
+      write: flags.write,
+      moderate: flags.moderate,
+      manage: flags.manage,
+      maxMessageLength: limits.maxMessageLength,
+      slowmodeMs: limits.slowmodeMs,
+    };
   }
 
   /** The ids of the channels the subject can view, in config.toml order. */

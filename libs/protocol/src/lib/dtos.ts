@@ -68,6 +68,19 @@ export interface ChannelDto {
   /** Highest sequence number in the channel; 0 when it has no messages. */
   readonly lastSeq: number;
   readonly readState: ReadStateDto;
+  /** What the member may do here, so a client shows only what will work. */
+  readonly rights: ChannelRightsDto;
+}
+
+/** A member's effective permissions and limits in one channel (docs/permissions.md). */
+export interface ChannelRightsDto {
+  readonly write: boolean;
+  readonly moderate: boolean;
+  readonly manage: boolean;
+  /** Longest message in Unicode code points. */
+  readonly maxMessageLength: number;
+  /** Minimum time between two messages of this member here; 0 for none. */
+  readonly slowmodeMs: number;
 }
 
 export interface ChannelListDto {

@@ -64,19 +64,27 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
           </span>
         }
       }
-      @if (mine() && m.state === 'sent' && !editing()) {
+      @if ((mine() || canModerate()) && m.state === 'sent' && !editing()) {
         <div class="actions">
-          <button type="button" title="Edit" aria-label="Edit" (click)="editStarted.emit()" data-test="edit">
-            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-              <path
-                d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
-                fill="none"
-                stroke="currentColor"
-                stroke-width="2"
-                stroke-linejoin="round"
-              />
-            </svg>
-          </button>
+          @if (mine()) {
+            <button
+              type="button"
+              title="Edit"
+              aria-label="Edit"
+              (click)="editStarted.emit()"
+              data-test="edit"
+            >
+              <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                <path
+                  d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2"
+                  stroke-linejoin="round"
+                />
+              </svg>
+            </button>
+          }
           <button
             type="button"
             title="Delete"
@@ -105,6 +113,8 @@ export class MessageItem {
   readonly authorName = input.required<string>();
   readonly grouped = input(false);
   readonly mine = input(false);
+  /** A moderator here may delete others' messages. */
+  readonly canModerate = input(false);
   readonly mentioned = input(false);
   readonly editing = input(false);
   readonly maxLength = input(4000);

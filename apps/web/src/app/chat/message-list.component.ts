@@ -54,6 +54,7 @@ export interface MessageAction {
             [authorName]="server().memberName(row.message.author)"
             [grouped]="row.grouped"
             [mine]="row.message.author === server().publicKey"
+            [canModerate]="channel().rights.moderate"
             [mentioned]="row.message.mentions.includes(server().publicKey)"
             [editing]="editingKey() === row.message.key"
             [maxLength]="maxLength()"

@@ -45,13 +45,17 @@ import { ServerStatus } from './server-status.component';
           @if (error(); as message) {
             <p class="error" role="alert" data-test="pane-error">{{ message }}</p>
           }
-          <mq-composer
-            [placeholder]="'Message #' + channel.name"
-            [maxLength]="maxLength()"
-            (sent)="send($event)"
-            (typed)="server.typingInChannel(channel.id)"
-            (editLast)="editLast()"
-          />
+          @if (channel.rights.write) {
+            <mq-composer
+              [placeholder]="'Message #' + channel.name"
+              [maxLength]="maxLength()"
+              (sent)="send($event)"
+              (typed)="server.typingInChannel(channel.id)"
+              (editLast)="editLast()"
+            />
+          } @else {
+            <p class="read-only" data-test="read-only">You cannot send messages in #{{ channel.name }}.</p>
+          }
         } @else {
           <p class="empty">This server has no channels you can see.</p>
         }
@@ -109,6 +113,14 @@ import { ServerStatus } from './server-status.component';
       color: var(--mq-danger);
       font-size: 13px;
     }
+    .read-only {
+      margin: 0 16px 16px;
+      padding: 12px;
+      border-radius: 8px;
+      background: var(--mq-surface);
+      color: var(--mq-text-muted);
+      text-align: center;
+    }
     .welcome,
     .empty {
       margin: 20vh auto 0;
@@ -124,7 +136,13 @@ export class MessagePane {
   readonly editingKey = signal<string | null>(null);
   readonly error = signal<string | null>(null);
 
-  readonly maxLength = computed(() => this.selection.server()?.info()?.maxMessageLength ?? 4000);
+  /** The member's own limit in this channel (roles and channels can change it). */
+  readonly maxLength = computed(
+    () =>
+      this.selection.channel()?.rights.maxMessageLength ??
+      this.selection.server()?.info()?.maxMessageLength ??
+      4000,
+  );
 
   readonly typingText = computed(() => {
     const server = this.selection.server();

@@ -82,6 +82,7 @@ describe('ServerConnection status', () => {
         lastReadMessageId: null,
         unread: 2,
         mentions: 1,
+        rights: { write: true, moderate: false, manage: false, maxMessageLength: 4000, slowmodeMs: 0 },
       },
     ]);
     expect([...connection.members().keys()]).toEqual([identity.publicKey.hex, OTHER_KEY]);

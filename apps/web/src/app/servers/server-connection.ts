@@ -2,6 +2,7 @@ import { computed, signal } from '@angular/core';
 import type {
   ChannelDto,
   ChannelGroupDto,
+  ChannelRightsDto,
   Envelope,
   ErrorCode,
   MemberDto,
@@ -42,6 +43,8 @@ export interface ChannelState {
   readonly lastReadMessageId: string | null;
   readonly unread: number;
   readonly mentions: number;
+  /** What this member may do here (the composer and message actions follow it). */
+  readonly rights: ChannelRightsDto;
 }
 
 export interface TypingState {
@@ -89,6 +92,7 @@ function toChannelState(channel: ChannelDto): ChannelState {
     lastReadMessageId: state.lastReadMessageId,
     unread: state.unreadCount,
     mentions: state.mentionCount,
+    rights: channel.rights,
   };
 }
 

@@ -48,6 +48,7 @@ export function channel(
     topic: '',
     lastSeq: 0,
     readState: readState(id, state),
+    rights: { write: true, moderate: false, manage: false, maxMessageLength: 4000, slowmodeMs: 0 },
     ...overrides,
   };
 }
