@@ -42,6 +42,12 @@ root_keys = ["${rootKey}"]
 
 [limits]
 max_message_length = 300
+# Generous rate limits: every test connects from 127.0.0.1 (rate-limits.spec.ts tests them).
+burst = 10000
+rate_per_second = 10000
+challenges_per_minute = 1000000
+challenge_burst = 100000
+failed_logins_per_minute = 1000000
 
 [[roles]]
 id = "writer"
@@ -268,6 +274,8 @@ describe('authorization', () => {
         `SELECT public_key, display_name, roles, authorized_by, authorized_at, joined_at
          FROM members ORDER BY public_key`,
       ),
+      bans: await rows('SELECT * FROM bans ORDER BY public_key'),
+      audit: await rows('SELECT * FROM audit_log ORDER BY id'),
     };
   }
 
@@ -373,6 +381,31 @@ describe('authorization', () => {
     return r.manageMembers ? 'ok' : 'forbidden';
   }
 
+  /** No subject but root holds manage_roles, kick, ban or view_audit_log. */
+  function rootOnlyOutcome(who: Party): Outcome {
+    const r = rights(who);
+    if (!r.joined) return 'not_joined';
+    return who.name === 'root' ? 'ok' : 'forbidden';
+  }
+
+  /** An authorized key without a socket, stored directly: the target of a moderation call. */
+  async function storedTarget(): Promise<string> {
+    const target = (await newIdentity()).publicKey.hex;
+    await db.query('INSERT INTO members (public_key, roles, authorized_by) VALUES ($1, $2, $3)', [
+      target,
+      [],
+      by('root').publicKey,
+    ]);
+    return target;
+  }
+
+  async function banRow(publicKey: string) {
+    const result = await db.query<{ reason: string }>('SELECT reason FROM bans WHERE public_key = $1', [
+      publicKey,
+    ]);
+    return result.rows[0];
+  }
+
   async function memberRow(publicKey: string) {
     const result = await db.query<{
       display_name: string | null;
@@ -469,6 +502,53 @@ describe('authorization', () => {
           ? undefined
           : { display_name: null, roles: [], authorized_by: by('root').publicKey },
       );
+    },
+
+    'members.setRoles': async (who) => {
+      const target = await storedTarget();
+      const expected = rootOnlyOutcome(who);
+      await attempt(who, 'members.setRoles', { publicKey: target, roles: ['writer'] }, expected);
+      expect((await memberRow(target))?.roles).toEqual(expected === 'ok' ? ['writer'] : []);
+    },
+
+    'members.kick': async (who) => {
+      const target = await storedTarget();
+      await attempt(who, 'members.kick', { publicKey: target }, rootOnlyOutcome(who));
+      expect(await memberRow(target)).toBeDefined();
+    },
+
+    'members.ban': async (who) => {
+      const target = await storedTarget();
+      const expected = rootOnlyOutcome(who);
+      await attempt(who, 'members.ban', { publicKey: target, reason: 'matrix' }, expected);
+      expect(await banRow(target)).toEqual(expected === 'ok' ? { reason: 'matrix' } : undefined);
+      expect(await memberRow(target)).toEqual(
+        expected === 'ok'
+          ? undefined
+          : { display_name: null, roles: [], authorized_by: by('root').publicKey },
+      );
+    },
+
+    'members.unban': async (who) => {
+      const target = (await newIdentity()).publicKey.hex;
+      await db.query('INSERT INTO bans (public_key, reason, banned_by) VALUES ($1, $2, $3)', [
+        target,
+        'seeded',
+        by('root').publicKey,
+      ]);
+      const expected = rootOnlyOutcome(who);
+      await attempt(who, 'members.unban', { publicKey: target }, expected);
+      expect(await banRow(target)).toEqual(expected === 'ok' ? undefined : { reason: 'seeded' });
+    },
+
+    'bans.list': async (who) => {
+      const { data } = await attempt(who, 'bans.list', {}, rootOnlyOutcome(who));
+      if (data) expect(Array.isArray(data)).toBe(true);
+    },
+
+    'audit.list': async (who) => {
+      const { data } = await attempt(who, 'audit.list', {}, rootOnlyOutcome(who));
+      if (data) expect(data.entries.length).toBeGreaterThan(0);
     },
 
     'channels.list': async (who) => {

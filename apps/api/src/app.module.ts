@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditGateway } from './audit/audit.gateway';
+import { AuditLogService } from './audit/audit-log.service';
 import { AuthController } from './auth/auth.controller';
 import { ChallengeStore } from './auth/challenge-store';
 import { LoginService } from './auth/login.service';
@@ -8,6 +10,8 @@ import { SignatureVerifier } from './auth/signature-verifier';
 import { ChannelsGateway } from './channels/channels.gateway';
 import { ChannelsService } from './channels/channels.service';
 import { AppConfig } from './config/app-config';
+import { ConfigWatcher } from './config/config-watcher';
+import { LiveConfigApplier } from './config/live-config-applier';
 import { dataSourceOptions, ENTITIES } from './database/data-source-options';
 import { Migrator } from './database/migrator';
 import { Sql } from './database/sql';
@@ -21,6 +25,8 @@ import { MessagesService } from './messages/messages.service';
 import { ChannelPolicy } from './policy/channel-policy';
 import { AccessGuard } from './realtime/access.guard';
 import { PushService } from './realtime/push.service';
+import { LoginRateLimiter } from './rate-limit/login-rate-limiter';
+import { rateLimitStoreProvider } from './rate-limit/rate-limit-store.provider';
 import { ServerInfoService } from './server/server-info.service';
 import { ServerController } from './server/server.controller';
 import { SessionGateway } from './session/session.gateway';
@@ -47,16 +53,22 @@ export class AppModule {
         ChallengeStore,
         SignatureVerifier,
         LoginService,
+        rateLimitStoreProvider,
+        LoginRateLimiter,
         PresenceService,
         MentionResolver,
         MembersService,
         ChannelsService,
         MessagesService,
+        AuditLogService,
         ServerInfoService,
+        LiveConfigApplier,
+        ConfigWatcher,
         SessionGateway,
         MembersGateway,
         ChannelsGateway,
         MessagesGateway,
+        AuditGateway,
       ],
     };
   }

@@ -36,7 +36,8 @@ function communityToml(name: string, rootKey: string, accent: string): string {
     `[[channels]]\nid = "${id}"\nname = "${id}"\ngroup = "${group}"\ntopic = "${topic}"\n`;
   return [
     `[server]\nname = "${name}"\ndescription = "web e2e"\nroot_keys = ["${rootKey}"]\n`,
-    `[limits]\nmax_message_length = 2000\n`,
+    // Generous rate limits: the tests connect often and send history quickly from 127.0.0.1.
+    `[limits]\nmax_message_length = 2000\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
     `[[groups]]\nid = "general"\nname = "General"\n`,
     `[[groups]]\nid = "tests"\nname = "Tests"\n`,
     channel('lobby', 'general', 'Where everyone meets'),

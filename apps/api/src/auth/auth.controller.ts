@@ -1,5 +1,6 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import type { ChallengeDto } from '@mpqcht/protocol';
+import { ChallengeRateLimitInterceptor } from '../rate-limit/challenge-rate-limit.interceptor';
 import { ChallengeStore } from './challenge-store';
 
 @Controller('auth')
@@ -8,6 +9,7 @@ export class AuthController {
 
   @Post('challenge')
   @HttpCode(200)
+  @UseInterceptors(ChallengeRateLimitInterceptor)
   challenge(): Promise<ChallengeDto> {
     return this.challenges.issue();
   }

@@ -76,6 +76,10 @@ export class LoginService {
         },
       );
     }
+    // A banned key is refused before admission (a root key from config.toml is never banned).
+    if (await this.members.isBanned(key.key.hex)) {
+      throw new ProtocolError('banned', 'this key is banned from this server', { publicKey: key.key.hex });
+    }
     const admission = await this.members.admission(key.key.hex);
     if (!admission) {
       throw new ProtocolError(

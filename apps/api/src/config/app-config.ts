@@ -14,4 +14,9 @@ export class AppConfig {
   get current(): CommunityConfig {
     return this.community;
   }
+
+  /** Swaps in a validated config.toml (live reload); readers see it from their next access on. */
+  replace(next: CommunityConfig): void {
+    this.community = next;
+  }
 }

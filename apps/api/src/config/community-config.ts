@@ -38,6 +38,9 @@ const publicKey = z.string().transform((value, ctx) => {
 export const SLOWMODE_CEILING_MS = 6 * 60 * 60 * 1000;
 /** Upper bound for `burst` and `rate_per_second`. */
 export const FLOOD_LIMIT_CEILING = 10_000;
+/** Upper bound for the per-IP limits (`challenges_per_minute`, `challenge_burst`, `failed_logins_per_minute`). */
+export const PER_IP_LIMIT_CEILING = 1_000_000;
+const perIpLimit = z.number().int().min(1).max(PER_IP_LIMIT_CEILING);
 
 const maxMessageLength = z.number().int().min(1).max(MESSAGE_LENGTH_CEILING);
 const slowmodeMs = z.number().int().min(0).max(SLOWMODE_CEILING_MS);
@@ -96,6 +99,9 @@ const CommunityConfigSchema = z
         slowmode_ms: slowmodeMs.default(0),
         burst: burst.default(DEFAULT_BURST),
         rate_per_second: ratePerSecond.default(DEFAULT_RATE_PER_SECOND),
+        challenges_per_minute: perIpLimit.default(30),
+        challenge_burst: perIpLimit.default(10),
+        failed_logins_per_minute: perIpLimit.default(10),
       })
       .prefault({}),
     roles: z
@@ -227,6 +233,13 @@ export interface ChannelConfig {
   readonly topic: string;
 }
 
+/** Per-IP limits: challenge issuance (a token bucket) and failed logins (per minute). */
+export interface IpLimits {
+  readonly challengesPerMinute: number;
+  readonly challengeBurst: number;
+  readonly failedLoginsPerMinute: number;
+}
+
 /** The community's structure from config.toml, validated and normalised (keys canonical, ids checked). */
 export interface CommunityConfig {
   readonly serverName: string;
@@ -242,6 +255,8 @@ export interface CommunityConfig {
   readonly allowedOrigins: readonly string[];
   /** Roles, groups, channels and defaults as `@mpqcht/permissions` resolves them (docs/permissions.md). */
   readonly permissions: PermissionModel;
+  /** Per-IP limits on logging in (`[limits]`, see docs/configuration.md). */
+  readonly ipLimits: IpLimits;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -311,6 +326,11 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
     theme,
     allowedOrigins: parsed.web.allowed_origins,
     permissions: permissionModel(parsed),
+    ipLimits: {
+      challengesPerMinute: parsed.limits.challenges_per_minute,
+      challengeBurst: parsed.limits.challenge_burst,
+      failedLoginsPerMinute: parsed.limits.failed_logins_per_minute,
+    },
   };
 }
 

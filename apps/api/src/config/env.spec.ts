@@ -27,6 +27,8 @@ describe('loadEnv', () => {
       dataDir: path.resolve('data'),
       configPath: path.resolve('config.toml'),
       logLevel: 'log',
+      redisUrl: undefined,
+      redisKeyPrefix: 'mpqcht:rl:',
     });
   });
 
@@ -40,6 +42,8 @@ describe('loadEnv', () => {
         DATA_DIR: '/var/lib/mpqcht',
         CONFIG_PATH: '/etc/mpqcht/config.toml',
         LOG_LEVEL: 'debug',
+        REDIS_URL: 'redis://127.0.0.1:6379/2',
+        REDIS_KEY_PREFIX: 'chat1:',
       }),
     ).toEqual({
       port: 8080,
@@ -49,7 +53,14 @@ describe('loadEnv', () => {
       dataDir: '/var/lib/mpqcht',
       configPath: '/etc/mpqcht/config.toml',
       logLevel: 'debug',
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      redisKeyPrefix: 'chat1:',
     });
+  });
+
+  it('refuses a REDIS_URL that is not redis:// and a bad key prefix', () => {
+    expect(named(envError({ REDIS_URL: 'http://127.0.0.1:6379' }))).toEqual(['REDIS_URL']);
+    expect(named(envError({ REDIS_KEY_PREFIX: 'has space' }))).toEqual(['REDIS_KEY_PREFIX']);
   });
 
   it('ignores variables it does not own', () => {

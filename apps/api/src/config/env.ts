@@ -23,6 +23,14 @@ const databaseUrl = z.string().refine((value) => {
   }
 }, 'must be a postgres:// URL');
 
+const redisUrl = z.string().refine((value) => {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be a redis:// or rediss:// URL');
+
 const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,6 +39,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   CONFIG_PATH: z.string().min(1).default('config.toml'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits, ":", ".", "_" and "-" (max 64)')
+    .default('mpqcht:rl:'),
 });
 
 /** The process settings: everything mpqcht reads from the environment, validated once at start. */
@@ -44,6 +57,10 @@ export interface Env {
   readonly dataDir: string;
   readonly configPath: string;
   readonly logLevel: LogLevel;
+  /** Unset: rate-limit buckets live in this process; set: in this Redis, shared by every process. */
+  readonly redisUrl: string | undefined;
+  /** Prepended to every rate-limit key in Redis. */
+  readonly redisKeyPrefix: string;
 }
 
 export class EnvError extends Error {}
@@ -65,5 +82,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     dataDir: path.resolve(e.DATA_DIR),
     configPath: path.resolve(e.CONFIG_PATH),
     logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }

@@ -6,6 +6,7 @@ import { MemberEntity } from '../members/member.entity';
 import { MessageEntity } from '../messages/message.entity';
 import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
+import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
 
 export const ENTITIES = [
   MemberEntity,
@@ -16,7 +17,11 @@ export const ENTITIES = [
 ];
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
-export const MIGRATIONS = [CreateInitialSchema1764032400000, AddMessageMentions1764040000000];
+export const MIGRATIONS = [
+  CreateInitialSchema1764032400000,
+  AddMessageMentions1764040000000,
+  AddBansAndAuditLog1764050000000,
+];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

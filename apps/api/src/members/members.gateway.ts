@@ -1,17 +1,28 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
 import {
   AuthorizeMemberRequest,
+  BanRequest,
   EmptyRequest,
+  KickRequest,
   RevokeMemberRequest,
+  SetRolesRequest,
+  UnbanRequest,
   type AuthorizedKeyDto,
+  type BanDto,
   type MemberDto,
+  type MemberRolesDto,
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
 import { Payload } from '../realtime/payload.decorator';
 import { RequirePermission } from '../realtime/access.decorators';
 import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
-import type { MpqchtSocket } from '../realtime/socket-session';
+import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MembersService } from './members.service';
+
+/** Keys are canonical lowercase hex on the wire and in the database. */
+function canonical(publicKey: string): string {
+  return publicKey.toLowerCase();
+}
 
 @RealtimeGateway()
 export class MembersGateway {
@@ -28,12 +39,54 @@ export class MembersGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: z.output<typeof AuthorizeMemberRequest>,
   ): Promise<AuthorizedKeyDto> {
-    return this.members.authorize(socket.data.session.publicKey, request.publicKey, request.roles);
+    return this.members.authorize(actorOf(socket), request.publicKey, request.roles);
   }
 
   @RequirePermission('manage_members')
   @SubscribeMessage('members.revoke')
-  revoke(@Payload() request: RevokeMemberRequest): Promise<{ publicKey: string }> {
-    return this.members.revoke(request.publicKey);
+  revoke(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: RevokeMemberRequest,
+  ): Promise<{ publicKey: string }> {
+    return this.members.revoke(actorOf(socket), request.publicKey);
+  }
+
+  @RequirePermission('manage_roles')
+  @SubscribeMessage('members.setRoles')
+  setRoles(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: SetRolesRequest,
+  ): Promise<MemberRolesDto> {
+    return this.members.setRoles(actorOf(socket), canonical(request.publicKey), request.roles);
+  }
+
+  @RequirePermission('kick')
+  @SubscribeMessage('members.kick')
+  kick(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: KickRequest,
+  ): Promise<{ publicKey: string }> {
+    return this.members.kick(actorOf(socket), canonical(request.publicKey), request.reason);
+  }
+
+  @RequirePermission('ban')
+  @SubscribeMessage('members.ban')
+  ban(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: BanRequest): Promise<BanDto> {
+    return this.members.ban(actorOf(socket), canonical(request.publicKey), request.reason);
+  }
+
+  @RequirePermission('ban')
+  @SubscribeMessage('members.unban')
+  unban(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: UnbanRequest,
+  ): Promise<{ publicKey: string }> {
+    return this.members.unban(actorOf(socket), canonical(request.publicKey));
+  }
+
+  @RequirePermission('ban')
+  @SubscribeMessage('bans.list')
+  bans(@Payload() _request: EmptyRequest): Promise<BanDto[]> {
+    return this.members.bans();
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { parseAnyPublicKey } from '@mpqcht/identity';
-import type { AuthorizedKeyDto, MemberDto } from '@mpqcht/protocol';
+import type { AuthorizedKeyDto, BanDto, MemberDto, MemberRolesDto } from '@mpqcht/protocol';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
+import { ChannelPolicy, type Actor } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord, SocketSession } from '../realtime/socket-session';
 import { MentionResolver } from '../messages/mention-resolver';
@@ -29,6 +30,29 @@ function toRecord(entity: MemberEntity): MemberRecord | null {
   };
 }
 
+interface BanRow {
+  public_key: string;
+  reason: string;
+  banned_by: string;
+  banned_at: Date;
+}
+
+function toBanDto(row: BanRow): BanDto {
+  return {
+    publicKey: row.public_key,
+    reason: row.reason,
+    bannedBy: row.banned_by,
+    bannedAt: row.banned_at.toISOString(),
+  };
+}
+
+const MEMBER_COLUMNS = `public_key AS "publicKey", display_name AS "displayName", roles, joined_at AS "joinedAt",
+  authorized_at AS "authorizedAt"`;
+
+function bannedRefusal(): ProtocolError {
+  return new ProtocolError('forbidden', 'this key is banned; unban it first (members.unban)');
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
@@ -43,7 +67,15 @@ export class MembersService {
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
     private readonly channels: ChannelsService,
+    private readonly policy: ChannelPolicy,
   ) {}
+
+  /** Whether a key is refused at login as banned. A root key (config.toml) is never banned. */
+  async isBanned(publicKey: string): Promise<boolean> {
+    if (this.config.current.rootKeys.has(publicKey)) return false;
+    const rows = await this.sql.rows<unknown>('SELECT 1 FROM bans WHERE public_key = $1', [publicKey]);
+    return rows.length > 0;
+  }
 
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
   async admission(publicKey: string): Promise<Admission | null> {
@@ -104,12 +136,12 @@ export class MembersService {
     });
   }
 
-  /** Like adding a line to authorized_keys: the key may log in and join. Re-authorizing sets its roles. */
-  async authorize(
-    actor: string,
-    publicKeyInput: string,
-    roles: readonly string[],
-  ): Promise<AuthorizedKeyDto> {
+  /**
+   * Like adding a line to authorized_keys: the key may log in and join. Re-authorizing sets its
+   * roles. A banned key is refused (`forbidden`) until it is unbanned; the grant rule applies to the
+   * roles added or removed. The audit entry is written by the same statement.
+   */
+  async authorize(actor: Actor, publicKeyInput: string, roles: readonly string[]): Promise<AuthorizedKeyDto> {
     const parsed = parseAnyPublicKey(publicKeyInput);
     if (!parsed.ok) {
       throw new ProtocolError(
@@ -117,6 +149,150 @@ export class MembersService {
         `publicKey: not a valid P-256 public key (${parsed.error})`,
       );
     }
+    const publicKey = parsed.key.hex;
+    const uniqueRoles = this.knownRoles(roles);
+    const [current] = await this.sql.rows<{ roles: string[] | null; banned: boolean }>(
+      `SELECT (SELECT roles FROM members WHERE public_key = $1) AS roles,
+              EXISTS (SELECT 1 FROM bans WHERE public_key = $1) AS banned`,
+      [publicKey],
+    );
+    if (current?.banned) throw bannedRefusal();
+    this.policy.authorizeRoleChange(actor, current?.roles ?? null, uniqueRoles);
+    const rows = await this.sql.rows<MemberEntity>(
+      `WITH old AS (SELECT roles FROM members WHERE public_key = $1),
+       m AS (
+         INSERT INTO members AS m (public_key, roles, authorized_by)
+         SELECT $1::text, $2::text[], $3::text WHERE NOT EXISTS (SELECT 1 FROM bans WHERE public_key = $1)
+         ON CONFLICT (public_key) DO UPDATE SET roles = EXCLUDED.roles
+         RETURNING ${MEMBER_COLUMNS}),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $3::text, 'member.authorized', $1::text,
+                jsonb_build_object('roles', to_jsonb($2::text[]), 'previousRoles', (SELECT to_jsonb(roles) FROM old))
+         FROM m)
+       SELECT * FROM m`,
+      [publicKey, uniqueRoles, actor.publicKey],
+    );
+    const row = rows[0];
+    if (!row) throw bannedRefusal(); // banned meanwhile
+    const record = toRecord(row);
+    // A joined member's live sockets get the new rights at once (channels appear or disappear).
+    if (record) await this.channels.memberRightsChanged(record);
+    return { publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt.toISOString() };
+  }
+
+  /**
+   * Replaces an authorized key's roles (the grant rule applies to the roles added or removed); a
+   * joined member's live sockets get the new rights at once (`channels.changed`).
+   */
+  async setRoles(actor: Actor, publicKey: string, roles: readonly string[]): Promise<MemberRolesDto> {
+    const uniqueRoles = this.knownRoles(roles);
+    this.policy.authorizeMemberAction(actor, publicKey, 'setRoles');
+    const [current] = await this.sql.rows<{ roles: string[] }>(
+      'SELECT roles FROM members WHERE public_key = $1',
+      [publicKey],
+    );
+    if (!current) throw new ProtocolError('not_found', 'this key is not authorized here');
+    this.policy.authorizeRoleChange(actor, current.roles, uniqueRoles);
+    const rows = await this.sql.rows<MemberEntity>(
+      `WITH m AS (
+         UPDATE members SET roles = $2::text[] WHERE public_key = $1::text AND roles = $4::text[]
+         RETURNING ${MEMBER_COLUMNS}),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $3::text, 'member.roles_changed', $1::text,
+                jsonb_build_object('before', to_jsonb($4::text[]), 'after', to_jsonb($2::text[]))
+         FROM m)
+       SELECT * FROM m`,
+      [publicKey, uniqueRoles, actor.publicKey, current.roles],
+    );
+    const row = rows[0];
+    if (!row) {
+      // Revoked, banned or given other roles between the read and the write.
+      throw new ProtocolError('conflict', "this member's roles changed meanwhile; try again");
+    }
+    const record = toRecord(row);
+    if (record) await this.channels.memberRightsChanged(record);
+    return { publicKey: row.publicKey, roles: row.roles };
+  }
+
+  /** Drops an authorized key's live sockets (`session.ended`, `kicked`); it may log in again. */
+  async kick(actor: Actor, publicKey: string, reason: string | undefined): Promise<{ publicKey: string }> {
+    this.policy.authorizeMemberAction(actor, publicKey, 'kick');
+    const rows = await this.sql.rows<unknown>(
+      `WITH m AS (SELECT public_key FROM members WHERE public_key = $1),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $2::text, 'member.kicked', $1::text, jsonb_strip_nulls(jsonb_build_object('reason', $3::text)) FROM m)
+       SELECT 1 FROM m`,
+      [publicKey, actor.publicKey, reason ?? null],
+    );
+    if (rows.length === 0) throw new ProtocolError('not_found', 'this key is not authorized here');
+    this.push.endSessions(publicKey, {
+      reason: 'kicked',
+      message: reason ? `you were kicked by a moderator: ${reason}` : 'you were kicked by a moderator',
+    });
+    return { publicKey };
+  }
+
+  /**
+   * Bans a key (authorized or not): records the ban, removes the authorization and writes the audit
+   * entry in one statement, then drops the key's live sockets (`session.ended`, `banned`).
+   * Banning a banned key again replaces the reason, actor and time.
+   */
+  async ban(actor: Actor, publicKey: string, reason: string): Promise<BanDto> {
+    this.policy.authorizeMemberAction(actor, publicKey, 'ban');
+    const rows = await this.sql.rows<BanRow & { removed: boolean }>(
+      `WITH b AS (
+         INSERT INTO bans AS b (public_key, reason, banned_by) VALUES ($1::text, $2::text, $3::text)
+         ON CONFLICT (public_key) DO UPDATE
+           SET reason = EXCLUDED.reason, banned_by = EXCLUDED.banned_by, banned_at = now()
+         RETURNING public_key, reason, banned_by, banned_at),
+       d AS (DELETE FROM members WHERE public_key = $1 RETURNING roles),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $3::text, 'member.banned', $1::text,
+                jsonb_build_object('reason', $2::text, 'roles', (SELECT to_jsonb(roles) FROM d)) FROM b)
+       SELECT b.*, EXISTS (SELECT 1 FROM d) AS removed FROM b`,
+      [publicKey, reason, actor.publicKey],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('ban returned no row');
+    this.push.endSessions(publicKey, {
+      reason: 'banned',
+      message: `you were banned from this server: ${reason}`,
+    });
+    if (row.removed) {
+      this.mentions.memberRemoved(publicKey);
+      this.push.toAllMembers('member.removed', { publicKey, reason: 'banned' });
+    }
+    return toBanDto(row);
+  }
+
+  /** Lifts a ban; the key is not authorized again (`members.authorize` does that). */
+  async unban(actor: Actor, publicKey: string): Promise<{ publicKey: string }> {
+    const rows = await this.sql.rows<unknown>(
+      `WITH d AS (DELETE FROM bans WHERE public_key = $1 RETURNING reason),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $2::text, 'member.unbanned', $1::text, jsonb_build_object('reason', d.reason) FROM d)
+       SELECT 1 FROM d`,
+      [publicKey, actor.publicKey],
+    );
+    if (rows.length === 0) throw new ProtocolError('not_found', 'this key is not banned');
+    return { publicKey };
+  }
+
+  /** Every ban, newest first. */
+  async bans(): Promise<BanDto[]> {
+    const rows = await this.sql.rows<BanRow>(
+      'SELECT public_key, reason, banned_by, banned_at FROM bans ORDER BY banned_at DESC, public_key',
+    );
+    return rows.map(toBanDto);
+  }
+
+  /** The roles, each once; an unknown one is `validation_failed`. */
+  private knownRoles(roles: readonly string[]): string[] {
     const known = new Set(this.config.current.roles.map((r) => r.id));
     const unknown = roles.filter((r) => !known.has(r));
     if (unknown.length > 0) {
@@ -124,32 +300,26 @@ export class MembersService {
         unknown,
       });
     }
-    const uniqueRoles = [...new Set(roles)];
-    const rows = await this.sql.rows<MemberEntity>(
-      `INSERT INTO members AS m (public_key, roles, authorized_by) VALUES ($1, $2, $3)
-       ON CONFLICT (public_key) DO UPDATE SET roles = EXCLUDED.roles
-       RETURNING public_key AS "publicKey", display_name AS "displayName", roles, joined_at AS "joinedAt",
-                 authorized_at AS "authorizedAt"`,
-      [parsed.key.hex, uniqueRoles, actor],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('authorize returned no row');
-    const record = toRecord(row);
-    // A joined member's live sockets get the new rights at once (channels appear or disappear).
-    if (record) await this.channels.memberRightsChanged(record);
-    return { publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt.toISOString() };
+    return [...new Set(roles)];
   }
 
   /** Removes a key's authorization and drops its live sockets at once. */
-  async revoke(publicKeyHex: string): Promise<{ publicKey: string }> {
+  async revoke(actor: Actor, publicKeyHex: string): Promise<{ publicKey: string }> {
     const parsed = parseAnyPublicKey(publicKeyHex);
     if (!parsed.ok) throw new ProtocolError('validation_failed', 'publicKey: not a valid P-256 public key');
     const publicKey = parsed.key.hex;
     if (this.config.current.rootKeys.has(publicKey)) {
       throw new ProtocolError('forbidden', 'root keys are managed in config.toml');
     }
-    const result = await this.members.delete({ publicKey });
-    if (!result.affected) throw new ProtocolError('not_found', 'this key is not authorized here');
+    const removed = await this.sql.rows<unknown>(
+      `WITH d AS (DELETE FROM members WHERE public_key = $1 RETURNING roles),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $2::text, 'member.revoked', $1::text, jsonb_build_object('roles', to_jsonb(d.roles)) FROM d)
+       SELECT 1 FROM d`,
+      [publicKey, actor.publicKey],
+    );
+    if (removed.length === 0) throw new ProtocolError('not_found', 'this key is not authorized here');
     this.mentions.memberRemoved(publicKey);
     this.push.endSessions(publicKey, {
       reason: 'revoked',

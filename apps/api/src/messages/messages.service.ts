@@ -101,11 +101,19 @@ export class MessagesService {
   /** Deletes the author's own message, or anyone's for a moderator of the channel. */
   async delete(actor: Actor, messageId: string): Promise<MessageDeletedDto> {
     const target = await this.liveMessage(messageId);
-    this.policy.authorizeDelete(actor, target);
+    // A moderator removing someone else's message is audited, in the same statement as the delete.
+    const moderation = this.policy.deletion(actor, target) === 'moderation';
     const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq'>>(
-      `UPDATE messages SET content = '', mentions = '{}', deleted_at = now()
-       WHERE id = $1 AND deleted_at IS NULL RETURNING channel_id, seq`,
-      [messageId],
+      `WITH d AS (
+         UPDATE messages SET content = '', mentions = '{}', deleted_at = now()
+         WHERE id = $1 AND deleted_at IS NULL RETURNING channel_id, seq, author_key),
+       a AS (
+         INSERT INTO audit_log (actor_key, action, target, details)
+         SELECT $2::text, 'message.removed', $1::text,
+                jsonb_build_object('channelId', d.channel_id, 'author', d.author_key, 'seq', d.seq)
+         FROM d WHERE $3::boolean)
+       SELECT channel_id, seq FROM d`,
+      [messageId, actor.publicKey, moderation],
     );
     const row = rows[0];
     if (!row) throw gone(); // deleted meanwhile

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   hasServerPermission,
   mostGenerousLimits,
+  resolveConnectionLimits,
   resolvePermissions,
   visibleChannels,
   type ChannelFlag,
+  type ConnectionLimits,
   type EffectiveLimits,
   type EffectivePermissions,
   type PermissionSubject,
@@ -13,6 +15,7 @@ import {
 import type { ChannelRightsDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { ProtocolError } from '../common/protocol-error';
+import { changedRoles, missingGrantPermissions } from './role-grants';
 
 /** Who is acting: a member's key, whether it is a root key, and the roles it holds. */
 export interface Actor extends PermissionSubject {
@@ -24,6 +27,9 @@ export interface MessageRef {
   readonly channelId: string;
   readonly author: string;
 }
+
+/** Actions on another member's key that roots (config.toml) are immune to. */
+export type MemberAction = 'kick' | 'ban' | 'setRoles';
 
 const FLAG_REFUSALS: Record<Exclude<ChannelFlag, 'view'>, string> = {
   write: 'you cannot write in this channel',
@@ -111,8 +117,56 @@ export class ChannelPolicy {
     if (!flags.write) throw new ProtocolError('forbidden', FLAG_REFUSALS.write);
   }
 
+  /**
+   * Deleting: whether it is a moderation (someone else's message, removed with `moderate`), which
+   * the audit log records, or the author deleting their own. Refuses as `authorizeDelete`.
+   */
+  deletion(actor: Actor, message: MessageRef): 'own' | 'moderation' {
+    this.authorizeDelete(actor, message);
+    return message.author === actor.publicKey ? 'own' : 'moderation';
+  }
+
+  isRootKey(publicKey: string): boolean {
+    return this.config.current.rootKeys.has(publicKey);
+  }
+
+  /**
+   * Acting on another member's key (the handler's server permission was checked by the guard).
+   * Root keys live in config.toml: they cannot be kicked or banned, and only a root sets a root's
+   * roles. Kicking or banning oneself is refused as well (`forbidden`).
+   */
+  authorizeMemberAction(actor: Actor, target: string, action: MemberAction): void {
+    if (action !== 'setRoles' && target === actor.publicKey) {
+      throw new ProtocolError('forbidden', `you cannot ${action} yourself`);
+    }
+    if (this.isRootKey(target) && !(action === 'setRoles' && actor.isRoot)) {
+      throw new ProtocolError('forbidden', 'root keys are managed in config.toml');
+    }
+  }
+
+  /**
+   * The grant rule: a member adds or removes only roles whose server permissions they hold
+   * themselves (roots may change any role). `before` is null for a key not authorized yet.
+   */
+  authorizeRoleChange(actor: Actor, before: readonly string[] | null, after: readonly string[]): void {
+    const changed = changedRoles(before ?? [], after);
+    const missing = missingGrantPermissions(this.config.current.permissions, actor, changed);
+    if (missing.length > 0) {
+      throw new ProtocolError(
+        'forbidden',
+        `you can only grant or remove roles whose permissions you hold (missing: ${missing.join(', ')})`,
+        { missing },
+      );
+    }
+  }
+
   /** The most generous limits anyone has (roots'): the upper bound for sizes such as frames. */
   mostGenerousLimits(): EffectiveLimits {
     return mostGenerousLimits(this.config.current.permissions);
+  }
+
+  /** The subject's flood bucket (`burst`, `ratePerSecond`), the same in every channel. */
+  connectionLimits(subject: PermissionSubject): ConnectionLimits {
+    return resolveConnectionLimits(this.config.current.permissions, subject);
   }
 }

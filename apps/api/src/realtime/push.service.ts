@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerToClientEvents, SessionEndedDto } from '@mpqcht/protocol';
-import { Rooms, type MemberRecord, type MpqchtServer } from './socket-session';
+import { Rooms, type MemberRecord, type MpqchtServer, type SocketSession } from './socket-session';
 
 type PushArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
@@ -47,6 +47,11 @@ export class PushService {
   }
 
   /** Updates the session of a member's live sockets (they joined, or their roles changed); returns them. */
+  /** The sessions of every live socket of this process (after a config change). */
+  async allSessions(): Promise<SocketSession[]> {
+    return (await this.io().fetchSockets()).map((socket) => socket.data.session);
+  }
+
   async updateSessions(publicKey: string, member: MemberRecord) {
     const sockets = await this.io().in(Rooms.member(publicKey)).fetchSockets();
     for (const socket of sockets) socket.data.session.member = member;

@@ -3,6 +3,8 @@ import { WebSocketGateway } from '@nestjs/websockets';
 import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { ProtocolExceptionFilter } from '../common/protocol-exception.filter';
 import { AccessGuard } from './access.guard';
+import { FloodInterceptor } from '../rate-limit/flood.interceptor';
+import { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
 
 /**
  * Every gateway is declared with this, so no event handler exists without the access guard, the
@@ -12,6 +14,7 @@ export const RealtimeGateway = () =>
   applyDecorators(
     WebSocketGateway(),
     UseGuards(AccessGuard),
-    UseInterceptors(EnvelopeInterceptor),
+    // Rate limits run after the guard (Nest: guards, then interceptors), so the member is known.
+    UseInterceptors(EnvelopeInterceptor, FloodInterceptor, SlowmodeInterceptor),
     UseFilters(ProtocolExceptionFilter),
   );

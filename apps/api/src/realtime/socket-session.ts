@@ -13,7 +13,8 @@ export interface MemberRecord {
 /** What the handshake established about a socket; kept in `socket.data`. */
 export interface SocketSession {
   readonly publicKey: string;
-  readonly isRoot: boolean;
+  /** Follows config.toml's root_keys, which may change while the socket lives. */
+  isRoot: boolean;
   /** null while the key is authorized but has not joined yet. */
   member: MemberRecord | null;
 }

@@ -14,6 +14,7 @@ import {
   type SessionDto,
 } from '@mpqcht/protocol';
 import { LoginService } from '../auth/login.service';
+import { LoginRateLimiter } from '../rate-limit/login-rate-limiter';
 import { ChannelsService } from '../channels/channels.service';
 import { ProtocolError } from '../common/protocol-error';
 import { Payload } from '../realtime/payload.decorator';
@@ -35,6 +36,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   constructor(
     private readonly login: LoginService,
+    private readonly loginLimits: LoginRateLimiter,
     private readonly members: MembersService,
     private readonly channels: ChannelsService,
     private readonly presence: PresenceService,
@@ -45,7 +47,9 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   afterInit(server: MpqchtServer): void {
     this.push.attach(server);
     server.use((socket, next) => {
-      this.login.login(socket.handshake.auth).then(
+      // Per-IP failed-login limit: checked before the proof is read (docs/protocol.md).
+      const attempt = () => this.login.login(socket.handshake.auth);
+      this.loginLimits.guard(socket.handshake.address, attempt).then(
         (session) => {
           socket.data.session = session;
           next();

@@ -134,12 +134,60 @@ export interface PresenceDto {
 
 export interface MemberRemovedDto {
   readonly publicKey: string;
-  readonly reason: 'revoked';
+  /** `revoked`: `members.revoke`; `banned`: `members.ban` removed the authorization. */
+  readonly reason: 'revoked' | 'banned';
 }
 
 export interface SessionEndedDto {
-  readonly reason: 'revoked';
+  /** `revoked` and `banned`: the key may not log in again; `kicked`: it may. */
+  readonly reason: 'revoked' | 'kicked' | 'banned';
   readonly message: string;
+}
+
+export interface MemberRolesDto {
+  readonly publicKey: string;
+  readonly roles: readonly string[];
+}
+
+/** A banned key: refused at login (`banned`) and for `members.authorize` until it is unbanned. */
+export interface BanDto {
+  readonly publicKey: string;
+  readonly reason: string;
+  /** The key of the member who banned it. */
+  readonly bannedBy: string;
+  readonly bannedAt: string;
+}
+
+/** What an audit entry records; `target` is a public key, or a message id for `message.removed`. */
+export const AUDIT_ACTIONS = [
+  'member.authorized',
+  'member.revoked',
+  'member.roles_changed',
+  'member.kicked',
+  'member.banned',
+  'member.unbanned',
+  'message.removed',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntryDto {
+  /** Decimal string of a time-ordered integer; the `audit.list` cursor. */
+  readonly id: string;
+  readonly at: string;
+  /** The key of the member who acted. */
+  readonly actor: string;
+  readonly action: AuditAction;
+  readonly target: string;
+  /** Action-specific (roles before and after, a reason, a message's channel and author). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditPageDto {
+  /** Newest first. */
+  readonly entries: readonly AuditEntryDto[];
+  /** Older entries exist beyond this page. */
+  readonly hasMore: boolean;
 }
 
 export interface HealthDto {

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'challenge_unknown',
   'challenge_expired',
   'not_a_member',
+  'banned',
   // Requests
   'validation_failed',
   'unknown_event',

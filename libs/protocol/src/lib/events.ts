@@ -1,30 +1,39 @@
 import type { z } from 'zod';
 import type {
+  AuditPageDto,
   AuthorizedKeyDto,
+  BanDto,
   ChannelListDto,
   HistoryPageDto,
   MemberDto,
   MemberRemovedDto,
+  MemberRolesDto,
   MessageDeletedDto,
   MessageDto,
   PresenceDto,
   ReadStateDto,
+  ServerInfoDto,
   SessionDto,
   SessionEndedDto,
   TypingDto,
 } from './dtos';
 import type { Envelope } from './errors';
 import {
+  AuditListRequest,
   AuthorizeMemberRequest,
+  BanRequest,
   DeleteMessageRequest,
   EditMessageRequest,
   EmptyRequest,
   HistoryRequest,
   JoinRequest,
+  KickRequest,
   MarkReadRequest,
   RevokeMemberRequest,
   SendMessageRequest,
+  SetRolesRequest,
   TypingRequest,
+  UnbanRequest,
 } from './requests';
 
 /** Client requests: event name, payload schema. The ack carries an `Envelope` of the response type. */
@@ -34,6 +43,12 @@ export const REQUEST_SCHEMAS = {
   'members.list': EmptyRequest,
   'members.authorize': AuthorizeMemberRequest,
   'members.revoke': RevokeMemberRequest,
+  'members.setRoles': SetRolesRequest,
+  'members.kick': KickRequest,
+  'members.ban': BanRequest,
+  'members.unban': UnbanRequest,
+  'bans.list': EmptyRequest,
+  'audit.list': AuditListRequest,
   'channels.list': EmptyRequest,
   'channels.markRead': MarkReadRequest,
   'messages.send': SendMessageRequest,
@@ -51,6 +66,12 @@ export interface ResponseTypes {
   'members.list': readonly MemberDto[];
   'members.authorize': AuthorizedKeyDto;
   'members.revoke': { readonly publicKey: string };
+  'members.setRoles': MemberRolesDto;
+  'members.kick': { readonly publicKey: string };
+  'members.ban': BanDto;
+  'members.unban': { readonly publicKey: string };
+  'bans.list': readonly BanDto[];
+  'audit.list': AuditPageDto;
   'channels.list': ChannelListDto;
   'channels.markRead': ReadStateDto;
   'messages.send': MessageDto;
@@ -79,6 +100,8 @@ export interface ServerToClientEvents {
   'member.removed': (removed: MemberRemovedDto) => void;
   'readState.updated': (state: ReadStateDto) => void;
   'session.ended': (ended: SessionEndedDto) => void;
+  /** config.toml changed: the server's public info (name, theme, limits) as GET /api/server says. */
+  'server.updated': (info: ServerInfoDto) => void;
   /** The member's rights changed (e.g. their roles): the channels they can now see, as `channels.list`. */
   'channels.changed': (channels: ChannelListDto) => void;
 }

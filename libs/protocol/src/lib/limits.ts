@@ -2,6 +2,10 @@
 export const MESSAGE_LENGTH_CEILING = 16_000;
 export const DEFAULT_MAX_MESSAGE_LENGTH = 4_000;
 export const HISTORY_PAGE_SIZE = 50;
+/** Entries per page of `audit.list` (the most, and the default). */
+export const AUDIT_PAGE_SIZE = 50;
+/** Longest kick or ban reason, in UTF-16 units. */
+export const MODERATION_REASON_MAX_LENGTH = 500;
 export const CHALLENGE_TTL_MS = 60_000;
 export const TYPING_TTL_MS = 6_000;
 export const DISPLAY_NAME_MAX_LENGTH = 32;

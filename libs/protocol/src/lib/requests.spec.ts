@@ -1,4 +1,11 @@
-import { HistoryRequest, SendMessageRequest } from './requests';
+import {
+  AuditListRequest,
+  BanRequest,
+  HistoryRequest,
+  KickRequest,
+  SendMessageRequest,
+  SetRolesRequest,
+} from './requests';
 import { displayName } from './fields';
 
 describe('request schemas', () => {
@@ -22,6 +29,38 @@ describe('request schemas', () => {
     expect(parsed.limit).toBe(50);
     const both = { channelId: 'lobby', before: send.clientId, after: send.clientId };
     expect(HistoryRequest.safeParse(both).success).toBe(false);
+  });
+
+  describe('moderation', () => {
+    const publicKey = `02${'ab'.repeat(32)}`;
+
+    it('needs a compressed key and known-shaped roles to set roles, and nothing else', () => {
+      expect(SetRolesRequest.safeParse({ publicKey, roles: ['staff'] }).success).toBe(true);
+      expect(SetRolesRequest.safeParse({ publicKey, roles: [] }).success).toBe(true);
+      expect(SetRolesRequest.safeParse({ publicKey }).success).toBe(false);
+      expect(SetRolesRequest.safeParse({ publicKey: `04${'ab'.repeat(64)}`, roles: [] }).success).toBe(false);
+      expect(SetRolesRequest.safeParse({ publicKey, roles: ['Staff!'] }).success).toBe(false);
+      expect(SetRolesRequest.safeParse({ publicKey, roles: [], admin: true }).success).toBe(false);
+    });
+
+    it('makes a kick reason optional and a ban reason required, not blank, at most 500', () => {
+      expect(KickRequest.safeParse({ publicKey }).success).toBe(true);
+      expect(KickRequest.safeParse({ publicKey, reason: 'calm down' }).success).toBe(true);
+      expect(BanRequest.safeParse({ publicKey }).success).toBe(false);
+      expect(BanRequest.safeParse({ publicKey, reason: '  ' }).success).toBe(false);
+      expect(BanRequest.safeParse({ publicKey, reason: 'x'.repeat(501) }).success).toBe(false);
+      expect(BanRequest.safeParse({ publicKey, reason: 'spam' }).success).toBe(true);
+    });
+
+    it('pages the audit log by 50 with a numeric cursor', () => {
+      expect(AuditListRequest.parse({})).toEqual({ limit: 50 });
+      expect(AuditListRequest.parse({ before: '42', limit: 10 })).toEqual({ before: '42', limit: 10 });
+      for (const before of ['0', '-1', 'abc', '1'.repeat(19), '01']) {
+        expect(AuditListRequest.safeParse({ before }).success).toBe(false);
+      }
+      expect(AuditListRequest.safeParse({ limit: 51 }).success).toBe(false);
+      expect(AuditListRequest.safeParse({ limit: 0 }).success).toBe(false);
+    });
   });
 
   it.each([

@@ -26,6 +26,8 @@ export interface ApiProcess {
   readonly url: string;
   readonly origin: string;
   readonly dataDir: string;
+  /** The config.toml the process runs with (live reload tests rewrite it). */
+  readonly configPath: string;
   readonly child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
@@ -47,6 +49,12 @@ root_keys = [${rootKeys.map((k) => `"${k}"`).join(', ')}]
 
 [limits]
 max_message_length = 500
+# Generous rate limits: every test connects from 127.0.0.1 (rate-limits.spec.ts tests them).
+burst = 10000
+rate_per_second = 10000
+challenges_per_minute = 1000000
+challenge_burst = 100000
+failed_logins_per_minute = 1000000
 
 [[roles]]
 id = "helper"
@@ -140,6 +148,7 @@ export async function startApi(options: ApiOptions): Promise<ApiProcess> {
     url: `http://127.0.0.1:${port}`,
     origin,
     dataDir,
+    configPath,
     child,
     output: () => output,
     databaseUrl: () => databaseUrl ?? embeddedUrl(dataDir),

@@ -66,6 +66,15 @@ import { RequestFailed } from '../servers/server-connection';
               <h2>Your access to {{ server.info()?.name ?? server.url }} was revoked</h2>
               <p>{{ status.message }}</p>
             }
+            @case ('banned') {
+              <h2>You are banned from {{ server.info()?.name ?? server.url }}</h2>
+              <p>{{ status.message }}</p>
+            }
+            @case ('kicked') {
+              <h2>You were removed from {{ server.info()?.name ?? server.url }}</h2>
+              <p>{{ status.message }} You may come back.</p>
+              <button class="button primary" type="button" (click)="server.reconnect()">Reconnect</button>
+            }
             @default {
               <h2>Could not log in to {{ server.url }}</h2>
               <p>{{ status.message }}</p>

@@ -78,6 +78,7 @@ const FINAL_REFUSALS = new Set([
   'signature_invalid',
   'auth_malformed',
   'signature_malformed',
+  'banned',
 ]);
 
 function toChannelState(channel: ChannelDto): ChannelState {
@@ -318,22 +319,28 @@ export class ServerConnection {
     socket.on('connect', () => {
       void this.afterConnect();
     });
-    socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
-      const code = error.data?.code;
-      const transient = code === 'auth_malformed' && this.challengeFailed;
-      if (code && FINAL_REFUSALS.has(code) && !transient) {
-        this.status.set({ kind: 'refused', code, message: error.data?.message ?? error.message });
-        return;
-      }
-      if (code) {
-        // A challenge race (expired, used): sign a fresh one.
-        setTimeout(() => {
-          // Not if the socket was closed meanwhile (logout, server removed).
-          if (this.socket === socket) socket.connect();
-        }, 1_000);
-      }
-      this.status.set({ kind: 'reconnecting', attempt: 0 });
-    });
+    socket.on(
+      'connect_error',
+      (error: Error & { data?: { code?: string; message?: string; details?: Record<string, unknown> } }) => {
+        const code = error.data?.code;
+        // Too many attempts from here: wait as long as the server says before trying again.
+        const retryAfter = error.data?.details?.['retryAfterMs'];
+        const delay = typeof retryAfter === 'number' ? Math.max(1_000, retryAfter) : 1_000;
+        const transient = code === 'auth_malformed' && this.challengeFailed;
+        if (code && FINAL_REFUSALS.has(code) && !transient) {
+          this.status.set({ kind: 'refused', code, message: error.data?.message ?? error.message });
+          return;
+        }
+        if (code) {
+          // A challenge race (expired, used) or a rate limit: sign a fresh one, later.
+          setTimeout(() => {
+            // Not if the socket was closed meanwhile (logout, server removed).
+            if (this.socket === socket) socket.connect();
+          }, delay);
+        }
+        this.status.set({ kind: 'reconnecting', attempt: 0 });
+      },
+    );
     socket.io.on('reconnect_attempt', (attempt) => this.status.set({ kind: 'reconnecting', attempt }));
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -358,6 +365,8 @@ export class ServerConnection {
       if (before) this.adjustUnread(deleted.channelId, deleted.seq, before.author, before.mentions, [], -1);
     });
     socket.on('readState.updated', (state) => this.applyReadState(state));
+    // config.toml changed on the server: its name, theme and limits.
+    socket.on('server.updated', (info) => this.info.set(info));
     // The member's rights changed (roles): the channels they can see now, as channels.list says.
     socket.on('channels.changed', (list) => {
       this.groups.set(list.groups);

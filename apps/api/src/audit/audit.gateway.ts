@@ -1,0 +1,18 @@
+import { SubscribeMessage } from '@nestjs/websockets';
+import { AuditListRequest, type AuditPageDto } from '@mpqcht/protocol';
+import type { z } from 'zod';
+import { RequirePermission } from '../realtime/access.decorators';
+import { Payload } from '../realtime/payload.decorator';
+import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { AuditLogService } from './audit-log.service';
+
+@RealtimeGateway()
+export class AuditGateway {
+  constructor(private readonly audit: AuditLogService) {}
+
+  @RequirePermission('view_audit_log')
+  @SubscribeMessage('audit.list')
+  list(@Payload() request: z.output<typeof AuditListRequest>): Promise<AuditPageDto> {
+    return this.audit.list(request);
+  }
+}

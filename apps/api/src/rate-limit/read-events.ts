@@ -1,0 +1,16 @@
+/**
+ * Events that only read. When the rate-limit store is unreachable these still pass (their flood
+ * bucket is not checked); every other event, and every login attempt, is refused (fails closed).
+ */
+const READ_EVENTS: ReadonlySet<unknown> = new Set([
+  'session.get',
+  'members.list',
+  'channels.list',
+  'messages.history',
+  'bans.list',
+  'audit.list',
+]);
+
+export function isReadEvent(event: unknown): boolean {
+  return READ_EVENTS.has(event);
+}
