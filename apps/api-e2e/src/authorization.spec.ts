@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import {
   REQUEST_SCHEMAS,
   type Envelope,
@@ -276,6 +277,7 @@ describe('authorization', () => {
       ),
       bans: await rows('SELECT * FROM bans ORDER BY public_key'),
       audit: await rows('SELECT * FROM audit_log ORDER BY id'),
+      invites: await rows('SELECT * FROM invites ORDER BY id'),
     };
   }
 
@@ -549,6 +551,53 @@ describe('authorization', () => {
     'audit.list': async (who) => {
       const { data } = await attempt(who, 'audit.list', {}, rootOnlyOutcome(who));
       if (data) expect(data.entries.length).toBeGreaterThan(0);
+    },
+
+    // No subject but root holds `manage_config` (config-over-protocol.spec.ts covers real edits).
+    'config.get': async (who) => {
+      const { data } = await attempt(who, 'config.get', {}, rootOnlyOutcome(who));
+      if (data) expect(data.text).toBe(fs.readFileSync(api.configPath, 'utf8'));
+    },
+
+    // A root replaces the text with itself: a real replacement would change the matrix's config.
+    'config.replace': async (who) => {
+      const before = fs.readFileSync(api.configPath);
+      const hash = createHash('sha256').update(before).digest('hex');
+      const { data } = await attempt(
+        who,
+        'config.replace',
+        { text: before.toString('utf8'), expectedHash: hash },
+        rootOnlyOutcome(who),
+      );
+      expect(fs.readFileSync(api.configPath).equals(before)).toBe(true);
+      if (data) expect(data.hash).toBe(hash);
+    },
+
+    // No subject but root holds `invite` (invites.spec.ts covers the permission and redemption).
+    'invites.create': async (who) => {
+      const { data } = await attempt(who, 'invites.create', { maxUses: 1 }, rootOnlyOutcome(who));
+      if (data) expect(data).toMatchObject({ maxUses: 1, uses: 0, createdBy: who.publicKey });
+    },
+
+    'invites.list': async (who) => {
+      const { data } = await attempt(who, 'invites.list', {}, rootOnlyOutcome(who));
+      if (data) expect(Array.isArray(data)).toBe(true);
+    },
+
+    'invites.revoke': async (who) => {
+      const seededInvite = await db.query<{ id: string }>(
+        `INSERT INTO invites (code_hash, created_by) VALUES (sha256(gen_random_uuid()::text::bytea), $1)
+         RETURNING id::text AS id`,
+        [by('root').publicKey],
+      );
+      const id = seededInvite.rows[0]?.id ?? '';
+      const expected = rootOnlyOutcome(who);
+      await attempt(who, 'invites.revoke', { id }, expected);
+      const row = await db.query<{ revoked: boolean }>(
+        'SELECT revoked_at IS NOT NULL AS revoked FROM invites WHERE id = $1',
+        [id],
+      );
+      expect(row.rows[0]?.revoked).toBe(expected === 'ok');
     },
 
     'channels.list': async (who) => {

@@ -10,9 +10,13 @@ import { SignatureVerifier } from './auth/signature-verifier';
 import { ChannelsGateway } from './channels/channels.gateway';
 import { ChannelsService } from './channels/channels.service';
 import { AppConfig } from './config/app-config';
+import { ConfigEditorService } from './config/config-editor.service';
+import { ConfigGateway } from './config/config.gateway';
 import { ConfigWatcher } from './config/config-watcher';
 import { LiveConfigApplier } from './config/live-config-applier';
 import { dataSourceOptions, ENTITIES } from './database/data-source-options';
+import { InvitesGateway } from './invites/invites.gateway';
+import { InvitesService } from './invites/invites.service';
 import { Migrator } from './database/migrator';
 import { Sql } from './database/sql';
 import { MemberEntity } from './members/member.entity';
@@ -61,14 +65,18 @@ export class AppModule {
         ChannelsService,
         MessagesService,
         AuditLogService,
+        InvitesService,
         ServerInfoService,
         LiveConfigApplier,
         ConfigWatcher,
+        ConfigEditorService,
+        ConfigGateway,
         SessionGateway,
         MembersGateway,
         ChannelsGateway,
         MessagesGateway,
         AuditGateway,
+        InvitesGateway,
       ],
     };
   }

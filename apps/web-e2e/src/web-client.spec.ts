@@ -38,6 +38,7 @@ function communityToml(name: string, rootKey: string, accent: string): string {
     `[server]\nname = "${name}"\ndescription = "web e2e"\nroot_keys = ["${rootKey}"]\n`,
     // Generous rate limits: the tests connect often and send history quickly from 127.0.0.1.
     `[limits]\nmax_message_length = 2000\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
+    `[[roles]]\nid = "staff"\nname = "Staff"\ncolor = "#e67e22"\nposition = 10\npermissions = ["kick", "view_audit_log"]\n`,
     `[[groups]]\nid = "general"\nname = "General"\n`,
     `[[groups]]\nid = "tests"\nname = "Tests"\n`,
     channel('lobby', 'general', 'Where everyone meets'),
@@ -505,6 +506,55 @@ describe('web client against two servers', () => {
     );
   });
 
+  it('the root sees the member panel actions and the audit log; a plain member sees neither', async () => {
+    const page = p1.page;
+    const other = defined(p2, 'Brook').page;
+    const member = (p: Page, name: string) => p.locator(`mq-member-list [data-member="${name}"]`);
+    const actions = (p: Page) => p.locator('[data-test=member-panel] [data-test=member-actions]');
+    for (const p of [page, other]) {
+      await rail(p, A.url).click();
+      await channelButton(p, 'lobby').click();
+      await channelTitle(p, 'lobby').waitFor({ timeout: WAIT });
+    }
+
+    // Brook, a plain member: the panel shows who Ada is, and nothing to do to her.
+    await member(other, 'Ada').click();
+    await other.locator('[data-test=member-panel]').waitFor();
+    expect((await other.locator('[data-test=member-key]').textContent())?.trim()).toBe(ada.publicKey.hex);
+    expect(await actions(other).count()).toBe(0);
+    expect(await other.locator('[data-test=open-audit]').count()).toBe(0);
+
+    // Ada, the root: roles, kick and ban for Brook; she gives him the staff role.
+    await member(page, 'Brook').click();
+    await actions(page).waitFor();
+    expect(await actions(page).locator('[data-test=kick]').count()).toBe(1);
+    expect(await actions(page).locator('[data-test=ban]').count()).toBe(1);
+    await actions(page).locator('[data-role=staff]').check();
+    await actions(page).locator('[data-test=save-roles]').click();
+    await member(page, 'Brook').locator('[data-test=member-role-names]', { hasText: 'Staff' }).waitFor();
+    expect(
+      await member(page, 'Brook')
+        .locator('.name')
+        .evaluate((e) => getComputedStyle(e).color),
+    ).toBe('rgb(230, 126, 34)');
+    await actions(page).locator('[data-test=ban]').click();
+    await page.locator('[data-test=confirm-action]').waitFor();
+    expect(await page.locator('[data-test=confirm-action]').isDisabled()).toBe(true);
+    await screenshot(page, '07-member-panel');
+    await page.locator('[data-test=confirm] button', { hasText: 'Cancel' }).click();
+
+    // Staff may read the audit log: Brook's client offers it at once, without a reconnect; Ada
+    // is a root, whom nobody kicks or bans, so her panel still has no actions for him.
+    await other.locator('[data-test=open-audit]').waitFor({ timeout: WAIT });
+    expect(await actions(other).count()).toBe(0);
+
+    await page.locator('[data-test=open-audit]').click();
+    await page.locator('[data-test=audit-entry][data-action="member.roles_changed"]').first().waitFor();
+    await screenshot(page, '08-audit-log');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=audit-log]').waitFor({ state: 'detached' });
+  });
+
   it('serves the page with a Content Security Policy that nothing violated so far', async () => {
     for (const response of [pageResponse, reloadResponse]) {
       const csp = defined(response.headers()['content-security-policy'], 'the CSP header');
@@ -600,5 +650,32 @@ describe('web client against two servers', () => {
     await screenshot(page, '06-not-a-member');
     expect(p3.cspViolations).toEqual([]);
     expect(p3.unexpectedDialogs).toEqual([]);
+  });
+
+  it('an invite link lets that key in: the unlock page first, then back to the link and the join form', async () => {
+    const page = defined(p3, 'Carol').page;
+    const root = await connectAs(A.url, ada);
+    const invite = await ok(root, 'invites.create', { maxUses: 1, note: 'for Carol' });
+    root.close();
+
+    // Opening the link reloads the app: the identity is locked again, so the unlock page comes first.
+    await page.goto(`${A.url}/join/${encodeURIComponent(A.url)}/${invite.code}`);
+    await page.waitForURL('**/unlock?next=**', { timeout: WAIT });
+    await page.locator('[data-test=passphrase]').fill(CAROL.passphrase);
+    await page.locator('[data-test=unlock]').click();
+    await page.waitForURL('**/chat', { timeout: WAIT });
+    await joinAs(page, 'Carol');
+    await channelTitle(page, 'lobby').waitFor({ timeout: WAIT });
+
+    // The code was used once and is not kept by the client.
+    const used = await withClient(A.databaseUrl(), (db) =>
+      db.query<{ uses: number }>('SELECT uses FROM invites WHERE id = $1', [invite.id]),
+    );
+    expect(used.rows).toEqual([{ uses: 1 }]);
+    const stored = await page.evaluate(() =>
+      JSON.stringify(Object.keys(localStorage).map((key) => [key, localStorage.getItem(key)])),
+    );
+    expect(stored).not.toContain(invite.code);
+    expect(p3?.cspViolations).toEqual([]);
   });
 });

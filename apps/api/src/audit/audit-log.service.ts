@@ -21,6 +21,22 @@ interface AuditRow {
 export class AuditLogService {
   constructor(private readonly sql: Sql) {}
 
+  /**
+   * Appends an entry for an action that is not itself a database write (config.toml changes);
+   * other actions write their entry in the statement that performs them.
+   */
+  async record(
+    actor: string,
+    action: AuditAction,
+    target: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.sql.rows(
+      'INSERT INTO audit_log (actor_key, action, target, details) VALUES ($1, $2, $3, $4::jsonb)',
+      [actor, action, target, JSON.stringify(details)],
+    );
+  }
+
   /** A page of entries, newest first, older than the `before` entry when given. */
   async list(request: z.output<typeof AuditListRequest>): Promise<AuditPageDto> {
     const params: unknown[] = [request.limit + 1];

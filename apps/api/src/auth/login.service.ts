@@ -6,9 +6,10 @@ import {
   parseWirePublicKey,
   SIGNATURE_BYTES,
 } from '@mpqcht/identity';
-import { LoginAuth } from '@mpqcht/protocol';
+import { inviteCode, LoginAuth } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { ProtocolError } from '../common/protocol-error';
+import { InvitesService } from '../invites/invites.service';
 import { MembersService } from '../members/members.service';
 import type { SocketSession } from '../realtime/socket-session';
 import { ChallengeStore } from './challenge-store';
@@ -26,6 +27,7 @@ export class LoginService {
     private readonly challenges: ChallengeStore,
     private readonly verifier: SignatureVerifier,
     private readonly members: MembersService,
+    private readonly invites: InvitesService,
   ) {}
 
   async login(auth: unknown): Promise<SocketSession> {
@@ -33,7 +35,7 @@ export class LoginService {
     if (!proof.success) {
       throw new ProtocolError(
         'auth_malformed',
-        'the handshake auth must be { publicKey, nonce, signature } (hex strings)',
+        'the handshake auth must be { publicKey, nonce, signature } (hex strings) and optionally { invite }',
       );
     }
     const nonce = hexToBytes(proof.data.nonce);
@@ -80,7 +82,11 @@ export class LoginService {
     if (await this.members.isBanned(key.key.hex)) {
       throw new ProtocolError('banned', 'this key is banned from this server', { publicKey: key.key.hex });
     }
-    const admission = await this.members.admission(key.key.hex);
+    let admission = await this.members.admission(key.key.hex);
+    if (!admission && proof.data.invite !== undefined) {
+      // A key that is not admitted may redeem an invite now (docs/protocol.md, Invites).
+      admission = await this.redeem(key.key.hex, proof.data.invite);
+    }
     if (!admission) {
       throw new ProtocolError(
         'not_a_member',
@@ -91,5 +97,24 @@ export class LoginService {
       );
     }
     return { publicKey: key.key.hex, isRoot: admission.isRoot, member: admission.member };
+  }
+
+  /** Redeems `code` for a key that is not admitted; refuses with `invite_invalid` (or `banned`). */
+  private async redeem(publicKey: string, code: string) {
+    const redeemed = inviteCode.safeParse(code).success ? await this.invites.redeem(publicKey, code) : null;
+    if (!redeemed) {
+      // Banned or authorized between the checks above and the redemption.
+      if (await this.members.isBanned(publicKey)) {
+        throw new ProtocolError('banned', 'this key is banned from this server', { publicKey });
+      }
+      const admission = await this.members.admission(publicKey);
+      if (admission) return admission;
+      throw new ProtocolError(
+        'invite_invalid',
+        'this invite code is unknown, expired, revoked or used up; ask for a new one',
+        { publicKey },
+      );
+    }
+    return this.members.admission(publicKey);
   }
 }

@@ -1,9 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { watch, type FSWatcher } from 'node:fs';
+import { CONFIG_FILE_ACTOR } from '@mpqcht/protocol';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
+import { AuditLogService } from '../audit/audit-log.service';
 import { AppConfig } from './app-config';
 import { CommunityConfigError } from './community-config';
-import { loadCommunityConfig } from './load-community-config';
+import { configHash, summariseChange } from './config-file';
+import { parseCommunityConfig } from './load-community-config';
 import { LiveConfigApplier } from './live-config-applier';
 
 /** Editors save in bursts (write, rename, chmod): one reload per burst. */
@@ -13,6 +16,8 @@ const SETTLE_MS = 250;
  * Watches config.toml and applies a valid change without a restart. The directory is watched, not
  * the file, because editors and `mv` replace the file (a new inode) rather than write into it. An
  * invalid file is reported in the log and the running config stays; a later valid save applies.
+ * A file whose hash is the one already running (e.g. just written by `config.replace`) is left alone;
+ * a valid external edit is applied and written to the audit log as `config.reloaded` by `file`.
  */
 @Injectable()
 export class ConfigWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,6 +28,7 @@ export class ConfigWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly applier: LiveConfigApplier,
+    private readonly audit: AuditLogService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -47,18 +53,34 @@ export class ConfigWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
+    const file = this.config.env.configPath;
     let next;
+    let hash: string;
     try {
-      next = loadCommunityConfig(this.config.env.configPath);
+      const bytes = readFileSync(file);
+      hash = configHash(bytes);
+      if (hash === this.config.appliedHash) return;
+      next = parseCommunityConfig(bytes.toString('utf8'), path.basename(file));
     } catch (error) {
       const message = error instanceof CommunityConfigError ? error.message : String(error);
       this.logger.error(`config.toml changed but is invalid; the running config stays:\n${message}`);
       return;
     }
-    this.config.replace(next);
+    const oldHash = this.config.appliedHash ?? null;
+    const previous = this.config.current;
+    this.config.replace(next, hash);
     this.logger.log('config.toml changed: applied');
     await this.applier.apply().catch((error: unknown) => {
       this.logger.error(`applying the new config to live sessions failed: ${String(error)}`);
     });
+    await this.audit
+      .record(CONFIG_FILE_ACTOR, 'config.reloaded', path.basename(file), {
+        oldHash,
+        newHash: hash,
+        ...summariseChange(previous, next),
+      })
+      .catch((error: unknown) => {
+        this.logger.error(`could not audit a config.toml reload: ${String(error)}`);
+      });
   }
 }

@@ -7,6 +7,7 @@ import { MessageEntity } from '../messages/message.entity';
 import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
 import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
+import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
 
 export const ENTITIES = [
   MemberEntity,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CreateInitialSchema1764032400000,
   AddMessageMentions1764040000000,
   AddBansAndAuditLog1764050000000,
+  AddInvites1764060000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

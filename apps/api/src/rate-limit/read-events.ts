@@ -9,6 +9,8 @@ const READ_EVENTS: ReadonlySet<unknown> = new Set([
   'messages.history',
   'bans.list',
   'audit.list',
+  'config.get',
+  'invites.list',
 ]);
 
 export function isReadEvent(event: unknown): boolean {

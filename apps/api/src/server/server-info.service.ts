@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerInfoDto } from '@mpqcht/protocol';
+import { resolveServerPermissions, type PermissionSubject } from '@mpqcht/permissions';
 import { AppConfig } from '../config/app-config';
 
 @Injectable()
@@ -15,6 +16,14 @@ export class ServerInfoService {
       protocolVersion: 1,
       maxMessageLength: community.maxMessageLength,
       theme: community.theme,
+      roles: [...community.roles]
+        .sort((a, b) => b.position - a.position)
+        .map((r) => ({ id: r.id, name: r.name, color: r.color ?? null, position: r.position })),
     };
+  }
+
+  /** The subject's server permissions under the running config (what `session.get` reports). */
+  permissionsOf(subject: PermissionSubject): string[] {
+    return [...resolveServerPermissions(this.config.current.permissions, subject)];
   }
 }

@@ -100,6 +100,10 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       isRoot: session.isRoot,
       member: session.member ? this.members.toDto(session.member) : null,
       server: this.serverInfo.info(),
+      permissions: this.serverInfo.permissionsOf({
+        isRoot: session.isRoot,
+        roles: session.member?.roles ?? [],
+      }),
     };
   }
 

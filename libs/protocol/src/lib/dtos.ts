@@ -16,6 +16,17 @@ export interface ServerInfoDto {
   readonly protocolVersion: 1;
   readonly maxMessageLength: number;
   readonly theme: ThemeDto;
+  /** The roles of config.toml as clients show them (names, colours, order), highest position first. */
+  readonly roles: readonly RoleInfoDto[];
+}
+
+/** A role's public face; what it permits stays on the server. */
+export interface RoleInfoDto {
+  readonly id: string;
+  readonly name: string;
+  /** CSS colour of its members' names; null for none. */
+  readonly color: string | null;
+  readonly position: number;
 }
 
 export interface ChallengeDto {
@@ -41,6 +52,8 @@ export interface SessionDto {
   /** null until the key has joined (picked a display name with `member.join`). */
   readonly member: MemberDto | null;
   readonly server: ServerInfoDto;
+  /** The caller's server permissions (docs/permissions.md) when asked; every one for a root. */
+  readonly permissions: readonly string[];
 }
 
 export interface AuthorizedKeyDto {
@@ -158,6 +171,30 @@ export interface BanDto {
   readonly bannedAt: string;
 }
 
+/**
+ * An invite's record. The code itself is stored only as its SHA-256 hash; `id` (a decimal string)
+ * names the invite in `invites.list`, `invites.revoke` and the audit log.
+ */
+export interface InviteDto {
+  readonly id: string;
+  /** The key of the member who created it. */
+  readonly createdBy: string;
+  readonly createdAt: string;
+  /** null: no limit on uses. */
+  readonly maxUses: number | null;
+  readonly uses: number;
+  /** null: never expires. */
+  readonly expiresAt: string | null;
+  readonly roles: readonly string[];
+  readonly note: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** `invites.create`: the record and the code, which the server never shows again. */
+export interface InviteCreatedDto extends InviteDto {
+  readonly code: string;
+}
+
 /** What an audit entry records; `target` is a public key, or a message id for `message.removed`. */
 export const AUDIT_ACTIONS = [
   'member.authorized',
@@ -167,15 +204,27 @@ export const AUDIT_ACTIONS = [
   'member.banned',
   'member.unbanned',
   'message.removed',
+  'config.replaced',
+  'config.rejected',
+  'config.reloaded',
+  'invite.created',
+  'invite.revoked',
+  'invite.redeemed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The `actor` of an audit entry for a change made to config.toml on disk rather than by a member. */
+export const CONFIG_FILE_ACTOR = 'file';
 
 export interface AuditEntryDto {
   /** Decimal string of a time-ordered integer; the `audit.list` cursor. */
   readonly id: string;
   readonly at: string;
-  /** The key of the member who acted. */
+  /**
+   * The key of the member who acted, or `file` (CONFIG_FILE_ACTOR) for `config.reloaded`: an edit
+   * of config.toml on disk, picked up by the server's watcher.
+   */
   readonly actor: string;
   readonly action: AuditAction;
   readonly target: string;
@@ -196,3 +245,14 @@ export interface HealthDto {
 }
 
 export const UNREAD_COUNT_CAP = 1000;
+
+/** `config.get`: config.toml as it is on disk, and the sha-256 (lowercase hex) of its UTF-8 bytes. */
+export interface ConfigDto {
+  readonly text: string;
+  readonly hash: string;
+}
+
+/** `config.replace`: the hash of the text now on disk and running. */
+export interface ConfigReplacedDto {
+  readonly hash: string;
+}

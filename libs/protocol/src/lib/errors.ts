@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'challenge_expired',
   'not_a_member',
   'banned',
+  'invite_invalid',
   // Requests
   'validation_failed',
   'unknown_event',

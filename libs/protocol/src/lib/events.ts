@@ -4,7 +4,11 @@ import type {
   AuthorizedKeyDto,
   BanDto,
   ChannelListDto,
+  ConfigDto,
+  ConfigReplacedDto,
   HistoryPageDto,
+  InviteCreatedDto,
+  InviteDto,
   MemberDto,
   MemberRemovedDto,
   MemberRolesDto,
@@ -22,6 +26,7 @@ import {
   AuditListRequest,
   AuthorizeMemberRequest,
   BanRequest,
+  CreateInviteRequest,
   DeleteMessageRequest,
   EditMessageRequest,
   EmptyRequest,
@@ -29,6 +34,8 @@ import {
   JoinRequest,
   KickRequest,
   MarkReadRequest,
+  RevokeInviteRequest,
+  ReplaceConfigRequest,
   RevokeMemberRequest,
   SendMessageRequest,
   SetRolesRequest,
@@ -49,6 +56,11 @@ export const REQUEST_SCHEMAS = {
   'members.unban': UnbanRequest,
   'bans.list': EmptyRequest,
   'audit.list': AuditListRequest,
+  'config.get': EmptyRequest,
+  'config.replace': ReplaceConfigRequest,
+  'invites.create': CreateInviteRequest,
+  'invites.list': EmptyRequest,
+  'invites.revoke': RevokeInviteRequest,
   'channels.list': EmptyRequest,
   'channels.markRead': MarkReadRequest,
   'messages.send': SendMessageRequest,
@@ -72,6 +84,11 @@ export interface ResponseTypes {
   'members.unban': { readonly publicKey: string };
   'bans.list': readonly BanDto[];
   'audit.list': AuditPageDto;
+  'config.get': ConfigDto;
+  'config.replace': ConfigReplacedDto;
+  'invites.create': InviteCreatedDto;
+  'invites.list': readonly InviteDto[];
+  'invites.revoke': InviteDto;
   'channels.list': ChannelListDto;
   'channels.markRead': ReadStateDto;
   'messages.send': MessageDto;

@@ -11,3 +11,9 @@ export const TYPING_TTL_MS = 6_000;
 export const DISPLAY_NAME_MAX_LENGTH = 32;
 /** Distinct members one message can mention; further names are not resolved. */
 export const MAX_MENTIONS_PER_MESSAGE = 50;
+/** Most uses one invite may allow. */
+export const INVITE_MAX_USES_CEILING = 10_000;
+/** Longest lifetime of an invite (`expiresInMs`): 30 days. */
+export const INVITE_EXPIRY_CEILING_MS = 30 * 24 * 60 * 60 * 1000;
+/** Longest invite note, in UTF-16 units. */
+export const INVITE_NOTE_MAX_LENGTH = 200;

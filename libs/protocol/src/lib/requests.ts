@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { channelId, displayName, messageContent, publicKeyHex, roleId, uuid } from './fields';
-import { AUDIT_PAGE_SIZE, HISTORY_PAGE_SIZE, MODERATION_REASON_MAX_LENGTH } from './limits';
+import {
+  AUDIT_PAGE_SIZE,
+  HISTORY_PAGE_SIZE,
+  INVITE_EXPIRY_CEILING_MS,
+  INVITE_MAX_USES_CEILING,
+  INVITE_NOTE_MAX_LENGTH,
+  MODERATION_REASON_MAX_LENGTH,
+} from './limits';
 
 /** Request payloads. Every schema is strict: unknown fields are a `validation_failed` error. */
 export const EmptyRequest = z.strictObject({}).optional();
@@ -40,6 +47,18 @@ export const AuditListRequest = z.strictObject({
   limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE).default(AUDIT_PAGE_SIZE),
 });
 
+/** Longest config.toml text `config.replace` accepts, in UTF-16 units (it must fit a Socket.IO frame). */
+export const CONFIG_TEXT_MAX_LENGTH = 32_768;
+
+/** A sha-256 of config.toml's bytes (UTF-8), lowercase hex, as `config.get` returns it. */
+const configHash = z.string().regex(/^[0-9a-f]{64}$/, 'a sha-256 in lowercase hex');
+
+/** Replaces config.toml (`manage_config`); `expectedHash` is the hash of the text the edit started from. */
+export const ReplaceConfigRequest = z.strictObject({
+  text: z.string().max(CONFIG_TEXT_MAX_LENGTH),
+  expectedHash: configHash,
+});
+
 export const SendMessageRequest = z.strictObject({
   channelId,
   clientId: uuid,
@@ -63,10 +82,33 @@ export const MarkReadRequest = z.strictObject({ channelId, messageId: uuid });
 
 export const TypingRequest = z.strictObject({ channelId });
 
+/** An invite code: 16+ random bytes in base64url (docs/protocol.md, Invites). */
+export const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'an invite code');
+
+export const CreateInviteRequest = z.strictObject({
+  maxUses: z.number().int().min(1).max(INVITE_MAX_USES_CEILING).optional(),
+  expiresInMs: z.number().int().min(60_000).max(INVITE_EXPIRY_CEILING_MS).optional(),
+  roles: z.array(roleId).max(32).default([]),
+  note: z.string().max(INVITE_NOTE_MAX_LENGTH).optional(),
+});
+
+/** Revokes by the code itself or by the `id` that `invites.list` shows: exactly one of them. */
+export const RevokeInviteRequest = z
+  .strictObject({
+    code: inviteCode.optional(),
+    id: z
+      .string()
+      .regex(/^[1-9][0-9]{0,17}$/, 'an invite id')
+      .optional(),
+  })
+  .refine((r) => (r.code === undefined) !== (r.id === undefined), 'give either code or id');
+
 export const LoginAuth = z.strictObject({
   publicKey: z.string().max(200),
   nonce: z.string().max(200),
   signature: z.string().max(400),
+  /** An invite code, redeemed when the key is not admitted yet. */
+  invite: z.string().max(200).optional(),
 });
 
 export type JoinRequest = z.infer<typeof JoinRequest>;
@@ -77,6 +119,7 @@ export type KickRequest = z.infer<typeof KickRequest>;
 export type BanRequest = z.infer<typeof BanRequest>;
 export type UnbanRequest = z.infer<typeof UnbanRequest>;
 export type AuditListRequest = z.input<typeof AuditListRequest>;
+export type ReplaceConfigRequest = z.infer<typeof ReplaceConfigRequest>;
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type DeleteMessageRequest = z.infer<typeof DeleteMessageRequest>;
@@ -84,4 +127,6 @@ export type HistoryRequest = z.input<typeof HistoryRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type TypingRequest = z.infer<typeof TypingRequest>;
 export type LoginAuth = z.infer<typeof LoginAuth>;
+export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
+export type RevokeInviteRequest = z.infer<typeof RevokeInviteRequest>;
 export type EmptyRequest = z.infer<typeof EmptyRequest>;

@@ -3,15 +3,29 @@ import { Router } from '@angular/router';
 import { IdentityStore } from '../identity/identity.store';
 import { ServersStore } from '../servers/servers.store';
 import { ChatSelection } from './chat-selection';
+import { InviteDialog } from './invite-dialog.component';
 
 /** The active server's name and status, its channels in groups, and the person's own panel. */
 @Component({
   selector: 'mq-channel-sidebar',
+  imports: [InviteDialog],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (selection.server(); as server) {
       <header class="server-name" [attr.title]="server.url">
         <span>{{ server.info()?.name ?? server.url }}</span>
+        @if (server.can('invite')) {
+          <button
+            type="button"
+            class="icon"
+            title="Invite people"
+            (click)="inviting.set(true)"
+            aria-label="Invite people"
+            data-test="open-invite"
+          >
+            +
+          </button>
+        }
         <button
           type="button"
           class="icon"
@@ -22,6 +36,9 @@ import { ChatSelection } from './chat-selection';
           ×
         </button>
       </header>
+      @if (inviting()) {
+        <mq-invite-dialog [server]="server" (closed)="inviting.set(false)" />
+      }
       <nav class="channels" aria-label="Channels">
         @for (group of grouped(); track group.id) {
           <h2 class="group">{{ group.name }}</h2>
@@ -205,6 +222,8 @@ export class ChannelSidebar {
   private readonly servers = inject(ServersStore);
   private readonly router = inject(Router);
   readonly copied = signal(false);
+  /** The invite dialog is open (members who hold `invite`). */
+  readonly inviting = signal(false);
 
   readonly grouped = computed(() => {
     const server = this.selection.server();

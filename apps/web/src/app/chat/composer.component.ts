@@ -2,13 +2,18 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
+  effect,
   type ElementRef,
+  inject,
   input,
   output,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { MarkdownComponent } from 'ngx-markdown';
+import { Countdown } from './countdown';
 
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line, Up in an empty box edits the last
@@ -60,6 +65,13 @@ import { MarkdownComponent } from 'ngx-markdown';
         </button>
       </div>
     </form>
+    @if (countdown.running()) {
+      <p class="limit" role="status" data-test="rate-limited">
+        You can send again in {{ countdown.seconds() }} s
+      </p>
+    } @else if (slowmodeSeconds() > 0) {
+      <p class="note" data-test="slowmode">Slowmode: one message every {{ slowmodeSeconds() }} s</p>
+    }
     @if (tooLong()) {
       <p class="limit" role="alert">
         This message is {{ length() - maxLength() }} characters over the limit of {{ maxLength() }}.
@@ -116,6 +128,11 @@ import { MarkdownComponent } from 'ngx-markdown';
       margin: 4px 0 0;
       font-size: 13px;
     }
+    .note {
+      margin: 4px 0 0;
+      font-size: 12px;
+      color: var(--mq-text-muted);
+    }
     .toggle {
       border: none;
       background: none;
@@ -133,6 +150,10 @@ export class Composer {
   readonly placeholder = input('Message');
   readonly maxLength = input(4000);
   readonly disabled = input(false);
+  /** When (epoch ms) a rate-limited send may go again; null when nothing is waiting. */
+  readonly retryAt = input<number | null>(null);
+  /** The channel's slowmode for this member (0 for none). */
+  readonly slowmodeMs = input(0);
   readonly sent = output<string>();
   readonly typed = output();
   readonly editLast = output();
@@ -144,6 +165,16 @@ export class Composer {
   readonly length = computed(() => Array.from(this.text()).length);
   readonly nearLimit = computed(() => this.length() >= this.maxLength() * 0.8);
   readonly tooLong = computed(() => this.length() > this.maxLength());
+  readonly slowmodeSeconds = computed(() => Math.ceil(this.slowmodeMs() / 1000));
+  readonly countdown = new Countdown();
+
+  constructor() {
+    effect(() => {
+      const retryAt = this.retryAt();
+      untracked(() => this.countdown.start(retryAt));
+    });
+    inject(DestroyRef).onDestroy(() => this.countdown.stop());
+  }
 
   focus(): void {
     this.box()?.nativeElement.focus();
@@ -166,7 +197,7 @@ export class Composer {
 
   send(): void {
     const content = this.text();
-    if (!content.trim() || this.tooLong()) return;
+    if (!content.trim() || this.tooLong() || this.countdown.running()) return;
     this.sent.emit(content);
     this.text.set('');
     this.preview.set(false);

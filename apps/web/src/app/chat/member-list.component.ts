@@ -1,32 +1,56 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
+import { AuditLog } from './audit-log.component';
 import { ChatSelection } from './chat-selection';
+import { MemberPanel } from './member-panel.component';
 
-/** Who is on the active server, online first. */
+/** Who is on the active server, online first; a click opens the member's panel. */
 @Component({
   selector: 'mq-member-list',
+  imports: [MemberPanel, AuditLog],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <aside aria-label="Members">
+      @if (selection.server(); as server) {
+        @if (server.can('view_audit_log')) {
+          <button type="button" class="audit" (click)="auditOpen.set(true)" data-test="open-audit">
+            Audit log
+          </button>
+        }
+        @if (selected(); as key) {
+          <mq-member-panel [server]="server" [publicKey]="key" (closed)="selected.set(null)" />
+        }
+      }
       @for (section of sections(); track section.title) {
         @if (section.members.length > 0) {
           <h2>{{ section.title }} — {{ section.members.length }}</h2>
           @for (member of section.members; track member.publicKey) {
-            <div
+            <button
+              type="button"
               class="member"
               [class.offline]="!member.online"
+              [class.selected]="selected() === member.publicKey"
               [attr.title]="member.publicKey"
               [attr.data-member]="member.displayName"
+              (click)="toggle(member.publicKey)"
             >
               <span class="dot" [class.on]="member.online" aria-hidden="true"></span>
-              <span class="name">{{ member.displayName }}</span>
+              <span class="who">
+                <span class="name" [style.color]="member.color">{{ member.displayName }}</span>
+                @if (member.roleNames) {
+                  <span class="roles" data-test="member-role-names">{{ member.roleNames }}</span>
+                }
+              </span>
               @if (member.isRoot) {
                 <span class="tag">admin</span>
               }
-            </div>
+            </button>
           }
         }
       }
     </aside>
+    @if (auditOpen() && selection.server(); as server) {
+      <mq-audit-log [server]="server" (closed)="auditOpen.set(false)" />
+    }
   `,
   styles: `
     :host {
@@ -46,8 +70,47 @@ import { ChatSelection } from './chat-selection';
       display: flex;
       align-items: center;
       gap: 8px;
+      width: 100%;
       padding: 5px 8px;
+      border: none;
       border-radius: var(--mq-radius);
+      background: none;
+      color: inherit;
+      font: inherit;
+      text-align: left;
+      cursor: pointer;
+    }
+    .member:hover,
+    .member.selected {
+      background: var(--mq-surface-2);
+    }
+    .who {
+      display: flex;
+      flex-direction: column;
+      min-width: 0;
+    }
+    .roles {
+      font-size: 11px;
+      color: var(--mq-text-muted);
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .audit {
+      width: 100%;
+      margin: 4px 0 8px;
+      padding: 4px 8px;
+      border: 1px solid var(--mq-border);
+      border-radius: var(--mq-radius);
+      background: none;
+      color: var(--mq-text);
+      font: inherit;
+      font-size: 13px;
+      cursor: pointer;
+    }
+    mq-member-panel {
+      display: block;
+      margin-bottom: 8px;
     }
     .member.offline {
       opacity: 0.5;
@@ -78,13 +141,36 @@ import { ChatSelection } from './chat-selection';
   `,
 })
 export class MemberList {
-  private readonly selection = inject(ChatSelection);
+  readonly selection = inject(ChatSelection);
+  /** The member whose panel is open. */
+  readonly selected = signal<string | null>(null);
+  readonly auditOpen = signal(false);
+
+  constructor() {
+    // Another server on screen: its members are others.
+    effect(() => {
+      this.selection.server();
+      this.selected.set(null);
+      this.auditOpen.set(false);
+    });
+  }
+
+  toggle(publicKey: string): void {
+    this.selected.update((key) => (key === publicKey ? null : publicKey));
+  }
 
   readonly sections = computed(() => {
     const server = this.selection.server();
-    const members = [...(server?.members().values() ?? [])].sort((a, b) =>
-      a.displayName.localeCompare(b.displayName),
-    );
+    const members = [...(server?.members().values() ?? [])]
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((m) => {
+        const roles = server?.memberRoles(m.publicKey) ?? [];
+        return {
+          ...m,
+          color: roles.find((r) => r.color !== null)?.color ?? null,
+          roleNames: roles.map((r) => r.name).join(', '),
+        };
+      });
     // While disconnected nobody's presence is known: show everyone, none as online.
     if (server?.status().kind !== 'online') {
       return [{ title: 'Members', members: members.map((m) => ({ ...m, online: false })) }];

@@ -31,7 +31,9 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
     >
       @if (!grouped()) {
         <header>
-          <span class="author" [style.color]="'hsl(' + hue() + ' 65% 62%)'">{{ authorName() }}</span>
+          <span class="author" [style.color]="authorColor() ?? 'hsl(' + hue() + ' 65% 62%)'">{{
+            authorName()
+          }}</span>
           <time [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
         </header>
       } @else {
@@ -111,6 +113,8 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
 export class MessageItem {
   readonly message = input.required<TimelineMessage>();
   readonly authorName = input.required<string>();
+  /** The author's top role colour; null for the per-key hue. */
+  readonly authorColor = input<string | null>(null);
   readonly grouped = input(false);
   readonly mine = input(false);
   /** A moderator here may delete others' messages. */

@@ -52,6 +52,7 @@ export interface MessageAction {
           <mq-message-item
             [message]="row.message"
             [authorName]="server().memberName(row.message.author)"
+            [authorColor]="server().memberColor(row.message.author)"
             [grouped]="row.grouped"
             [mine]="row.message.author === server().publicKey"
             [canModerate]="channel().rights.moderate"

@@ -49,6 +49,8 @@ import { ServerStatus } from './server-status.component';
             <mq-composer
               [placeholder]="'Message #' + channel.name"
               [maxLength]="maxLength()"
+              [retryAt]="retryAt()"
+              [slowmodeMs]="channel.rights.slowmodeMs"
               (sent)="send($event)"
               (typed)="server.typingInChannel(channel.id)"
               (editLast)="editLast()"
@@ -143,6 +145,18 @@ export class MessagePane {
       this.selection.server()?.info()?.maxMessageLength ??
       4000,
   );
+
+  /** The latest rate-limited send's deadline in this channel: the composer counts down to it. */
+  readonly retryAt = computed(() => {
+    const server = this.selection.server();
+    const channel = this.selection.channel();
+    if (!server || !channel) return null;
+    let latest: number | null = null;
+    for (const m of server.timeline(channel.id).messages()) {
+      if (m.state === 'failed' && m.retryAt && (latest === null || m.retryAt > latest)) latest = m.retryAt;
+    }
+    return latest;
+  });
 
   readonly typingText = computed(() => {
     const server = this.selection.server();

@@ -70,7 +70,7 @@ export class UnlockPage {
         return;
       }
       this.passphrase.set('');
-      await this.router.navigateByUrl('/chat');
+      await this.router.navigateByUrl(this.next());
     } catch (error) {
       this.error.set(describeUnlockError(error));
     } finally {
@@ -85,7 +85,13 @@ export class UnlockPage {
   async continueAfterCreate(): Promise<void> {
     this.createdFile.set(null);
     this.passphrase.set('');
-    await this.router.navigateByUrl('/chat');
+    await this.router.navigateByUrl(this.next());
+  }
+
+  /** Where to go once unlocked: back to a join link that sent the visitor here, else the chat. */
+  private next(): string {
+    const next: unknown = this.router.parseUrl(this.router.url).queryParams['next'];
+    return typeof next === 'string' && /^\/join\/[^/]+\/[^/]+$/.test(next) ? next : '/chat';
   }
 
   forget(): void {

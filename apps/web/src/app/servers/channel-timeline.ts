@@ -21,6 +21,8 @@ export interface TimelineMessage {
   readonly state: SendState;
   /** Why a send failed, for people. */
   readonly error?: string;
+  /** A send refused with `rate_limited`: when (epoch ms) sending is allowed again. */
+  readonly retryAt?: number | null;
 }
 
 function fromDto(dto: MessageDto): TimelineMessage {
@@ -107,10 +109,12 @@ export class ChannelTimeline {
     ]);
   }
 
-  setState(clientId: string, state: Exclude<SendState, 'sent'>, error?: string): void {
+  setState(clientId: string, state: Exclude<SendState, 'sent'>, error?: string, retryAt?: number): void {
     this.list.update((list) =>
       list.map((m) =>
-        m.clientId === clientId && m.state !== 'sent' ? { ...m, state, ...(error ? { error } : {}) } : m,
+        m.clientId === clientId && m.state !== 'sent'
+          ? { ...m, state, ...(error ? { error } : {}), retryAt: retryAt ?? null }
+          : m,
       ),
     );
   }

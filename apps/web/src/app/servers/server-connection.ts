@@ -11,9 +11,12 @@ import type {
   RequestEvent,
   RequestPayload,
   ResponseTypes,
+  AuditPageDto,
+  RoleInfoDto,
   ServerInfoDto,
   TypingDto,
 } from '@mpqcht/protocol';
+import type { ServerPermission } from '@mpqcht/permissions';
 import { signLoginChallenge, type PublicKey } from '@mpqcht/identity';
 import { ChannelTimeline } from './channel-timeline';
 import { ServerUnreachable, type ServerHttp } from './server-http';
@@ -79,6 +82,7 @@ const FINAL_REFUSALS = new Set([
   'auth_malformed',
   'signature_malformed',
   'banned',
+  'invite_invalid',
 ]);
 
 function toChannelState(channel: ChannelDto): ChannelState {
@@ -113,6 +117,13 @@ export class ServerConnection {
   /** The channel the person is looking at, or null: its new messages are not unread. */
   readonly viewing = signal<string | null>(null);
 
+  /** This member's server permissions, as `session.get` reported them (hides what would be refused). */
+  readonly permissions = signal<ReadonlySet<ServerPermission>>(new Set());
+  /** The server's roles by id (names, colours, positions) from its info. */
+  readonly roles = computed(
+    () => new Map<string, RoleInfoDto>((this.info()?.roles ?? []).map((r) => [r.id, r])),
+  );
+
   readonly unreadTotal = computed(() => this.channels().reduce((n, c) => n + c.unread, 0));
   readonly mentionTotal = computed(() => this.channels().reduce((n, c) => n + c.mentions, 0));
 
@@ -121,6 +132,8 @@ export class ServerConnection {
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last handshake went out without a proof because the challenge could not be fetched. */
   private challengeFailed = false;
+  /** An invite code for the first login (a join link); dropped once a login succeeds, never stored. */
+  private invite: string | null = null;
 
   constructor(
     readonly url: string,
@@ -168,7 +181,7 @@ export class ServerConnection {
         .then(
           (proof) => {
             this.challengeFailed = false;
-            send(proof);
+            send(this.invite === null ? proof : { ...proof, invite: this.invite });
           },
           () => {
             // No proof to send: the server refuses the empty auth (auth_malformed), and we retry.
@@ -191,6 +204,11 @@ export class ServerConnection {
     this.status.set({ kind: 'closed' });
   }
 
+  /** Sends `code` with the next logins until one succeeds (docs/protocol.md, Invites). */
+  useInvite(code: string): void {
+    this.invite = code;
+  }
+
   /** Tries again after a refusal (e.g. once an admin authorized the key). */
   async reconnect(): Promise<void> {
     this.close();
@@ -206,6 +224,44 @@ export class ServerConnection {
     return timeline;
   }
 
+  can(permission: ServerPermission): boolean {
+    return this.permissions().has(permission);
+  }
+
+  /** A member's known roles, highest position first (unknown role ids are left out). */
+  memberRoles(publicKey: string): RoleInfoDto[] {
+    const roles = this.roles();
+    return (this.members().get(publicKey)?.roles ?? [])
+      .map((id) => roles.get(id))
+      .filter((r): r is RoleInfoDto => r !== undefined)
+      .sort((a, b) => b.position - a.position);
+  }
+
+  /** The colour of the member's highest-positioned role that has one, or null. */
+  memberColor(publicKey: string): string | null {
+    return this.memberRoles(publicKey).find((r) => r.color !== null)?.color ?? null;
+  }
+
+  /** Replaces a member's roles (`members.setRoles`) and shows the result at once. */
+  async setRoles(publicKey: string, roles: readonly string[]): Promise<void> {
+    const result = await this.request('members.setRoles', { publicKey, roles: [...roles] });
+    const member = this.members().get(publicKey);
+    if (member) this.setMember({ ...member, roles: result.roles });
+  }
+
+  async kick(publicKey: string, reason?: string): Promise<void> {
+    await this.request('members.kick', reason ? { publicKey, reason } : { publicKey });
+  }
+
+  async ban(publicKey: string, reason: string): Promise<void> {
+    await this.request('members.ban', { publicKey, reason });
+  }
+
+  /** One page of the audit log, newest first; `before` is the last entry id already shown. */
+  auditPage(before?: string): Promise<AuditPageDto> {
+    return this.request('audit.list', before ? { before } : {});
+  }
+
   memberName(publicKey: string): string {
     return this.members().get(publicKey)?.displayName ?? `${publicKey.slice(0, 10)}…`;
   }
@@ -213,6 +269,8 @@ export class ServerConnection {
   async join(displayName: string): Promise<void> {
     const member = await this.request('member.join', { displayName });
     this.self.set(member);
+    // The server permissions come with the roles the member has now joined with.
+    await this.refreshSession();
     await this.loadAfterLogin();
   }
 
@@ -311,12 +369,20 @@ export class ServerConnection {
       timeline.upsert(message);
       this.noteOwnMessage(message);
     } catch (error) {
-      timeline.setState(clientId, 'failed', this.describe(error));
+      // Keep when sending is allowed again, so the composer can count down to it.
+      const retryAfter =
+        error instanceof RequestFailed && error.code === 'rate_limited'
+          ? error.details?.['retryAfterMs']
+          : null;
+      const retryAt = typeof retryAfter === 'number' ? this.deps.now() + retryAfter : undefined;
+      timeline.setState(clientId, 'failed', this.describe(error), retryAt);
     }
   }
 
   private listen(socket: ServerSocket): void {
     socket.on('connect', () => {
+      // Admitted: the key is a member now, later logins need no invite.
+      this.invite = null;
       void this.afterConnect();
     });
     socket.on(
@@ -371,6 +437,8 @@ export class ServerConnection {
     socket.on('channels.changed', (list) => {
       this.groups.set(list.groups);
       this.channels.set(list.channels.map(toChannelState));
+      // Roles changed: the server permissions (what the member panel offers) may have too.
+      void this.refreshSession();
     });
     socket.on('typing.started', (typing) => this.onTyping(typing));
     socket.on('presence.updated', ({ publicKey, online }) => {
@@ -390,6 +458,7 @@ export class ServerConnection {
       const session = await this.request('session.get', {});
       this.info.set(session.server);
       this.self.set(session.member);
+      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
       if (!session.member) {
         this.status.set({ kind: 'joining' });
         return;
@@ -397,6 +466,16 @@ export class ServerConnection {
       await this.loadAfterLogin();
     } catch (error) {
       this.status.set({ kind: 'refused', code: 'internal_error', message: this.describe(error) });
+    }
+  }
+
+  private async refreshSession(): Promise<void> {
+    try {
+      const session = await this.request('session.get', {});
+      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      if (session.member) this.setMember(session.member);
+    } catch {
+      // Offline or refused: the next connect asks again.
     }
   }
 

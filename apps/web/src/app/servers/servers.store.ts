@@ -49,12 +49,24 @@ export class ServersStore {
     this.identity = null;
   }
 
-  /** Adds a server by its origin and connects to it; returns the existing one if already added. */
-  add(url: string): ServerConnection {
+  /**
+   * Adds a server by its origin and connects to it; returns the existing one if already added.
+   * `invite` (a join link's code) goes with the first login only and is never saved; an existing
+   * server where this key is not admitted yet (refused, or still connecting) logs in again with it.
+   */
+  add(url: string, invite?: string): ServerConnection {
     const existing = this.list().find((s) => s.url === url);
-    if (existing) return existing;
+    if (existing) {
+      const kind = existing.status().kind;
+      if (invite !== undefined && kind !== 'online' && kind !== 'joining') {
+        existing.useInvite(invite);
+        void existing.reconnect();
+      }
+      return existing;
+    }
     if (!this.identity) throw new Error('unlock an identity before adding servers');
     const connection = new ServerConnection(url, this.identity, this.deps);
+    if (invite !== undefined) connection.useInvite(invite);
     this.list.update((list) => [...list, connection]);
     this.persist();
     void connection.connect();

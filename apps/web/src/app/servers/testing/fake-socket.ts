@@ -221,6 +221,7 @@ export function serverInfo(origin: string, overrides: Partial<ServerInfoDto> = {
     protocolVersion: 1,
     maxMessageLength: 4000,
     theme: {},
+    roles: [],
     ...overrides,
   };
 }

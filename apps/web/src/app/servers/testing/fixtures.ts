@@ -77,8 +77,13 @@ export function message(channelId: string, seq: number, overrides: Partial<Messa
   };
 }
 
-export function session(publicKey: string, self: MemberDto | null, origin = URL_A): SessionDto {
-  return { publicKey, isRoot: false, member: self, server: serverInfo(origin) };
+export function session(
+  publicKey: string,
+  self: MemberDto | null,
+  origin = URL_A,
+  permissions: readonly string[] = [],
+): SessionDto {
+  return { publicKey, isRoot: false, member: self, server: serverInfo(origin), permissions };
 }
 
 /** Lets pending promise callbacks run until `condition` holds (no timers, no wall clock). */
@@ -128,6 +133,8 @@ export async function harness(url = URL_A): Promise<Harness> {
 export interface OnlineOptions {
   readonly channels?: readonly ChannelDto[];
   readonly members?: readonly MemberDto[];
+  /** The server permissions session.get reports for this member. */
+  readonly permissions?: readonly string[];
 }
 
 /**
@@ -136,7 +143,10 @@ export interface OnlineOptions {
  */
 export function answerLogin(socket: FakeSocket, self: MemberDto, options: OnlineOptions = {}): void {
   socket
-    .handle('session.get', () => ({ ok: true, data: session(self.publicKey, self) }))
+    .handle('session.get', () => ({
+      ok: true,
+      data: session(self.publicKey, self, URL_A, options.permissions ?? []),
+    }))
     .handle('channels.list', () => ({
       ok: true,
       data: { groups: [{ id: 'general', name: 'General' }], channels: options.channels ?? [] },
