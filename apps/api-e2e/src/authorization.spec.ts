@@ -790,6 +790,18 @@ describe('authorization', () => {
     expect(after.messages).toEqual(before.messages);
   });
 
+  it('refuses a banned key at the handshake with banned, so no event reaches a handler', async () => {
+    const banned = await newIdentity();
+    await ok(by('root').socket, 'members.authorize', { publicKey: banned.publicKey.hex, roles: [] });
+    await ok(by('root').socket, 'members.ban', { publicKey: banned.publicKey.hex, reason: 'matrix' });
+    const before = await snapshot();
+    const refusal = await connectRefused(api, await loginProof(banned, api.url, api.origin));
+    expect(refusal.data?.code).toBe('banned');
+    const after = await snapshot();
+    expect(after.members).toEqual(before.members);
+    expect(after.messages).toEqual(before.messages);
+  });
+
   it('keeps a hidden channel’s messages and typing from the plain member’s socket', async () => {
     const plain = by('plain');
     const staff = by('staff');
