@@ -1,12 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { AuditLog } from './audit-log.component';
+import { BansList } from './bans-list.component';
 import { ChatSelection } from './chat-selection';
+import { ConfigEditor } from './config-editor.component';
 import { MemberPanel } from './member-panel.component';
 
 /** Who is on the active server, online first; a click opens the member's panel. */
 @Component({
   selector: 'mq-member-list',
-  imports: [MemberPanel, AuditLog],
+  imports: [MemberPanel, AuditLog, ConfigEditor, BansList],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <aside aria-label="Members">
@@ -15,6 +17,14 @@ import { MemberPanel } from './member-panel.component';
           <button type="button" class="audit" (click)="auditOpen.set(true)" data-test="open-audit">
             Audit log
           </button>
+        }
+        @if (server.can('manage_config')) {
+          <button type="button" class="audit" (click)="configOpen.set(true)" data-test="open-config">
+            Edit config
+          </button>
+        }
+        @if (server.can('ban')) {
+          <button type="button" class="audit" (click)="bansOpen.set(true)" data-test="open-bans">Bans</button>
         }
         @if (selected(); as key) {
           <mq-member-panel [server]="server" [publicKey]="key" (closed)="selected.set(null)" />
@@ -50,6 +60,12 @@ import { MemberPanel } from './member-panel.component';
     </aside>
     @if (auditOpen() && selection.server(); as server) {
       <mq-audit-log [server]="server" (closed)="auditOpen.set(false)" />
+    }
+    @if (configOpen() && selection.server(); as server) {
+      <mq-config-editor [server]="server" (closed)="configOpen.set(false)" />
+    }
+    @if (bansOpen() && selection.server(); as server) {
+      <mq-bans-list [server]="server" (closed)="bansOpen.set(false)" />
     }
   `,
   styles: `
@@ -145,6 +161,8 @@ export class MemberList {
   /** The member whose panel is open. */
   readonly selected = signal<string | null>(null);
   readonly auditOpen = signal(false);
+  readonly configOpen = signal(false);
+  readonly bansOpen = signal(false);
 
   constructor() {
     // Another server on screen: its members are others.
@@ -152,6 +170,8 @@ export class MemberList {
       this.selection.server();
       this.selected.set(null);
       this.auditOpen.set(false);
+      this.configOpen.set(false);
+      this.bansOpen.set(false);
     });
   }
 
