@@ -36,7 +36,7 @@ function maxFrameBytes(maxMessageLength: number): number {
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
-    const env = loadEnv(process.env);
+    const env = loadEnv();
     config = new AppConfig(env, loadCommunityConfig(env.configPath));
   } catch (error) {
     if (error instanceof EnvError || error instanceof CommunityConfigError) {

@@ -66,7 +66,7 @@ export interface Env {
 export class EnvError extends Error {}
 
 /** Reads and validates the environment; throws an EnvError naming every bad variable. */
-export function loadEnv(source: Record<string, string | undefined>): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {

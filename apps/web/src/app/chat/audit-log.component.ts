@@ -46,43 +46,8 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
       }
     </section>
   `,
+  styleUrl: '../shared/dialog.css',
   styles: `
-    .backdrop {
-      position: fixed;
-      inset: 0;
-      background: rgb(0 0 0 / 45%);
-      z-index: 20;
-    }
-    .dialog {
-      position: fixed;
-      z-index: 21;
-      top: 8vh;
-      left: 50%;
-      transform: translateX(-50%);
-      width: min(720px, 92vw);
-      max-height: 80vh;
-      overflow-y: auto;
-      padding: 16px;
-      border-radius: 8px;
-      background: var(--mq-surface);
-      border: 1px solid var(--mq-border);
-    }
-    header {
-      display: flex;
-      align-items: center;
-    }
-    h2 {
-      margin: 0;
-      font-size: 18px;
-    }
-    .close {
-      margin-left: auto;
-      border: none;
-      background: none;
-      color: var(--mq-text-muted);
-      font-size: 20px;
-      cursor: pointer;
-    }
     ol {
       list-style: none;
       margin: 12px 0;
