@@ -253,7 +253,7 @@ describe('authorization', () => {
   /** A message stored directly in the database (no push): the target of an edit, delete or markRead. */
   async function seed(channelId: string, author: string): Promise<string> {
     const result = await db.query<{ id: string }>(
-      `SELECT id FROM mpqcht_post_message($1, $2, $3, $4, '{}')`,
+      `SELECT id FROM mpqcht_post_messages(ARRAY[$1], ARRAY[$2], ARRAY[$3]::uuid[], ARRAY[$4], '[[]]')`,
       [channelId, author, randomUUID(), `seeded in ${channelId}`],
     );
     const id = result.rows[0]?.id;
@@ -424,6 +424,15 @@ describe('authorization', () => {
       [channelId],
     );
     return result.rows[0]?.id;
+  }
+
+  /** The channel's latest change number (`messages.since`), from the database. */
+  async function headRevOf(channelId: string): Promise<number> {
+    const result = await db.query<{ last_rev: string }>(
+      'SELECT last_rev FROM channel_sequences WHERE channel_id = $1',
+      [channelId],
+    );
+    return Number(result.rows[0]?.last_rev ?? 0);
   }
 
   async function messageRow(id: string) {
@@ -745,6 +754,32 @@ describe('authorization', () => {
         expect(data?.messages.every((m) => m.channelId === channelId)).toBe(true);
         // The newest page ends with the channel's newest message (the barrier's marker came after).
         expect(data?.messages.at(-1)?.id).toBe(newest);
+      }
+    },
+
+    'messages.since': async (who) => {
+      for (const channelId of CHANNELS) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const head = await headRevOf(channelId);
+        const newest = await newestIn(channelId);
+        const { data } = await attempt(
+          who,
+          'messages.since',
+          { channelId, afterRev: Math.max(0, head - 1) },
+          expected,
+          channelId,
+        );
+        if (expected !== 'ok') continue;
+        // One change back from the head: the channel's latest change, which is its newest message
+        // (every earlier case's change was followed by a barrier marker in the lobby).
+        expect(data?.rev).toBe(head);
+        expect(data?.hasMore).toBe(false);
+        expect(data?.messages.every((m) => m.channelId === channelId)).toBe(true);
+        expect([
+          ...(data?.messages ?? []).map((m) => m.id),
+          ...(data?.deleted ?? []).map((d) => d.messageId),
+        ]).toHaveLength(1);
+        if (channelId === LOBBY) expect(data?.messages.map((m) => m.id)).toEqual([newest]);
       }
     },
 

@@ -53,6 +53,7 @@ describe('channels', () => {
         groupId,
         topic,
         lastSeq: 0,
+        lastRev: 0,
         readState: unread(id),
         // A plain member: the defaults of config.toml.
         rights: { write: true, moderate: false, manage: false, maxMessageLength: 500, slowmodeMs: 0 },
@@ -200,6 +201,7 @@ describe('channels', () => {
         groupId: 'general',
         topic: '',
         lastSeq: 8,
+        lastRev: 8,
         readState: {
           channelId: 'reads',
           lastReadSeq: 6,
@@ -220,6 +222,7 @@ describe('channels', () => {
       expect(after).toEqual({
         ...before,
         lastSeq: 9,
+        lastRev: 9,
         readState: { ...before.readState, unreadCount: 1 },
       });
     });

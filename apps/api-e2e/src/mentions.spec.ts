@@ -129,6 +129,7 @@ describe('mentions', () => {
       content: 'never mind, @Root can',
       mentions: [root.publicKey],
       editedAt: edited.editedAt,
+      rev: original.rev + 1,
     });
     expect(await bobSees).toEqual(edited);
     expect(await storedMentions(original.id)).toEqual([root.publicKey]);

@@ -82,6 +82,8 @@ describe('messages', () => {
           id: message.id,
           channelId: 'lobby',
           seq: index + 1,
+          // Only sends so far: each change number is the send's.
+          rev: index + 1,
           clientId,
           author: author.publicKey,
           content,
@@ -323,7 +325,13 @@ describe('messages', () => {
       });
       expect(edited.editedAt).not.toBeNull();
       expect(new Date(edited.editedAt ?? '').toISOString()).toBe(edited.editedAt);
-      expect(edited).toEqual({ ...original, content: 'second draft', editedAt: edited.editedAt });
+      // The edit is the channel's third change (two sends before it).
+      expect(edited).toEqual({
+        ...original,
+        content: 'second draft',
+        editedAt: edited.editedAt,
+        rev: original.rev + 1,
+      });
       expect(await bobSeesEdit).toEqual(edited);
       const [afterEdit] = await rowsWhere('id = $1', [original.id]);
       expect(afterEdit).toMatchObject({ content: 'second draft', deleted_at: null });
@@ -343,7 +351,13 @@ describe('messages', () => {
 
       const bobSeesDelete = nextPush(bob.socket, 'message.deleted');
       const deleted = await ok(alice.socket, 'messages.delete', { messageId: original.id });
-      expect(deleted).toEqual({ channelId: 'edits', messageId: original.id, seq: original.seq });
+      // The delete is the change after the marker, which came after the edit.
+      expect(deleted).toEqual({
+        channelId: 'edits',
+        messageId: original.id,
+        seq: original.seq,
+        rev: edited.rev + 2,
+      });
       expect(await bobSeesDelete).toEqual(deleted);
       const [afterDelete] = await rowsWhere('id = $1', [original.id]);
       expect(afterDelete?.deleted_at).toBeInstanceOf(Date);

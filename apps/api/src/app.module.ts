@@ -25,6 +25,10 @@ import { MembersService } from './members/members.service';
 import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
+import { DrainInterceptor } from './realtime/drain.interceptor';
+import { GracefulShutdown } from './realtime/graceful-shutdown';
+import { CatchUpService } from './messages/catch-up.service';
+import { MessageBatchWriter } from './messages/message-batch-writer';
 import { MessagesService } from './messages/messages.service';
 import { ChannelPolicy } from './policy/channel-policy';
 import { AccessGuard } from './realtime/access.guard';
@@ -54,6 +58,8 @@ export class AppModule {
         // HTTP routes go through the same guard (gateways get it from @RealtimeGateway()).
         { provide: APP_GUARD, useExisting: AccessGuard },
         PushService,
+        GracefulShutdown,
+        DrainInterceptor,
         ChallengeStore,
         SignatureVerifier,
         LoginService,
@@ -64,6 +70,8 @@ export class AppModule {
         MembersService,
         ChannelsService,
         MessagesService,
+        MessageBatchWriter,
+        CatchUpService,
         AuditLogService,
         InvitesService,
         ServerInfoService,

@@ -13,6 +13,7 @@ import { CommunityConfigError } from './config/community-config';
 import { EnvError, loadEnv, type LogLevel } from './config/env';
 import { loadCommunityConfig } from './config/load-community-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
+import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { MpqchtIoAdapter } from './realtime/io-adapter';
 import { originAllowed } from './web/allowed-origins';
 import { WebClient } from './web/web-client';
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: shutting down`);
     void (async () => {
+      // Finish what is being handled and send clients away with a reconnect hint (GracefulShutdown).
+      await app.get(GracefulShutdown).shutdown();
       await app.close().catch((error: unknown) => {
         logger.error(String(error));
       });

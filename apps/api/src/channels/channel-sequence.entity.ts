@@ -9,6 +9,10 @@ export class ChannelSequenceEntity {
   @Column({ name: 'last_seq', type: 'bigint' })
   lastSeq!: string;
 
+  /** Highest change number (send, edit or delete) in this channel: the catch-up cursor. */
+  @Column({ name: 'last_rev', type: 'bigint' })
+  lastRev!: string;
+
   /** Highest millisecond timestamp used for an id in this channel, so ids never go back in time. */
   @Column({ name: 'last_ms', type: 'bigint' })
   lastMs!: string;

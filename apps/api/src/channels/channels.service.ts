@@ -12,6 +12,7 @@ import type { MemberRecord } from '../realtime/socket-session';
 interface ReadStateRow {
   channel_id: string;
   last_seq: string;
+  last_rev: string;
   last_read_seq: string;
   last_read_message_id: string | null;
   unread: string;
@@ -25,6 +26,7 @@ interface ReadStateRow {
 const READ_STATE_SQL = `
   SELECT c.channel_id,
          coalesce(s.last_seq, 0) AS last_seq,
+         coalesce(s.last_rev, 0) AS last_rev,
          coalesce(r.last_read_seq, 0) AS last_read_seq,
          r.last_read_message_id,
          (SELECT count(*) FROM (
@@ -95,6 +97,7 @@ export class ChannelsService {
             groupId: channel.groupId,
             topic: channel.topic,
             lastSeq: Number(row.last_seq),
+            lastRev: Number(row.last_rev),
             readState: toReadState(row),
             rights: this.policy.rights(actor, channel.id),
           },

@@ -9,6 +9,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   rate_limited: 429,
   database_unavailable: 503,
+  server_restarting: 503,
   internal_error: 500,
 };
 

@@ -8,6 +8,7 @@ import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-cre
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
 import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
 import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
+import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
 
 export const ENTITIES = [
   MemberEntity,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   AddMessageMentions1764040000000,
   AddBansAndAuditLog1764050000000,
   AddInvites1764060000000,
+  AddMessageRevisions1764070000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

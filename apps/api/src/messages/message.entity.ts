@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'messages' })
 @Index('messages_channel_id_id', ['channelId', 'id'])
 @Index('messages_channel_seq', ['channelId', 'seq'], { unique: true })
+@Index('messages_channel_rev', ['channelId', 'rev'], { unique: true })
 @Index('messages_author_client_id', ['authorKey', 'clientId'], { unique: true })
 @Index('messages_mentions', { synchronize: false })
 export class MessageEntity {
@@ -15,6 +16,10 @@ export class MessageEntity {
 
   @Column({ type: 'bigint' })
   seq!: string;
+
+  /** The channel's change number of this message's latest change (send, edit or delete). */
+  @Column({ type: 'bigint' })
+  rev!: string;
 
   @Column({ name: 'author_key', type: 'text' })
   authorKey!: string;

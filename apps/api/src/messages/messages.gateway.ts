@@ -4,6 +4,8 @@ import {
   EditMessageRequest,
   HistoryRequest,
   SendMessageRequest,
+  SinceRequest,
+  type CatchUpPageDto,
   type HistoryPageDto,
   type MessageDeletedDto,
   type MessageDto,
@@ -13,6 +15,7 @@ import { RequireChannel } from '../realtime/access.decorators';
 import { Payload } from '../realtime/payload.decorator';
 import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
+import { CatchUpService } from './catch-up.service';
 import { MessagesService } from './messages.service';
 
 /**
@@ -21,7 +24,10 @@ import { MessagesService } from './messages.service';
  */
 @RealtimeGateway()
 export class MessagesGateway {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly catchUp: CatchUpService,
+  ) {}
 
   @RequireChannel('write')
   @SubscribeMessage('messages.send')
@@ -46,5 +52,11 @@ export class MessagesGateway {
   @SubscribeMessage('messages.history')
   history(@Payload() request: z.output<typeof HistoryRequest>): Promise<HistoryPageDto> {
     return this.messages.history(request);
+  }
+
+  @RequireChannel('view')
+  @SubscribeMessage('messages.since')
+  since(@Payload() request: z.output<typeof SinceRequest>): Promise<CatchUpPageDto> {
+    return this.catchUp.since(request);
   }
 }

@@ -14,34 +14,8 @@ import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy, type Actor, type MessageRef } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import { MentionResolver } from './mention-resolver';
-
-interface MessageRow {
-  id: string;
-  channel_id: string;
-  seq: string;
-  author_key: string;
-  client_id: string;
-  content: string;
-  mentions: string[];
-  created_at: Date;
-  edited_at: Date | null;
-}
-
-const COLUMNS = 'id, channel_id, seq, author_key, client_id, content, mentions, created_at, edited_at';
-
-function toDto(row: MessageRow): MessageDto {
-  return {
-    id: row.id,
-    channelId: row.channel_id,
-    seq: Number(row.seq),
-    clientId: row.client_id,
-    author: row.author_key,
-    content: row.content,
-    mentions: row.mentions,
-    createdAt: row.created_at.toISOString(),
-    editedAt: row.edited_at ? row.edited_at.toISOString() : null,
-  };
-}
+import { MessageBatchWriter } from './message-batch-writer';
+import { MESSAGE_COLUMNS, toDeletedDto, toMessageDto, type MessageRow } from './message-row';
 
 @Injectable()
 export class MessagesService {
@@ -51,27 +25,30 @@ export class MessagesService {
     private readonly channels: ChannelsService,
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
+    private readonly writer: MessageBatchWriter,
   ) {}
 
   /**
    * Stores a message and pushes it to the channel. The ack (the return value) comes after the
    * commit. A retry with the same client id returns the stored message and pushes nothing new.
-   * Mentions are resolved before the call and stored with the message in the same round trip.
-   * (The AccessGuard has checked that the author may write in the channel.)
+   * Mentions are resolved before and stored with the message; the store is group-committed with
+   * the other sends of the moment (MessageBatchWriter). (The AccessGuard has checked that the
+   * author may write in the channel.)
    */
   async send(author: Actor, request: SendMessageRequest): Promise<MessageDto> {
     checkLength(request.content, this.policy.limits(author, request.channelId).maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
-    const rows: (MessageRow & { duplicate: boolean })[] = await this.sql.rows(
-      'SELECT * FROM mpqcht_post_message($1, $2, $3, $4, $5)',
-      [request.channelId, author.publicKey, request.clientId, request.content, mentions],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('mpqcht_post_message returned no row');
+    const row = await this.writer.write({
+      channelId: request.channelId,
+      author: author.publicKey,
+      clientId: request.clientId,
+      content: request.content,
+      mentions,
+    });
     if (row.duplicate && row.channel_id !== request.channelId) {
       throw new ProtocolError('conflict', 'this clientId was already used for a message in another channel');
     }
-    const message = toDto(row);
+    const message = toMessageDto(row);
     if (!row.duplicate) this.push.toChannel(message.channelId, 'message.created', message);
     return message;
   }
@@ -86,14 +63,15 @@ export class MessagesService {
     const { limits } = this.policy.authorizeEdit(author, target);
     checkLength(request.content, limits.maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
-    const rows = await this.sql.rows<MessageRow>(
-      `UPDATE messages SET content = $3, mentions = $4, edited_at = now()
-       WHERE id = $1 AND author_key = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-      [request.messageId, author.publicKey, request.content, mentions],
-    );
+    const rows = await this.sql.rows<MessageRow>('SELECT * FROM mpqcht_edit_message($1, $2, $3, $4)', [
+      request.messageId,
+      author.publicKey,
+      request.content,
+      mentions,
+    ]);
     const row = rows[0];
     if (!row) throw gone(); // deleted meanwhile
-    const message = toDto(row);
+    const message = toMessageDto(row);
     this.push.toChannel(message.channelId, 'message.updated', message);
     return message;
   }
@@ -103,21 +81,13 @@ export class MessagesService {
     const target = await this.liveMessage(messageId);
     // A moderator removing someone else's message is audited, in the same statement as the delete.
     const moderation = this.policy.deletion(actor, target) === 'moderation';
-    const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq'>>(
-      `WITH d AS (
-         UPDATE messages SET content = '', mentions = '{}', deleted_at = now()
-         WHERE id = $1 AND deleted_at IS NULL RETURNING channel_id, seq, author_key),
-       a AS (
-         INSERT INTO audit_log (actor_key, action, target, details)
-         SELECT $2::text, 'message.removed', $1::text,
-                jsonb_build_object('channelId', d.channel_id, 'author', d.author_key, 'seq', d.seq)
-         FROM d WHERE $3::boolean)
-       SELECT channel_id, seq FROM d`,
+    const rows = await this.sql.rows<Pick<MessageRow, 'channel_id' | 'seq' | 'rev'>>(
+      'SELECT * FROM mpqcht_delete_message($1, $2, $3)',
       [messageId, actor.publicKey, moderation],
     );
     const row = rows[0];
     if (!row) throw gone(); // deleted meanwhile
-    const deleted = { channelId: row.channel_id, messageId, seq: Number(row.seq) };
+    const deleted = toDeletedDto({ ...row, id: messageId });
     this.push.toChannel(deleted.channelId, 'message.deleted', deleted);
     return deleted;
   }
@@ -139,7 +109,7 @@ export class MessagesService {
     const params: unknown[] = [request.channelId, request.limit + 1];
     if (cursor) params.push(cursor);
     const rows = await this.sql.rows<MessageRow>(
-      `SELECT ${COLUMNS} FROM messages
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
        WHERE channel_id = $1 AND deleted_at IS NULL ${condition}
        ORDER BY id ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
       params,
@@ -147,7 +117,7 @@ export class MessagesService {
     const hasMore = rows.length > request.limit;
     const page = rows.slice(0, request.limit);
     if (!forward) page.reverse();
-    return { messages: page.map(toDto), hasMore };
+    return { messages: page.map(toMessageDto), hasMore };
   }
 
   /** Where a message is and who wrote it; `not_found` when it does not exist or was deleted. */

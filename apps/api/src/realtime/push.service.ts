@@ -71,6 +71,17 @@ export class PushService {
     if (channelIds.length > 0) void socket.join(channelIds.map(Rooms.channel));
   }
 
+  /**
+   * Tells every socket of this process that it restarts, then closes their transports without a
+   * Socket.IO disconnect, so clients treat it as a lost connection and reconnect by themselves.
+   * (Engine.IO writes what is buffered, the push included, before it closes.)
+   */
+  closeAllForRestart(reconnectAfterMs: number): void {
+    const io = this.io();
+    io.local.emit('server.restarting', { reconnectAfterMs });
+    for (const socket of io.of('/').sockets.values()) socket.conn.close();
+  }
+
   /** Tells a member's sockets why, then drops them. */
   endSessions(publicKey: string, ended: SessionEndedDto): void {
     const room = Rooms.member(publicKey);

@@ -3,6 +3,7 @@ import { WebSocketGateway } from '@nestjs/websockets';
 import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { ProtocolExceptionFilter } from '../common/protocol-exception.filter';
 import { AccessGuard } from './access.guard';
+import { DrainInterceptor } from './drain.interceptor';
 import { FloodInterceptor } from '../rate-limit/flood.interceptor';
 import { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
 
@@ -15,6 +16,7 @@ export const RealtimeGateway = () =>
     WebSocketGateway(),
     UseGuards(AccessGuard),
     // Rate limits run after the guard (Nest: guards, then interceptors), so the member is known.
-    UseInterceptors(EnvelopeInterceptor, FloodInterceptor, SlowmodeInterceptor),
+    // The drain counts a request from before its rate limit to its answer (a refused one included).
+    UseInterceptors(EnvelopeInterceptor, DrainInterceptor, FloodInterceptor, SlowmodeInterceptor),
     UseFilters(ProtocolExceptionFilter),
   );

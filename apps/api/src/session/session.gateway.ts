@@ -21,6 +21,7 @@ import { Payload } from '../realtime/payload.decorator';
 import { MembersService } from '../members/members.service';
 import { PresenceService } from '../members/presence.service';
 import { AllowBeforeJoin } from '../realtime/access.decorators';
+import { GracefulShutdown } from '../realtime/graceful-shutdown';
 import { PushService } from '../realtime/push.service';
 import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
 import { Rooms, type MemberRecord, type MpqchtServer, type MpqchtSocket } from '../realtime/socket-session';
@@ -42,11 +43,18 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly presence: PresenceService,
     private readonly push: PushService,
     private readonly serverInfo: ServerInfoService,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   afterInit(server: MpqchtServer): void {
     this.push.attach(server);
     server.use((socket, next) => {
+      if (this.shutdown.isDraining) {
+        const err = new Error('the server is restarting') as Error & { data: unknown };
+        err.data = this.shutdown.refusal().toBody();
+        next(err);
+        return;
+      }
       // Per-IP failed-login limit: checked before the proof is read (docs/protocol.md).
       const attempt = () => this.login.login(socket.handshake.auth);
       this.loginLimits.guard(socket.handshake.address, attempt).then(

@@ -80,6 +80,8 @@ export interface ChannelDto {
   readonly topic: string;
   /** Highest sequence number in the channel; 0 when it has no messages. */
   readonly lastSeq: number;
+  /** Highest change number in the channel (see `MessageDto.rev`); 0 when nothing happened yet. */
+  readonly lastRev: number;
   readonly readState: ReadStateDto;
   /** What the member may do here, so a client shows only what will work. */
   readonly rights: ChannelRightsDto;
@@ -107,6 +109,12 @@ export interface MessageDto {
   readonly channelId: string;
   /** Per-channel number 1, 2, 3, ... in commit order, without gaps; a deleted message keeps its number. */
   readonly seq: number;
+  /**
+   * Per-channel change number of this message's latest change. Every send, edit and delete in a
+   * channel takes the next one (1, 2, 3, ... in commit order, without gaps), so a client that holds
+   * changes up to n and receives n + 2 knows it missed one and asks `messages.since`.
+   */
+  readonly rev: number;
   readonly clientId: string;
   readonly author: string;
   readonly content: string;
@@ -131,6 +139,28 @@ export interface MessageDeletedDto {
   readonly channelId: string;
   readonly messageId: string;
   readonly seq: number;
+  /** The change number of the delete (see `MessageDto.rev`). */
+  readonly rev: number;
+}
+
+/**
+ * `messages.since`: every message of the channel whose latest change is after `afterRev`, in change
+ * order, each once in its current state: live ones in `messages`, deleted ones in `deleted`.
+ */
+export interface CatchUpPageDto {
+  readonly messages: readonly MessageDto[];
+  readonly deleted: readonly MessageDeletedDto[];
+  /**
+   * The change number this page brings the client to: ask again with `afterRev: rev` while
+   * `hasMore`; without more, the channel's latest change number when the page was read.
+   */
+  readonly rev: number;
+  readonly hasMore: boolean;
+}
+
+/** The server is shutting down (e.g. a restart): sockets close next; reconnect after the delay. */
+export interface ServerRestartingDto {
+  readonly reconnectAfterMs: number;
 }
 
 export interface TypingDto {

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'database_unavailable',
+  'server_restarting',
   'internal_error',
 ] as const;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   AuditPageDto,
   AuthorizedKeyDto,
+  CatchUpPageDto,
   BanDto,
   ChannelListDto,
   ConfigDto,
@@ -17,6 +18,7 @@ import type {
   PresenceDto,
   ReadStateDto,
   ServerInfoDto,
+  ServerRestartingDto,
   SessionDto,
   SessionEndedDto,
   TypingDto,
@@ -39,6 +41,7 @@ import {
   RevokeMemberRequest,
   SendMessageRequest,
   SetRolesRequest,
+  SinceRequest,
   TypingRequest,
   UnbanRequest,
 } from './requests';
@@ -67,6 +70,7 @@ export const REQUEST_SCHEMAS = {
   'messages.edit': EditMessageRequest,
   'messages.delete': DeleteMessageRequest,
   'messages.history': HistoryRequest,
+  'messages.since': SinceRequest,
   'typing.start': TypingRequest,
 } as const;
 
@@ -95,6 +99,7 @@ export interface ResponseTypes {
   'messages.edit': MessageDto;
   'messages.delete': MessageDeletedDto;
   'messages.history': HistoryPageDto;
+  'messages.since': CatchUpPageDto;
   'typing.start': Record<string, never>;
 }
 
@@ -121,6 +126,8 @@ export interface ServerToClientEvents {
   'server.updated': (info: ServerInfoDto) => void;
   /** The member's rights changed (e.g. their roles): the channels they can now see, as `channels.list`. */
   'channels.changed': (channels: ChannelListDto) => void;
+  /** The server is draining for a restart; the connection closes next and the client reconnects. */
+  'server.restarting': (restarting: ServerRestartingDto) => void;
 }
 
 export type PushEvent = keyof ServerToClientEvents;

@@ -2,6 +2,8 @@
 export const MESSAGE_LENGTH_CEILING = 16_000;
 export const DEFAULT_MAX_MESSAGE_LENGTH = 4_000;
 export const HISTORY_PAGE_SIZE = 50;
+/** Most changes one `messages.since` page returns (and its default). */
+export const CATCH_UP_PAGE_SIZE = 200;
 /** Entries per page of `audit.list` (the most, and the default). */
 export const AUDIT_PAGE_SIZE = 50;
 /** Longest kick or ban reason, in UTF-16 units. */

@@ -5,6 +5,7 @@ import {
   KickRequest,
   SendMessageRequest,
   SetRolesRequest,
+  SinceRequest,
 } from './requests';
 import { displayName } from './fields';
 
@@ -22,6 +23,17 @@ describe('request schemas', () => {
   it('rejects whitespace-only content and a non-uuid client id', () => {
     expect(SendMessageRequest.safeParse({ ...send, content: ' \n ' }).success).toBe(false);
     expect(SendMessageRequest.safeParse({ ...send, clientId: 'x' }).success).toBe(false);
+  });
+
+  it('rejects content with a NUL character (PostgreSQL text cannot store it)', () => {
+    expect(SendMessageRequest.safeParse({ ...send, content: 'a\u0000b' }).success).toBe(false);
+  });
+
+  it('defaults the catch-up page size and refuses a negative or fractional change number', () => {
+    expect(SinceRequest.parse({ channelId: 'lobby', afterRev: 0 }).limit).toBe(200);
+    expect(SinceRequest.safeParse({ channelId: 'lobby', afterRev: -1 }).success).toBe(false);
+    expect(SinceRequest.safeParse({ channelId: 'lobby', afterRev: 1.5 }).success).toBe(false);
+    expect(SinceRequest.safeParse({ channelId: 'lobby', afterRev: 3, limit: 201 }).success).toBe(false);
   });
 
   it('defaults the history page size and refuses before+after together', () => {

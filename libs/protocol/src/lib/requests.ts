@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channelId, displayName, messageContent, publicKeyHex, roleId, uuid } from './fields';
 import {
   AUDIT_PAGE_SIZE,
+  CATCH_UP_PAGE_SIZE,
   HISTORY_PAGE_SIZE,
   INVITE_EXPIRY_CEILING_MS,
   INVITE_MAX_USES_CEILING,
@@ -78,6 +79,13 @@ export const HistoryRequest = z
   })
   .refine((r) => !(r.before && r.after), 'give either before or after, not both');
 
+/** What changed in a channel after the change number `afterRev` the client holds (docs/protocol.md). */
+export const SinceRequest = z.strictObject({
+  channelId,
+  afterRev: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: z.number().int().min(1).max(CATCH_UP_PAGE_SIZE).default(CATCH_UP_PAGE_SIZE),
+});
+
 export const MarkReadRequest = z.strictObject({ channelId, messageId: uuid });
 
 export const TypingRequest = z.strictObject({ channelId });
@@ -124,6 +132,7 @@ export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type DeleteMessageRequest = z.infer<typeof DeleteMessageRequest>;
 export type HistoryRequest = z.input<typeof HistoryRequest>;
+export type SinceRequest = z.input<typeof SinceRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type TypingRequest = z.infer<typeof TypingRequest>;
 export type LoginAuth = z.infer<typeof LoginAuth>;

@@ -8,6 +8,7 @@ function dto(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
     id: `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
     channelId: 'lobby',
     seq,
+    rev: seq,
     clientId: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     author: '02' + 'a'.repeat(64),
     content: `message ${seq}`,

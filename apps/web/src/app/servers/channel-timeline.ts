@@ -13,6 +13,8 @@ export interface TimelineMessage {
   readonly channelId: string;
   /** 0 until the server stored it. */
   readonly seq: number;
+  /** The channel's change number of this message's latest change; 0 until stored. */
+  readonly rev: number;
   readonly author: string;
   readonly content: string;
   readonly createdAt: string;
@@ -32,6 +34,7 @@ function fromDto(dto: MessageDto): TimelineMessage {
     clientId: dto.clientId,
     channelId: dto.channelId,
     seq: dto.seq,
+    rev: dto.rev,
     author: dto.author,
     content: dto.content,
     createdAt: dto.createdAt,
@@ -65,19 +68,58 @@ export class ChannelTimeline {
   });
   readonly oldestSent = computed(() => this.list().find((m) => m.state === 'sent') ?? null);
 
+  /**
+   * The channel's change number up to which this cache is complete: every send, edit and delete
+   * with a number at most this one is reflected (for the messages cached). Pushes with the next
+   * number advance it; a push further ahead means some were missed (`messages.since` fills in).
+   */
+  rev = 0;
+
   constructor(readonly channelId: string) {}
 
-  /** Adds or replaces a stored message (a pending send with its client id becomes it). True if it was new. */
+  /**
+   * Notes a change number seen in a push: `next` if it was the one expected, `gap` if some before
+   * it are missing, `known` if the cache already covers it.
+   */
+  noteRev(rev: number): 'next' | 'gap' | 'known' {
+    if (rev <= this.rev) return 'known';
+    if (rev === this.rev + 1) {
+      this.rev = rev;
+      return 'next';
+    }
+    return 'gap';
+  }
+
+  /**
+   * Whether a stored message that is not cached may be added: only where the cache is contiguous,
+   * i.e. newer than its oldest message, or anywhere when the channel's start is cached (otherwise
+   * an old one would become the cursor of the next older page and hide what lies between).
+   */
+  covers(seq: number): boolean {
+    const oldest = this.oldestSent();
+    return !this.hasMoreBefore() || oldest === null || seq > oldest.seq;
+  }
+
+  /** Empties the cache (the next `open` loads the newest page again). */
+  reset(): void {
+    this.list.update((list) => list.filter((m) => m.state !== 'sent'));
+    this.hasMoreBefore.set(true);
+    this.loaded.set(false);
+    this.rev = 0;
+  }
+
+  /**
+   * Adds or replaces a stored message (a pending send with its client id becomes it); a version
+   * older than the cached one (by `rev`) is ignored. True if the message was not shown as stored before.
+   */
   upsert(dto: MessageDto): boolean {
     const incoming = fromDto(dto);
-    let isNew = true;
-    const next = this.list().map((m) => {
-      if (m.clientId === incoming.clientId || (m.id !== null && m.id === incoming.id)) {
-        isNew = m.state !== 'sent';
-        return incoming;
-      }
-      return m;
-    });
+    const same = (m: TimelineMessage) =>
+      m.clientId === incoming.clientId || (m.id !== null && m.id === incoming.id);
+    const existing = this.list().find(same);
+    if (existing?.state === 'sent' && existing.rev > incoming.rev) return false;
+    const isNew = existing === undefined || existing.state !== 'sent';
+    const next = this.list().map((m) => (same(m) ? incoming : m));
     if (!next.some((m) => m.key === incoming.key)) next.push(incoming);
     this.list.set(ordered(next));
     return isNew;
@@ -99,6 +141,7 @@ export class ChannelTimeline {
         clientId: message.clientId,
         channelId: this.channelId,
         seq: 0,
+        rev: 0,
         author: message.author,
         content: message.content,
         createdAt: new Date().toISOString(),

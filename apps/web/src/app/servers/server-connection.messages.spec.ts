@@ -14,7 +14,7 @@ import {
 
 const lobbyOnline = () => onlineHarness({ channels: [channel('lobby'), channel('random')] });
 
-async function nextRequest<E extends 'messages.send' | 'messages.history'>(
+async function nextRequest<E extends 'messages.send' | 'messages.history' | 'messages.since'>(
   h: OnlineHarness,
   event: E,
 ): Promise<FakeRequest<E>> {
@@ -214,29 +214,103 @@ describe('ServerConnection history', () => {
     expect(rows(h).map((r) => r.seq)).toEqual([1, 3, 4, 5, 6, 7]);
   });
 
-  it('after a reconnect, loaded timelines catch up after the newest cached id until hasMore is false', async () => {
+  it('after a reconnect, loaded timelines catch up with messages.since from their change number until hasMore is false', async () => {
     const h = await lobbyOnline();
     await open(h, 'lobby', [message('lobby', 1), message('lobby', 2)]);
 
     h.socket.serverDisconnect();
     h.socket.serverConnect();
 
-    const first = await nextRequest(h, 'messages.history');
+    const first = await nextRequest(h, 'messages.since');
     expect(h.connection.status()).toEqual({ kind: 'online' });
-    expect(first.payload).toEqual({ channelId: 'lobby', after: messageId('lobby', 2) });
-    first.ok({ messages: [message('lobby', 3), message('lobby', 4)], hasMore: true });
-    const second = await nextRequest(h, 'messages.history');
-    expect(second.payload).toEqual({ channelId: 'lobby', after: messageId('lobby', 4) });
-    second.ok({ messages: [message('lobby', 5)], hasMore: false });
+    expect(first.payload).toEqual({ channelId: 'lobby', afterRev: 2 });
+    // Message 2 was edited (rev 5) and 3 deleted (rev 6) while away.
+    first.ok({
+      messages: [
+        message('lobby', 3),
+        message('lobby', 4),
+        { ...message('lobby', 2), content: 'edited', rev: 5 },
+      ],
+      deleted: [],
+      rev: 5,
+      hasMore: true,
+    });
+    const second = await nextRequest(h, 'messages.since');
+    expect(second.payload).toEqual({ channelId: 'lobby', afterRev: 5 });
+    second.ok({
+      messages: [message('lobby', 7, { rev: 7 })],
+      deleted: [{ channelId: 'lobby', messageId: messageId('lobby', 3), seq: 3, rev: 6 }],
+      rev: 7,
+      hasMore: false,
+    });
     await settle();
 
     // random was never opened: nothing to catch up there.
-    expect(h.socket.sent('messages.history').map((r) => r.payload)).toEqual([
-      { channelId: 'lobby' },
-      { channelId: 'lobby', after: messageId('lobby', 2) },
-      { channelId: 'lobby', after: messageId('lobby', 4) },
+    expect(h.socket.sent('messages.since').map((r) => r.payload)).toEqual([
+      { channelId: 'lobby', afterRev: 2 },
+      { channelId: 'lobby', afterRev: 5 },
     ]);
-    expect(rows(h).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows(h).map((r) => [r.seq, r.content])).toEqual([
+      [1, 'message 1'],
+      [2, 'edited'],
+      [4, 'message 4'],
+      [7, 'message 7'],
+    ]);
+    expect(h.connection.timeline('lobby').rev).toBe(7);
+  });
+
+  it('a push whose change number skips some fetches what was missed, once, and drops what it already holds', async () => {
+    const h = await lobbyOnline();
+    await open(h, 'lobby', [message('lobby', 1), message('lobby', 2)]);
+
+    h.socket.push('message.created', message('lobby', 3));
+    expect(h.socket.sent('messages.since')).toEqual([]);
+    h.socket.push('message.created', message('lobby', 6, { rev: 6 }));
+    h.socket.push('message.created', message('lobby', 7, { rev: 7 }));
+    const since = await nextRequest(h, 'messages.since');
+    expect(since.payload).toEqual({ channelId: 'lobby', afterRev: 3 });
+    since.ok({
+      messages: [message('lobby', 4), message('lobby', 5), message('lobby', 6, { rev: 6 })],
+      deleted: [],
+      rev: 7,
+      hasMore: false,
+    });
+    await settle();
+
+    expect(rows(h).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(h.connection.timeline('lobby').rev).toBe(7);
+    // The second gap push came while the first catch-up ran: one more request, from 7, finds nothing.
+    const again = await nextRequest(h, 'messages.since');
+    expect(again.payload).toEqual({ channelId: 'lobby', afterRev: 7 });
+    again.ok({ messages: [], deleted: [], rev: 7, hasMore: false });
+    await settle();
+    expect(h.socket.sent('messages.since')).toHaveLength(2);
+  });
+
+  it('an older version of a cached message (by rev) does not replace a newer one', async () => {
+    const h = await lobbyOnline();
+    await open(h, 'lobby', [message('lobby', 1), { ...message('lobby', 2), content: 'new', rev: 4 }]);
+
+    h.socket.push('message.updated', { ...message('lobby', 2), content: 'old', rev: 3 });
+
+    expect(rows(h).map((r) => r.content)).toEqual(['message 1', 'new']);
+  });
+
+  it('starts the channel over when the server knows fewer changes than the cache (restored database)', async () => {
+    const h = await lobbyOnline();
+    await open(h, 'lobby', [message('lobby', 1), message('lobby', 2)]);
+
+    h.socket.serverDisconnect();
+    h.socket.serverConnect();
+    const since = await nextRequest(h, 'messages.since');
+    since.ok({ messages: [], deleted: [], rev: 1, hasMore: false });
+    const reload = await nextRequest(h, 'messages.history');
+    expect(reload.payload).toEqual({ channelId: 'lobby' });
+    reload.ok({ messages: [message('lobby', 1)], hasMore: false });
+    await settle();
+
+    expect(rows(h).map((r) => r.seq)).toEqual([1]);
+    expect(h.connection.timeline('lobby').rev).toBe(1);
   });
 
   it('an edit pushed for a channel not opened yet does not cut its first page short', async () => {

@@ -63,7 +63,9 @@ describe('ServerConnection status', () => {
     expect(connection.status()).toEqual({ kind: 'connecting' });
     channels?.ok({
       groups: [{ id: 'general', name: 'General' }],
-      channels: [channel('lobby', { lastSeq: 7 }, { lastReadSeq: 5, unreadCount: 2, mentionCount: 1 })],
+      channels: [
+        channel('lobby', { lastSeq: 7, lastRev: 9 }, { lastReadSeq: 5, unreadCount: 2, mentionCount: 1 }),
+      ],
     });
     members?.ok([self, member(OTHER_KEY, 'Ada')]);
 
@@ -78,6 +80,7 @@ describe('ServerConnection status', () => {
         groupId: 'general',
         topic: '',
         lastSeq: 7,
+        lastRev: 9,
         lastReadSeq: 5,
         lastReadMessageId: null,
         unread: 2,

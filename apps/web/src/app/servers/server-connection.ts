@@ -6,6 +6,7 @@ import type {
   Envelope,
   ErrorCode,
   MemberDto,
+  MessageDeletedDto,
   MessageDto,
   ReadStateDto,
   RequestEvent,
@@ -18,6 +19,7 @@ import type {
 } from '@mpqcht/protocol';
 import type { ServerPermission } from '@mpqcht/permissions';
 import { signLoginChallenge, type PublicKey } from '@mpqcht/identity';
+import { ChannelCatchUp } from './channel-catch-up';
 import { ChannelTimeline } from './channel-timeline';
 import { ServerUnreachable, type ServerHttp } from './server-http';
 import type { ServerSocket, SocketFactory } from './server-socket';
@@ -42,6 +44,8 @@ export interface ChannelState {
   readonly groupId: string;
   readonly topic: string;
   readonly lastSeq: number;
+  /** The channel's latest change number when the channel list was read. */
+  readonly lastRev: number;
   readonly lastReadSeq: number;
   readonly lastReadMessageId: string | null;
   readonly unread: number;
@@ -93,6 +97,7 @@ function toChannelState(channel: ChannelDto): ChannelState {
     groupId: channel.groupId,
     topic: channel.topic,
     lastSeq: channel.lastSeq,
+    lastRev: channel.lastRev,
     lastReadSeq: state.lastReadSeq,
     lastReadMessageId: state.lastReadMessageId,
     unread: state.unreadCount,
@@ -129,7 +134,17 @@ export class ServerConnection {
 
   private socket: ServerSocket | null = null;
   private readonly timelines = new Map<string, ChannelTimeline>();
+  private readonly catchUps = new ChannelCatchUp({
+    since: (channelId, afterRev) => this.request('messages.since', { channelId, afterRev }),
+    applyMessage: (timeline, message) => {
+      if (timeline.findById(message.id) || timeline.covers(message.seq)) this.applyMessage(message);
+    },
+    applyDeleted: (_timeline, deleted) => this.applyDeleted(deleted),
+    reload: (channelId) => this.open(channelId),
+  });
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Off while a reconnect's catch-up runs: the channel list just read already counts those. */
+  private countingUnread = true;
   /** The last handshake went out without a proof because the challenge could not be fetched. */
   private challengeFailed = false;
   /** An invite code for the first login (a join link); dropped once a login succeeds, never stored. */
@@ -288,6 +303,12 @@ export class ServerConnection {
     try {
       const before = timeline.oldestSent()?.id ?? undefined;
       const page = await this.request('messages.history', before ? { channelId, before } : { channelId });
+      if (!timeline.loaded()) {
+        // Complete up to the newest change the page or the channel list shows; if pushes the page
+        // missed came after, the next push reveals the gap and `messages.since` fills it.
+        const listed = this.channels().find((c) => c.id === channelId)?.lastRev ?? 0;
+        timeline.rev = Math.max(listed, ...page.messages.map((m) => m.rev));
+      }
       timeline.addPage(page.messages);
       timeline.hasMoreBefore.set(page.hasMore);
       timeline.loaded.set(true);
@@ -416,20 +437,20 @@ export class ServerConnection {
       this.status.set({ kind: 'refused', code: ended.reason, message: ended.message });
       socket.io.reconnection(false);
     });
-    socket.on('message.created', (message) => this.onMessage(message));
+    socket.on('message.created', (message) => {
+      this.applyMessage(message);
+      this.noteRev(message.channelId, message.rev);
+    });
     socket.on('message.updated', (message) => {
-      const before = this.timeline(message.channelId).findById(message.id);
-      // Only a cached message is updated: caching one that is not would make it a history cursor
-      // (the first page would start before it, older pages would skip what lies between).
-      if (!before) return;
-      this.timeline(message.channelId).upsert(message);
-      this.adjustUnread(message.channelId, message.seq, message.author, before.mentions, message.mentions, 0);
+      this.applyMessage(message);
+      this.noteRev(message.channelId, message.rev);
     });
     socket.on('message.deleted', (deleted) => {
-      const before = this.timeline(deleted.channelId).findById(deleted.messageId);
-      this.timeline(deleted.channelId).remove(deleted.messageId);
-      if (before) this.adjustUnread(deleted.channelId, deleted.seq, before.author, before.mentions, [], -1);
+      this.applyDeleted(deleted);
+      this.noteRev(deleted.channelId, deleted.rev);
     });
+    // The server is draining for a restart; the transport closes next and the socket reconnects.
+    socket.on('server.restarting', () => this.status.set({ kind: 'reconnecting', attempt: 0 }));
     socket.on('readState.updated', (state) => this.applyReadState(state));
     // config.toml changed on the server: its name, theme and limits.
     socket.on('server.updated', (info) => this.info.set(info));
@@ -489,25 +510,53 @@ export class ServerConnection {
     this.channels.set(channels.channels.map(toChannelState));
     this.members.set(new Map(members.map((m) => [m.publicKey, m])));
     this.status.set({ kind: 'online' });
+    // What the cached timelines missed while away. Counts come from the list just read, so what
+    // the catch-up adds is not counted again.
+    const visible = new Set(channels.channels.map((c) => c.id));
     for (const timeline of this.timelines.values()) {
-      if (timeline.loaded()) await this.catchUp(timeline);
+      if (!timeline.loaded()) continue;
+      if (!visible.has(timeline.channelId)) {
+        timeline.reset();
+        continue;
+      }
+      this.countingUnread = false;
+      try {
+        await this.catchUps.request(timeline);
+      } catch {
+        timeline.reset();
+      } finally {
+        this.countingUnread = true;
+      }
     }
   }
 
-  private async catchUp(timeline: ChannelTimeline): Promise<void> {
-    for (;;) {
-      const after = timeline.newestSent()?.id;
-      if (!after) return;
-      const page = await this.request('messages.history', { channelId: timeline.channelId, after });
-      for (const message of page.messages) timeline.upsert(message);
-      if (!page.hasMore) return;
-    }
+  /** A change number from a push: a gap behind it means changes were missed, which are fetched. */
+  private noteRev(channelId: string, rev: number): void {
+    const timeline = this.timeline(channelId);
+    if (!timeline.loaded() || timeline.noteRev(rev) !== 'gap') return;
+    this.catchUps.request(timeline).catch(() => timeline.reset());
   }
 
-  private onMessage(message: MessageDto): void {
+  /**
+   * A stored message from a push or a catch-up: new ones are added (and counted as unread), a
+   * newer version of a cached one replaces it. A change to a message that is not cached is only
+   * counted: caching it would make it a history cursor (the first page would start before it,
+   * older pages would skip what lies between).
+   */
+  private applyMessage(message: MessageDto): void {
     const timeline = this.timeline(message.channelId);
-    const isNew = timeline.loaded() ? timeline.upsert(message) : true;
-    if (!isNew) return;
+    const before = timeline.findById(message.id);
+    if (before) {
+      timeline.upsert(message);
+      this.adjustUnread(message.channelId, message.seq, message.author, before.mentions, message.mentions, 0);
+      return;
+    }
+    if (timeline.loaded()) {
+      if (!timeline.covers(message.seq) || !timeline.upsert(message)) return;
+    } else if (message.editedAt !== null) {
+      return; // an edit of a message this client never held: nothing to count
+    }
+    if (!this.countingUnread) return;
     if (message.author === this.publicKey) {
       this.noteOwnMessage(message);
       return;
@@ -550,6 +599,14 @@ export class ServerConnection {
           : c,
       ),
     );
+  }
+
+  private applyDeleted(deleted: MessageDeletedDto): void {
+    const timeline = this.timeline(deleted.channelId);
+    const before = timeline.findById(deleted.messageId);
+    if (!before || before.rev > deleted.rev) return;
+    timeline.remove(deleted.messageId);
+    this.adjustUnread(deleted.channelId, deleted.seq, before.author, before.mentions, [], -1);
   }
 
   private noteOwnMessage(message: MessageDto): void {

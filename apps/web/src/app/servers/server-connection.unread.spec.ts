@@ -149,7 +149,7 @@ describe('ServerConnection unread and mention counts', () => {
     h.socket.push('message.created', message('lobby', 4));
     expect(counts(h, 'lobby')).toMatchObject({ unread: 2, mentions: 1 });
 
-    h.socket.push('message.deleted', { channelId: 'lobby', messageId: three.id, seq: 3 });
+    h.socket.push('message.deleted', { channelId: 'lobby', messageId: three.id, seq: 3, rev: 5 });
 
     expect(counts(h, 'lobby')).toMatchObject({ unread: 1, mentions: 0 });
     expect(h.connection.timeline('lobby').findById(three.id)).toBeUndefined();
@@ -161,7 +161,7 @@ describe('ServerConnection unread and mention counts', () => {
     await open(h, 'lobby', [message('lobby', 1), two]);
     h.socket.push('message.created', message('lobby', 3));
 
-    h.socket.push('message.deleted', { channelId: 'lobby', messageId: two.id, seq: 2 });
+    h.socket.push('message.deleted', { channelId: 'lobby', messageId: two.id, seq: 2, rev: 4 });
 
     expect(counts(h, 'lobby')).toMatchObject({ unread: 1, mentions: 0 });
   });
@@ -176,7 +176,7 @@ describe('ServerConnection unread and mention counts', () => {
     expect(counts(h, 'lobby')).toEqual({ unread: 1, mentions: 1, lastSeq: 4 });
 
     h.socket.push('message.updated', { ...own, mentions: [me] });
-    h.socket.push('message.deleted', { channelId: 'lobby', messageId: own.id, seq: 4 });
+    h.socket.push('message.deleted', { channelId: 'lobby', messageId: own.id, seq: 4, rev: 5 });
 
     expect(counts(h, 'lobby')).toEqual({ unread: 1, mentions: 1, lastSeq: 4 });
   });
