@@ -324,6 +324,7 @@ describe('runCli', () => {
       id: `${channelId}-${seq}`,
       channelId,
       seq,
+      rev: seq,
       clientId: 'c',
       author: publicKey.hex,
       content: `${channelId} ${seq}`,

@@ -8,10 +8,10 @@ import { RedisRateLimitStore } from './redis-rate-limit-store';
 export const rateLimitStoreProvider: Provider = {
   provide: RATE_LIMIT_STORE,
   inject: [AppConfig],
-  useFactory: (config: AppConfig): RateLimitStore => {
+  useFactory: async (config: AppConfig): Promise<RateLimitStore> => {
     const { redisUrl, redisKeyPrefix } = config.env;
     if (!redisUrl) return new MemoryRateLimitStore();
     new Logger('RateLimit').log(`rate limits are kept in Redis (key prefix "${redisKeyPrefix}")`);
-    return new RedisRateLimitStore(redisUrl, redisKeyPrefix);
+    return RedisRateLimitStore.connect(redisUrl, redisKeyPrefix);
   },
 };

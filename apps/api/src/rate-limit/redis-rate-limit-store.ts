@@ -1,5 +1,5 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type { default as Redis, RedisOptions } from 'ioredis';
 import {
   ALLOWED,
   RateLimitStoreUnavailable,
@@ -17,6 +17,14 @@ interface ScriptCommands {
 
 const WARN_EVERY_MS = 10_000;
 
+const REDIS_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 1000,
+  connectTimeout: 2000,
+  retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+};
+
 /**
  * Buckets in Redis, shared by every api process pointed at it (`REDIS_URL`). Commands are not
  * queued while Redis is unreachable: they fail at once (or after `commandTimeout`), and the callers
@@ -27,17 +35,16 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly redis: Redis & ScriptCommands;
   private lastWarning = 0;
 
-  constructor(
-    url: string,
+  /** ioredis is loaded only here, so a process without `REDIS_URL` does not carry it (idle RSS). */
+  static async connect(url: string, prefix: string): Promise<RedisRateLimitStore> {
+    const { default: RedisClient } = await import('ioredis');
+    return new RedisRateLimitStore(new RedisClient(url, REDIS_OPTIONS), prefix);
+  }
+
+  private constructor(
+    redis: Redis,
     private readonly prefix: string,
   ) {
-    const redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 1000,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
     redis.defineCommand('mpqchtTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
     redis.defineCommand('mpqchtSlowmode', { numberOfKeys: 1, lua: SLOWMODE_SCRIPT });
     redis.on('error', (error: Error) => {
