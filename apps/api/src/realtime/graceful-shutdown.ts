@@ -4,6 +4,8 @@ import { PushService } from './push.service';
 
 /** How long a shutdown waits for requests already being handled (a send's commit, say). */
 const DRAIN_TIMEOUT_MS = 10_000;
+/** How long the last writes (acks, `server.restarting`) may take before the server closes. */
+const CLOSE_TIMEOUT_MS = 2_000;
 /** What clients are told to wait before reconnecting: about what a restart takes. */
 const RECONNECT_AFTER_MS = 1_000;
 
@@ -48,7 +50,7 @@ export class GracefulShutdown {
     this.draining = true;
     const finished = await this.requestsFinished();
     if (!finished) this.logger.warn(`${this.inFlight} request(s) still running after ${DRAIN_TIMEOUT_MS} ms`);
-    this.push.closeAllForRestart(RECONNECT_AFTER_MS);
+    await this.push.closeAllForRestart(RECONNECT_AFTER_MS, CLOSE_TIMEOUT_MS);
   }
 
   private requestsFinished(): Promise<boolean> {

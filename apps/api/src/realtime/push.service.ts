@@ -74,12 +74,27 @@ export class PushService {
   /**
    * Tells every socket of this process that it restarts, then closes their transports without a
    * Socket.IO disconnect, so clients treat it as a lost connection and reconnect by themselves.
-   * (Engine.IO writes what is buffered, the push included, before it closes.)
+   * Engine.IO sends what is buffered (last acks, this push) before it closes; this resolves when
+   * every connection has closed (at most `timeoutMs`), since closing the server discards buffers.
    */
-  closeAllForRestart(reconnectAfterMs: number): void {
+  async closeAllForRestart(reconnectAfterMs: number, timeoutMs: number): Promise<void> {
     const io = this.io();
     io.local.emit('server.restarting', { reconnectAfterMs });
-    for (const socket of io.of('/').sockets.values()) socket.conn.close();
+    const closed = [...io.of('/').sockets.values()].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.conn.once('close', () => {
+            resolve();
+          });
+          socket.conn.close();
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(closed), timeout]);
+    clearTimeout(timer);
   }
 
   /** Tells a member's sockets why, then drops them. */
