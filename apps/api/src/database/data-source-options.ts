@@ -9,6 +9,7 @@ import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-
 import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
 import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
 import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
+import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
 
 export const ENTITIES = [
   MemberEntity,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   AddBansAndAuditLog1764050000000,
   AddInvites1764060000000,
   AddMessageRevisions1764070000000,
+  CountBatchSequencesInMemory1764080000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
