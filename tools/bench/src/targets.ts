@@ -1,258 +1,159 @@
-import { randomUUID } from 'node:crypto';
-import {
-  generateSigningKeyPair,
-  publicKeyFromCryptoKey,
-  signLoginChallenge,
-  type PublicKey,
-} from '@mpqcht/identity';
-import { startApi, type ApiProcess } from '@mpqcht/test-harness';
-import { io, type Socket } from 'socket.io-client';
+/**
+ * The servers compared, started the same way for every measurement: a bare Socket.IO broadcast
+ * server, a bare ws broadcast server, and mpqcht (on a throwaway database of the PostgreSQL server,
+ * or with `--embedded` on its own embedded PostgreSQL). `firstMessage` is the client side of a
+ * cold start: from "listening" to the first message delivered (for mpqcht: logged in and joined).
+ */
+import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { startBaseline, type BaselineProcess } from './system';
+import { stampedContent } from './content';
+import { BenchDb } from './database';
+import type { TargetKind, TargetSpec } from './ipc';
+import { Root } from './root';
+import { startBaseline, type BaselineName } from './servers/baselines';
+import { benchConfig, LOAD_CHANNEL } from './servers/bench-config';
+import { embeddedPostgresPids, PUBLIC_ORIGIN, startMpqcht } from './servers/mpqcht';
+import type { ServerProcess } from './servers/server-process';
 
-const ACK_TIMEOUT_MS = 10_000;
+const FIRST_MESSAGE_TIMEOUT_MS = 30_000;
 
-/** A sending connection. `onAck` is called once per send: true for an ok ack, false otherwise. */
-export interface Sender {
-  readonly acks: boolean;
-  send(id: string, content: string, onAck: (ok: boolean) => void): void;
-  close(): void;
+export interface RunningServer {
+  readonly spec: TargetSpec;
+  readonly process: ServerProcess;
+  /** mpqcht: its database. */
+  readonly db: BenchDb | undefined;
+  /** mpqcht: the root's public key (hex), the author of the seeded history. */
+  readonly rootKey: string | undefined;
+  /** mpqcht: the root's connection, open after `firstMessage`. */
+  root(): Root | undefined;
+  firstMessage(): Promise<void>;
+  /** mpqcht: the PostgreSQL processes serving it (embedded: the whole cluster; else the backends). */
+  postgresPids(): Promise<number[]>;
+  /** SIGKILL (a graceful shutdown of thousands of sockets measures nothing), then clean up. */
+  dispose(): Promise<void>;
 }
 
-export interface Receiver {
-  close(): void;
-}
-
-/** One server under test, as the load generator sees it. */
-export interface Target {
+export interface TargetDefinition {
+  /** The name in the report: socket.io, ws, mpqcht or mpqcht-embedded. */
   readonly name: string;
-  readonly pid: number;
-  /** Opens a sending connection (for mpqcht: a full login); resolves with the handshake time. */
-  connectSender(): Promise<Sender>;
-  /** Opens a receiving connection; `onMessage` gets the id of every broadcast message. */
-  connectReceiver(onMessage: (id: string) => void): Promise<Receiver>;
-  stop(): Promise<void>;
+  readonly kind: TargetKind;
+  start(): Promise<RunningServer>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object';
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => {
+        reject(new Error(`${what}: no answer in ${FIRST_MESSAGE_TIMEOUT_MS} ms`));
+      }, FIRST_MESSAGE_TIMEOUT_MS),
+    ),
+  ]);
 }
 
-function socketConnected(socket: Socket): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error) => {
+function baseline(name: BaselineName, kind: TargetKind): TargetDefinition['start'] {
+  return async () => {
+    const server = await startBaseline(name);
+    const url = `http://127.0.0.1:${server.port}`;
+    const spec: TargetSpec = { kind, url, origin: url, channelId: LOAD_CHANNEL };
+    const content = stampedContent(0, 0, 200);
+    const firstMessage = async () => {
+      if (kind === 'ws') {
+        const socket = new WebSocket(url.replace(/^http/, 'ws'));
+        await withTimeout(
+          new Promise<void>((resolve, reject) => {
+            socket.once('error', reject);
+            socket.once('open', () => socket.send(JSON.stringify({ id: 'first', content })));
+            socket.once('message', () => resolve());
+          }),
+          'ws first message',
+        );
+        socket.terminate();
+        return;
+      }
+      const socket = io(url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        query: { room: LOAD_CHANNEL },
+      });
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          socket.once('connect_error', reject);
+          socket.once('connect', () => socket.emit('send', { id: 'first', content }));
+          socket.once('message', () => resolve());
+        }),
+        'socket.io first message',
+      );
       socket.disconnect();
-      const data = (error as { data?: unknown }).data;
-      reject(new Error(`connect failed: ${error.message} ${data === undefined ? '' : JSON.stringify(data)}`));
+    };
+    return {
+      spec,
+      process: server,
+      db: undefined,
+      rootKey: undefined,
+      root: () => undefined,
+      firstMessage,
+      postgresPids: () => Promise.resolve([]),
+      dispose: () => server.dispose(),
+    };
+  };
+}
+
+function mpqcht(apiMain: string, databaseServerUrl: string | undefined): TargetDefinition['start'] {
+  return async () => {
+    const rootKey = await Root.key();
+    const server = await startMpqcht({
+      apiMain,
+      databaseServerUrl,
+      configToml: benchConfig(rootKey.publicKey.hex),
     });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bare Socket.IO
-
-export async function socketIoTarget(): Promise<Target> {
-  const server: BaselineProcess = await startBaseline('socketio-server');
-  const url = `http://127.0.0.1:${server.port}`;
-  const open = () =>
-    socketConnected(
-      io(url, { transports: ['websocket'], forceNew: true, reconnection: false, query: { room: 'bench' } }),
-    );
-  return {
-    name: 'socket.io',
-    pid: server.child.pid ?? 0,
-    connectSender: async () => {
-      const socket = await open();
-      return {
-        acks: true,
-        send: (id, content, onAck) => {
-          socket
-            .timeout(ACK_TIMEOUT_MS)
-            .emit('send', { id, content }, (error: unknown, answer: unknown) =>
-              onAck(!error && isRecord(answer) && answer['ok'] === true),
-            );
-        },
-        close: () => socket.disconnect(),
-      };
-    },
-    connectReceiver: async (onMessage) => {
-      const socket = await open();
-      socket.on('message', (payload: unknown) => {
-        if (isRecord(payload) && typeof payload['id'] === 'string') onMessage(payload['id']);
-      });
-      return { close: () => socket.disconnect() };
-    },
-    stop: () => server.stop(),
+    const spec: TargetSpec = {
+      kind: 'mpqcht',
+      url: server.url,
+      origin: PUBLIC_ORIGIN,
+      channelId: LOAD_CHANNEL,
+    };
+    const db = await BenchDb.connect(server.databaseUrl);
+    let root: Root | undefined;
+    const close = async () => {
+      root?.close();
+      await db.close();
+    };
+    return {
+      spec,
+      process: server,
+      db,
+      rootKey: rootKey.publicKey.hex,
+      root: () => root,
+      firstMessage: async () => {
+        root = await withTimeout(Root.login(spec, rootKey), 'root login');
+        await withTimeout(root.sendAndReceive(stampedContent(0, 0, 200)), 'first message');
+      },
+      postgresPids: async () => {
+        const postmaster = server.postmasterPid();
+        return postmaster === undefined ? db.backendPids() : embeddedPostgresPids(postmaster);
+      },
+      dispose: async () => {
+        await close();
+        await server.dispose();
+      },
+    };
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Bare ws
-
-function openWs(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-export async function wsTarget(): Promise<Target> {
-  const server = await startBaseline('ws-server');
-  const url = `ws://127.0.0.1:${server.port}`;
-  return {
-    name: 'ws',
-    pid: server.child.pid ?? 0,
-    connectSender: async () => {
-      const socket = await openWs(url);
-      return {
-        acks: false,
-        send: (id, content) => socket.send(JSON.stringify({ id, content })),
-        close: () => socket.close(),
-      };
+export function targetDefinitions(options: {
+  readonly apiMain: string;
+  readonly embedded: boolean;
+  readonly databaseServerUrl: string;
+}): TargetDefinition[] {
+  return [
+    { name: 'socket.io', kind: 'socket.io', start: baseline('socketio-server', 'socket.io') },
+    { name: 'ws', kind: 'ws', start: baseline('ws-server', 'ws') },
+    {
+      name: options.embedded ? 'mpqcht-embedded' : 'mpqcht',
+      kind: 'mpqcht',
+      start: mpqcht(options.apiMain, options.embedded ? undefined : options.databaseServerUrl),
     },
-    connectReceiver: async (onMessage) => {
-      const socket = await openWs(url);
-      socket.on('message', (data: Buffer) => {
-        const payload = JSON.parse(data.toString()) as unknown;
-        if (isRecord(payload) && typeof payload['id'] === 'string') onMessage(payload['id']);
-      });
-      return { close: () => socket.close() };
-    },
-    stop: () => server.stop(),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// mpqcht
-
-interface Key {
-  readonly pair: CryptoKeyPair;
-  readonly publicKey: PublicKey;
-}
-
-async function newKey(): Promise<Key> {
-  const pair = await generateSigningKeyPair();
-  return { pair, publicKey: await publicKeyFromCryptoKey(pair.publicKey) };
-}
-
-function benchConfig(rootKey: string): string {
-  return `
-[server]
-name = "bench"
-root_keys = ["${rootKey}"]
-
-[limits]
-max_message_length = 4000
-# Every load connection comes from 127.0.0.1: the per-IP and per-connection limits must not bite.
-burst = 10000
-rate_per_second = 10000
-challenges_per_minute = 1000000
-challenge_burst = 100000
-failed_logins_per_minute = 1000000
-
-[[groups]]
-id = "general"
-name = "General"
-
-[[channels]]
-id = "bench"
-name = "bench"
-group = "general"
-`;
-}
-
-async function request(socket: Socket, event: string, payload: unknown): Promise<unknown> {
-  const envelope: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
-  if (isRecord(envelope) && envelope['ok'] === true) return envelope['data'];
-  throw new Error(`${event} failed: ${JSON.stringify(envelope)}`);
-}
-
-export interface MpqchtTarget extends Target {
-  readonly api: ApiProcess;
-  /** Handshake times (challenge → signed → Socket.IO connected) of every login so far, in ms. */
-  readonly handshakeMs: number[];
-}
-
-export async function mpqchtTarget(): Promise<MpqchtTarget> {
-  const root = await newKey();
-  const api = await startApi({ configToml: benchConfig(root.publicKey.hex) });
-  const handshakeMs: number[] = [];
-  let names = 0;
-
-  /** The real login: POST /api/auth/challenge, ECDSA P-256 signature, Socket.IO handshake auth. */
-  const login = async (key: Key): Promise<Socket> => {
-    const started = performance.now();
-    const response = await fetch(`${api.url}/api/auth/challenge`, { method: 'POST' });
-    const body = (await response.json()) as unknown;
-    const data = isRecord(body) && isRecord(body['data']) ? body['data'] : undefined;
-    if (!data || typeof data['nonce'] !== 'string' || data['origin'] !== api.origin) {
-      throw new Error(`unexpected challenge answer: ${JSON.stringify(body)}`);
-    }
-    const proof = await signLoginChallenge({
-      privateKey: key.pair.privateKey,
-      publicKey: key.publicKey,
-      origin: api.origin,
-      nonceHex: data['nonce'],
-    });
-    const socket = await socketConnected(
-      io(api.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { ...proof } }),
-    );
-    handshakeMs.push(performance.now() - started);
-    return socket;
-  };
-
-  const rootSocket = await login(root);
-  handshakeMs.length = 0; // the root's login is setup, not load
-  await request(rootSocket, 'member.join', { displayName: 'root' });
-
-  /** A fresh key, authorized by the root, logged in and joined. */
-  const member = async (): Promise<Socket> => {
-    const key = await newKey();
-    await request(rootSocket, 'members.authorize', { publicKey: key.publicKey.hex });
-    const socket = await login(key);
-    names += 1;
-    await request(socket, 'member.join', { displayName: `load${names}` });
-    return socket;
-  };
-
-  return {
-    name: 'mpqcht',
-    pid: api.child.pid ?? 0,
-    api,
-    handshakeMs,
-    connectSender: async () => {
-      const socket = await member();
-      return {
-        acks: true,
-        send: (id, content, onAck) => {
-          socket
-            .timeout(ACK_TIMEOUT_MS)
-            .emit(
-              'messages.send',
-              { channelId: 'bench', clientId: id, content },
-              (error: unknown, envelope: unknown) =>
-                onAck(!error && isRecord(envelope) && envelope['ok'] === true),
-            );
-        },
-        close: () => socket.disconnect(),
-      };
-    },
-    connectReceiver: async (onMessage) => {
-      const socket = await member();
-      socket.on('message.created', (message: unknown) => {
-        if (isRecord(message) && typeof message['clientId'] === 'string') onMessage(message['clientId']);
-      });
-      return { close: () => socket.disconnect() };
-    },
-    stop: async () => {
-      rootSocket.disconnect();
-      await api.dispose();
-    },
-  };
-}
-
-export function messageId(): string {
-  return randomUUID();
+  ];
 }

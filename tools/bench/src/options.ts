@@ -1,0 +1,46 @@
+/** Command line: `npm run bench -- [--quick] [--embedded] [--targets=socket.io,ws,mpqcht] [--api=FILE]`. */
+import * as path from 'node:path';
+import { API_MAIN } from '@mpqcht/test-harness';
+import { PARTS, type Part } from './plan';
+
+export interface Options {
+  readonly quick: boolean;
+  readonly embedded: boolean;
+  /** Names of the targets to run (socket.io, ws, mpqcht); all by default. */
+  readonly targets: readonly string[] | undefined;
+  readonly apiMain: string;
+  readonly workers: number | undefined;
+  readonly parts: readonly Part[] | undefined;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --quick             a short run (under 2 minutes): smaller ramp, fan-out 1 and 100, 100k history
+  --embedded          mpqcht on its embedded PostgreSQL (as npm start) instead of DATABASE_URL
+  --targets=a,b       only these of socket.io, ws, mpqcht (the table's ratios need socket.io)
+  --api=FILE          the api build to run (default dist/apps/api/main.js)
+  --workers=N         load worker processes (default 2)
+  --parts=a,b         only these of ramp (with cold start and idle memory), load, history
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let it create databases.`;
+
+export function parseOptions(args: readonly string[]): Options | string {
+  let quick = false;
+  let embedded = false;
+  let targets: string[] | undefined;
+  let apiMain = API_MAIN;
+  let workers: number | undefined;
+  let parts: Part[] | undefined;
+  for (const arg of args) {
+    const [flag, value] = arg.split('=', 2) as [string, string | undefined];
+    if (flag === '--quick') quick = true;
+    else if (flag === '--embedded') embedded = true;
+    else if (flag === '--targets' && value) targets = value.split(',').filter((t) => t.length > 0);
+    else if (flag === '--api' && value) apiMain = path.resolve(value);
+    else if (flag === '--workers' && value && Number(value) >= 1) workers = Math.floor(Number(value));
+    else if (flag === '--parts' && value) {
+      const wanted = value.split(',');
+      parts = PARTS.filter((part) => wanted.includes(part));
+      if (parts.length !== wanted.length) return `unknown part in ${arg}\n${USAGE}`;
+    } else return `unknown option ${arg}\n${USAGE}`;
+  }
+  return { quick, embedded, targets, apiMain, workers, parts };
+}

@@ -1,0 +1,74 @@
+/** What a run measures and how long each part takes: `--quick` (under 2 minutes) or the full run. */
+import type { HistorySettings } from './history';
+import type { RampSettings } from './ramp';
+import type { SearchSettings } from './saturation';
+import type { StepSettings } from './step';
+
+/** ramp: cold start, idle memory and the connections ramp; load: the saturation searches; history. */
+export const PARTS = ['ramp', 'load', 'history'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface Plan {
+  readonly mode: 'quick' | 'full';
+  readonly parts: readonly Part[];
+  /** Load worker processes (all pinned to the load core). */
+  readonly workers: number;
+  /** Sender connections (socket.io-client), spread over the workers. */
+  readonly senders: number;
+  /** Message content size in bytes. */
+  readonly bytes: number;
+  /** Idle time after the cold start before the idle RSS is read. */
+  readonly idleSettleMs: number;
+  readonly ramp: RampSettings;
+  readonly fanOuts: readonly { readonly fanOut: number; readonly search: SearchSettings }[];
+  readonly history: HistorySettings;
+}
+
+const BYTES = 200;
+
+function search(
+  startRate: number,
+  maxRate: number,
+  step: StepSettings,
+  bisections: number,
+  halfRateSeconds: number,
+): SearchSettings {
+  return { startRate, maxRate, bisections, step, halfRateSeconds };
+}
+
+export function quickPlan(): Plan {
+  const step: StepSettings = { seconds: 1.5, bytes: BYTES, drainMs: 1_000, quietMs: 200 };
+  return {
+    mode: 'quick',
+    parts: PARTS,
+    workers: 2,
+    senders: 1,
+    bytes: BYTES,
+    idleSettleMs: 500,
+    ramp: { levels: [100, 200, 500], maxSeconds: 30, settleMs: 300 },
+    fanOuts: [
+      { fanOut: 1, search: search(1_000, 40_000, step, 1, 2) },
+      { fanOut: 100, search: search(100, 4_000, step, 1, 2) },
+    ],
+    history: { messages: 100_000, requests: 300, bytes: BYTES },
+  };
+}
+
+export function fullPlan(): Plan {
+  const step: StepSettings = { seconds: 3, bytes: BYTES, drainMs: 2_000, quietMs: 300 };
+  return {
+    mode: 'full',
+    parts: PARTS,
+    workers: 2,
+    senders: 1,
+    bytes: BYTES,
+    idleSettleMs: 2_000,
+    ramp: { levels: [1_000, 2_000, 5_000], maxSeconds: 240, settleMs: 1_000 },
+    fanOuts: [
+      { fanOut: 1, search: search(2_000, 64_000, step, 3, 10) },
+      { fanOut: 100, search: search(100, 6_400, step, 3, 10) },
+      { fanOut: 1_000, search: search(16, 1_000, step, 3, 10) },
+    ],
+    history: { messages: 1_000_000, requests: 2_000, bytes: BYTES },
+  };
+}

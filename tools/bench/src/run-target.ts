@@ -1,0 +1,171 @@
+/**
+ * Everything measured on one server, in two runs of it. First: cold start, idle memory, then the
+ * connections ramp; it is killed (a graceful stop of thousands of sockets measures nothing). Second:
+ * a fresh one for the saturation search at each fan-out (receivers added between fan-outs), then
+ * for mpqcht the history pages, then memory after the load.
+ */
+import { coldStart, type ColdStart } from './cold-start';
+import { measureHistory, type History } from './history';
+import { Load } from './load';
+import type { Plan } from './plan';
+import type { LoadPool } from './pool';
+import { logLine, progressLine } from './progress';
+import { rampConnections, runRamp, type Ramp } from './ramp';
+import { searchSaturation, type Saturation } from './saturation';
+import { pin, rssMb, sleep, totalPssMb } from './system';
+import type { RunningServer, TargetDefinition } from './targets';
+
+export const SERVER_CORE = 0;
+export const LOAD_CORE = 1;
+
+export interface Memory {
+  readonly rssMb: number;
+  /** mpqcht: PSS of its PostgreSQL processes (embedded: the cluster; else the database's backends). */
+  readonly postgresPssMb: number | null;
+}
+
+export interface TargetResult {
+  readonly name: string;
+  readonly kind: string;
+  /** mpqcht: `SELECT version()` of the PostgreSQL it ran on. */
+  readonly postgres: string | null;
+  readonly coldStart: ColdStart;
+  readonly idle: Memory;
+  readonly ramp: Ramp | null;
+  readonly fanOuts: Saturation[];
+  readonly history: History | null;
+  readonly afterLoad: Memory | null;
+  /** Lines the server logged at error/warn level during the run (the first few). */
+  readonly serverProblems: string[];
+}
+
+async function memory(server: RunningServer): Promise<Memory> {
+  return {
+    rssMb: rssMb(server.process.pid),
+    postgresPssMb: server.spec.kind === 'mpqcht' ? totalPssMb(await server.postgresPids()) : null,
+  };
+}
+
+function problems(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /\b(ERROR|WARN|FATAL)\b|Error:/.test(line) && !/web client is not built/.test(line))
+    .slice(0, 20);
+}
+
+async function start(definition: TargetDefinition, pinned: boolean): Promise<RunningServer> {
+  progressLine(`${definition.name}: starting`);
+  const server = await definition.start();
+  if (pinned) pin(server.process.pid, SERVER_CORE);
+  return server;
+}
+
+interface Started {
+  readonly server: RunningServer;
+  readonly load: Load;
+  readonly cold: ColdStart;
+}
+
+/** A fresh server: started, pinned, its first message delivered (mpqcht: the root logged in). */
+async function startRun(definition: TargetDefinition, pool: LoadPool, pinned: boolean): Promise<Started> {
+  const server = await start(definition, pinned);
+  try {
+    const cold = await coldStart(server);
+    const load = new Load(pool, server);
+    await load.init();
+    return { server, load, cold };
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+}
+
+async function endRun(run: Started, problemsSeen: string[]): Promise<void> {
+  problemsSeen.push(...problems(run.server.process.output()));
+  await run.server.dispose();
+  await run.load.reset();
+}
+
+export async function runTarget(
+  definition: TargetDefinition,
+  plan: Plan,
+  pool: LoadPool,
+  pinned: boolean,
+): Promise<TargetResult> {
+  const name = definition.name;
+  const serverProblems: string[] = [];
+  let first: { cold: ColdStart; idle: Memory; postgres: string | null } | undefined;
+  const measureStart = async (run: Started) => {
+    if (first) return;
+    const { cold } = run;
+    logLine(
+      `${name}: listening after ${cold.listeningMs.toFixed(0)} ms, first message after ${cold.firstMessageMs.toFixed(0)} ms`,
+    );
+    await sleep(plan.idleSettleMs);
+    first = {
+      cold,
+      idle: await memory(run.server),
+      postgres: run.server.db ? await run.server.db.version() : null,
+    };
+  };
+
+  // Run 1: cold start, idle memory, connections ramp.
+  let ramp: Ramp | null = null;
+  if (plan.parts.includes('ramp')) {
+    const run = await startRun(definition, pool, pinned);
+    try {
+      await measureStart(run);
+      await run.load.prepareKeys(run.server.root(), rampConnections(plan.ramp.levels, pool.size));
+      run.server.root()?.close();
+      ramp = await runRamp(run.load, plan.ramp, name);
+    } finally {
+      await endRun(run, serverProblems);
+    }
+  }
+
+  // Run 2: saturation per fan-out, history, memory after load.
+  const fanOuts: Saturation[] = [];
+  let history: History | null = null;
+  let afterLoad: Memory | null = null;
+  const saturation = plan.parts.includes('load');
+  const pages = plan.parts.includes('history') && definition.kind === 'mpqcht';
+  if (saturation || pages || !first) {
+    const run = await startRun(definition, pool, pinned);
+    const { server, load } = run;
+    try {
+      await measureStart(run);
+      const maxFanOut = saturation ? Math.max(...plan.fanOuts.map((f) => f.fanOut)) : 0;
+      await load.prepareKeys(server.root(), load.planned(plan.senders, maxFanOut));
+      server.root()?.close();
+      await load.openSenders(plan.senders);
+      for (const { fanOut, search } of saturation ? plan.fanOuts : []) {
+        progressLine(`${name}: ${fanOut} receivers`);
+        const opened = await load.growReceivers(fanOut);
+        for (const o of opened.filter((o) => Object.keys(o.failed).length > 0)) {
+          logLine(
+            `${name}: receivers that failed to connect: ${JSON.stringify(o.failed)} ${JSON.stringify(o.examples)}`,
+          );
+        }
+        await load.quiet(500, 60_000);
+        fanOuts.push(await searchSaturation(load, search, name));
+      }
+      if (pages && server.rootKey) history = await measureHistory(load, plan.history, server.rootKey);
+      afterLoad = await memory(server);
+    } finally {
+      await endRun(run, serverProblems);
+    }
+  }
+  if (!first) throw new Error(`${name}: nothing was measured`);
+  return {
+    name,
+    kind: definition.kind,
+    postgres: first.postgres,
+    coldStart: first.cold,
+    idle: first.idle,
+    ramp,
+    fanOuts,
+    history,
+    afterLoad,
+    serverProblems,
+  };
+}

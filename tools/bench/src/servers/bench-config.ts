@@ -1,0 +1,43 @@
+/** The config.toml mpqcht runs with under the benchmark. */
+
+/** The channel of the load, and the channel seeded for history pages. */
+export const LOAD_CHANNEL = 'bench';
+export const HISTORY_CHANNEL = 'history';
+/** The role every load member is authorized with. */
+export const LOAD_ROLE = 'load';
+
+export function benchConfig(rootKey: string): string {
+  return `
+[server]
+name = "bench"
+root_keys = ["${rootKey}"]
+
+[limits]
+max_message_length = 4000
+# Every load connection comes from 127.0.0.1: the per-IP limits must not bite.
+challenges_per_minute = 1000000
+challenge_burst = 100000
+failed_logins_per_minute = 1000000
+
+# The load members' own flood limit (per connection) at its ceiling and no slowmode, so that what
+# stops a sender is the server's capacity (a \`rate_limited\` answer under overload is shedding).
+[[roles]]
+id = "${LOAD_ROLE}"
+name = "Load"
+limits = { burst = 10000, rate_per_second = 10000, slowmode_ms = 0 }
+
+[[groups]]
+id = "general"
+name = "General"
+
+[[channels]]
+id = "${LOAD_CHANNEL}"
+name = "bench"
+group = "general"
+
+[[channels]]
+id = "${HISTORY_CHANNEL}"
+name = "history"
+group = "general"
+`;
+}
