@@ -25,7 +25,11 @@ import { MembersService } from './members/members.service';
 import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
+import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { FloodInterceptor } from './rate-limit/flood.interceptor';
+import { SlowmodeInterceptor } from './rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from './realtime/drain.interceptor';
+import { RequestPipelineInterceptor } from './realtime/request-pipeline.interceptor';
 import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { CatchUpService } from './messages/catch-up.service';
 import { MessageBatchWriter } from './messages/message-batch-writer';
@@ -59,7 +63,11 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: AccessGuard },
         PushService,
         GracefulShutdown,
+        EnvelopeInterceptor,
         DrainInterceptor,
+        FloodInterceptor,
+        SlowmodeInterceptor,
+        RequestPipelineInterceptor,
         ChallengeStore,
         SignatureVerifier,
         LoginService,

@@ -76,6 +76,7 @@ export class LoadPool {
       const child = fork(file, [], {
         env: { PATH: process.env['PATH'] ?? '', NODE_PATH: path.join(WORKSPACE, 'node_modules') },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: [], // not the coordinator's tsx loader: the bundle is plain CommonJS
       });
       if (core !== undefined && child.pid) pin(child.pid, core);
       return child;
