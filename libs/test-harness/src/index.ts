@@ -10,3 +10,4 @@ export {
 } from './lib/api-process';
 export { createDatabase, dropDatabase, serverUrl, withClient } from './lib/database';
 export { freePort } from './lib/free-port';
+export { harnessEnv, type HarnessEnv } from './lib/harness-env';

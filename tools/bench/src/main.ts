@@ -4,6 +4,7 @@
  * embedded PostgreSQL), puts the same load on each from worker processes pinned to another core,
  * and prints and saves the figures with their ratio to bare Socket.IO.
  */
+import { harnessEnv } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'prettier';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const base = options.quick ? quickPlan() : fullPlan();
   const plan = { ...base, workers: options.workers ?? base.workers, parts: options.parts ?? base.parts };
   installSignalHandlers();
-  const databaseServerUrl = process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL;
+  const databaseServerUrl = harnessEnv().databaseUrl ?? DEFAULT_DATABASE_URL;
   if (!options.embedded) {
     const dropped = await dropLeftoverDatabases(databaseServerUrl);
     if (dropped.length > 0)

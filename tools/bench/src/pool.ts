@@ -2,6 +2,7 @@
  * The load generator: worker processes (worker/worker.ts, bundled once with esbuild into plain
  * CommonJS so they run on bare `node`), each holding a share of the connections, driven over IPC.
  */
+import { harnessEnv } from '@mpqcht/test-harness';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -74,7 +75,7 @@ export class LoadPool {
     const { file, dir } = bundleWorker();
     const children = Array.from({ length: count }, () => {
       const child = fork(file, [], {
-        env: { PATH: process.env['PATH'] ?? '', NODE_PATH: path.join(WORKSPACE, 'node_modules') },
+        env: { PATH: harnessEnv().path, NODE_PATH: path.join(WORKSPACE, 'node_modules') },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         execArgv: [], // not the coordinator's tsx loader: the bundle is plain CommonJS
       });

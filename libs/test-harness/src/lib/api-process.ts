@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDatabase, dropDatabase, serverUrl } from './database';
+import { harnessEnv } from './harness-env';
 
 const WORKSPACE = path.resolve(__dirname, '../../../..');
 export const API_MAIN = path.join(WORKSPACE, 'dist/apps/api/main.js');
@@ -92,8 +93,8 @@ export function tempDir(prefix = 'mpqcht-e2e-'): string {
 export function runApi(configPath: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [API_MAIN], {
     env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '/',
+      PATH: harnessEnv().path,
+      HOME: harnessEnv().home,
       CONFIG_PATH: configPath,
       ...env,
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { harnessEnv } from './harness-env';
 
 /**
  * Test databases. With DATABASE_URL set (CI: the machine's PostgreSQL), every api process gets a
@@ -7,8 +8,7 @@ import { Client } from 'pg';
  * PostgreSQL in a temporary DATA_DIR, as a newcomer's `npm start` does.
  */
 export function serverUrl(): string | undefined {
-  const url = process.env['DATABASE_URL'];
-  return url && url.length > 0 ? url : undefined;
+  return harnessEnv().databaseUrl;
 }
 
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

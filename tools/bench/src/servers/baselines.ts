@@ -3,6 +3,7 @@
  * in a temporary directory so that the measured process is bare `node` (no TypeScript loader in its
  * RSS); NODE_PATH lets them resolve the workspace's socket.io and ws.
  */
+import { harnessEnv } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +30,7 @@ export async function startBaseline(name: BaselineName): Promise<BaselineProcess
     name,
     process.execPath,
     [file],
-    { PATH: process.env['PATH'] ?? '', NODE_PATH: path.join(WORKSPACE, 'node_modules') },
+    { PATH: harnessEnv().path, NODE_PATH: path.join(WORKSPACE, 'node_modules') },
     /listening (\d+)/,
     START_TIMEOUT_MS,
   );

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { embeddedUrl, tempDir } from '@mpqcht/test-harness';
+import { embeddedUrl, tempDir, harnessEnv } from '@mpqcht/test-harness';
 import { onCleanup } from '../cleanup';
 import { createBenchDatabase, dropBenchDatabase } from '../database';
 import { nowMs } from '../clock';
@@ -70,8 +70,8 @@ export async function startMpqcht(options: MpqchtOptions): Promise<MpqchtProcess
     ? await createBenchDatabase(options.databaseServerUrl)
     : undefined;
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '/',
+    PATH: harnessEnv().path,
+    HOME: harnessEnv().home,
     CONFIG_PATH: configPath,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -136,9 +136,8 @@ export class ServerConnection {
   private readonly timelines = new Map<string, ChannelTimeline>();
   private readonly catchUps = new ChannelCatchUp({
     since: (channelId, afterRev) => this.request('messages.since', { channelId, afterRev }),
-    applyMessage: (timeline, message) => {
-      if (timeline.findById(message.id) || timeline.covers(message.seq)) this.applyMessage(message);
-    },
+    // applyMessage keeps the cache contiguous itself (ChannelTimeline.covers).
+    applyMessage: (_timeline, message) => this.applyMessage(message),
     applyDeleted: (_timeline, deleted) => this.applyDeleted(deleted),
     reload: (channelId) => this.open(channelId),
   });
