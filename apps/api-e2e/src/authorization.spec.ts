@@ -28,6 +28,8 @@ const LOBBY = 'lobby';
 const ANNOUNCEMENTS = 'announcements';
 const STAFF_ROOM = 'staff-room';
 const CHANNELS = [LOBBY, ANNOUNCEMENTS, STAFF_ROOM] as const;
+/** A channel id that config.toml does not have: a hidden channel must be refused exactly like it. */
+const NOWHERE = 'no-such-channel';
 type ChannelId = (typeof CHANNELS)[number];
 
 /**
@@ -333,7 +335,10 @@ describe('authorization', () => {
 
   /**
    * One call with its expected outcome. A refused call must change nothing in the database and push
-   * nothing to anyone; an allowed one returns its data for the case to check its effect.
+   * nothing to anyone; an allowed one returns its data for the case to check its effect. A call
+   * refused with `not_found` (a hidden channel, or a message in one) is made again with `missing`,
+   * the same request naming a channel or message that does not exist, and both errors must be
+   * identical (code, message and details), so nothing tells hidden from nonexistent.
    */
   async function attempt<E extends RequestEvent>(
     who: Party,
@@ -341,6 +346,7 @@ describe('authorization', () => {
     payload: RequestPayload<E>,
     expected: Outcome,
     where = '',
+    missing?: RequestPayload<E>,
   ): Promise<{ data: ResponseTypes[E] | undefined; pushes: Map<string, Push[]> }> {
     const before = await snapshot();
     const { result, pushes } = await observe(async () => {
@@ -355,6 +361,15 @@ describe('authorization', () => {
       where,
       outcome: expected,
     });
+    if (expected === 'not_found') {
+      if (!missing) throw new Error(`${event} (${where}): a not_found case needs its nonexistent twin`);
+      const twin: Envelope<ResponseTypes[E]> = await request(who.socket, event, missing);
+      expect({ event, where, error: envelope.ok ? undefined : envelope.error }).toEqual({
+        event,
+        where,
+        error: twin.ok ? undefined : twin.error,
+      });
+    }
     if (expected !== 'ok') {
       expect(after).toEqual(before);
       for (const o of observers) {
@@ -637,6 +652,7 @@ describe('authorization', () => {
           { channelId, messageId },
           expected,
           channelId,
+          { channelId: NOWHERE, messageId },
         );
         if (expected !== 'ok') continue;
         expect(data).toMatchObject({ channelId, lastReadMessageId: messageId });
@@ -663,6 +679,7 @@ describe('authorization', () => {
           { channelId, clientId, content },
           expected,
           channelId,
+          { channelId: NOWHERE, clientId: randomUUID(), content },
         );
         const rows = await db.query(
           'SELECT channel_id, author_key, content FROM messages WHERE client_id = $1',
@@ -698,6 +715,7 @@ describe('authorization', () => {
             { messageId, content: 'edited' },
             expected,
             where,
+            { messageId: randomUUID(), content: 'edited' },
           );
           if (expected !== 'ok') continue;
           expect(r.write).toContain(channelId);
@@ -729,7 +747,9 @@ describe('authorization', () => {
                   ? channelOutcome(who, channelId, 'write')
                   : 'forbidden';
           const where = `${own ? 'own' : "another's"} message in ${channelId}`;
-          const { pushes } = await attempt(who, 'messages.delete', { messageId }, expected, where);
+          const { pushes } = await attempt(who, 'messages.delete', { messageId }, expected, where, {
+            messageId: randomUUID(),
+          });
           if (expected !== 'ok') continue;
           const deleted = await messageRow(messageId);
           expect(deleted?.content).toBe('');
@@ -749,7 +769,9 @@ describe('authorization', () => {
       for (const channelId of CHANNELS) {
         const expected = channelOutcome(who, channelId, 'view');
         const newest = await newestIn(channelId);
-        const { data } = await attempt(who, 'messages.history', { channelId }, expected, channelId);
+        const { data } = await attempt(who, 'messages.history', { channelId }, expected, channelId, {
+          channelId: NOWHERE,
+        });
         if (expected !== 'ok') continue;
         expect(data?.messages.every((m) => m.channelId === channelId)).toBe(true);
         // The newest page ends with the channel's newest message (the barrier's marker came after).
@@ -768,6 +790,7 @@ describe('authorization', () => {
           { channelId, afterRev: Math.max(0, head - 1) },
           expected,
           channelId,
+          { channelId: NOWHERE, afterRev: Math.max(0, head - 1) },
         );
         if (expected !== 'ok') continue;
         // One change back from the head: the channel's latest change, which is its newest message
@@ -786,7 +809,9 @@ describe('authorization', () => {
     'typing.start': async (who) => {
       for (const channelId of CHANNELS) {
         const expected = channelOutcome(who, channelId, 'write');
-        const { pushes } = await attempt(who, 'typing.start', { channelId }, expected, channelId);
+        const { pushes } = await attempt(who, 'typing.start', { channelId }, expected, channelId, {
+          channelId: NOWHERE,
+        });
         if (expected !== 'ok') continue;
         // The others who can view the channel; not the typist's own socket.
         expect(

@@ -4,8 +4,8 @@ import { UNREAD_COUNT_CAP, type ChannelListDto, type ReadStateDto } from '@mpqch
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import type { ChannelConfig } from '../config/community-config';
-import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy, type Actor } from '../policy/channel-policy';
+import { noSuchChannel, noSuchMessage } from '../policy/hidden-refusals';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 
@@ -71,7 +71,7 @@ export class ChannelsService {
 
   requireChannel(channelId: string): ChannelConfig {
     const channel = this.config.current.channelsById.get(channelId);
-    if (!channel) throw new ProtocolError('not_found', `no channel "${channelId}"`);
+    if (!channel) throw noSuchChannel();
     return channel;
   }
 
@@ -146,7 +146,7 @@ export class ChannelsService {
         'SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2',
         [messageId, channelId],
       );
-      if (exists.length === 0) throw new ProtocolError('not_found', 'no such message in this channel');
+      if (exists.length === 0) throw noSuchMessage();
     }
     const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, [channelId]]);
     const row = rows[0];

@@ -12,6 +12,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy, type Actor, type MessageRef } from '../policy/channel-policy';
+import { noSuchMessage } from '../policy/hidden-refusals';
 import { PushService } from '../realtime/push.service';
 import { MentionResolver } from './mention-resolver';
 import { MessageBatchWriter } from './message-batch-writer';
@@ -70,7 +71,7 @@ export class MessagesService {
       mentions,
     ]);
     const row = rows[0];
-    if (!row) throw gone(); // deleted meanwhile
+    if (!row) throw noSuchMessage(); // deleted meanwhile
     const message = toMessageDto(row);
     this.push.toChannel(message.channelId, 'message.updated', message);
     return message;
@@ -86,7 +87,7 @@ export class MessagesService {
       [messageId, actor.publicKey, moderation],
     );
     const row = rows[0];
-    if (!row) throw gone(); // deleted meanwhile
+    if (!row) throw noSuchMessage(); // deleted meanwhile
     const deleted = toDeletedDto({ ...row, id: messageId });
     this.push.toChannel(deleted.channelId, 'message.deleted', deleted);
     return deleted;
@@ -127,13 +128,9 @@ export class MessagesService {
       [messageId],
     );
     const row = rows[0];
-    if (!row) throw gone();
+    if (!row) throw noSuchMessage();
     return { channelId: row.channel_id, author: row.author_key };
   }
-}
-
-function gone(): ProtocolError {
-  return new ProtocolError('not_found', 'no such message');
 }
 
 /** `max` is the member's limit in the channel, in Unicode code points (`message_too_long`). */

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@mpqcht/protocol';
 import { ProtocolError } from '../common/protocol-error';
 import { actor, ROOT, SAMPLE_TOML, samplePolicy } from './testing/sample-community';
+import { noSuchMessage } from './hidden-refusals';
 
 /** The refusal's code, or 'allowed' when the call returns. */
 function outcome(call: () => unknown): ErrorCode | 'allowed' {
@@ -126,6 +127,13 @@ describe('ChannelPolicy', () => {
       expect(policy.authorizeEdit(plain, own(plain, 'lobby')).limits.maxMessageLength).toBe(100);
       expect(policy.authorizeEdit(staff, own(staff, 'staff-room')).limits.maxMessageLength).toBe(2000);
     });
+  });
+
+  it('refuses a message in a hidden channel exactly as a message that does not exist', () => {
+    const missing = noSuchMessage().toBody();
+    const hidden = { channelId: 'staff-room', author: staff.publicKey };
+    expect(refusal(() => policy.authorizeEdit(plain, hidden)).toBody()).toEqual(missing);
+    expect(refusal(() => policy.authorizeDelete(plain, hidden)).toBody()).toEqual(missing);
   });
 
   describe('authorizeDelete', () => {

@@ -15,6 +15,7 @@ import {
 import type { ChannelRightsDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { ProtocolError } from '../common/protocol-error';
+import { noSuchChannel, noSuchMessage } from './hidden-refusals';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 
 /** Who is acting: a member's key, whether it is a root key, and the roles it holds. */
@@ -64,7 +65,7 @@ export class ChannelPolicy {
    */
   requireChannel(subject: PermissionSubject, channelId: string, flag: ChannelFlag): EffectivePermissions {
     const resolved = resolvePermissions(this.config.current.permissions, subject, channelId);
-    if (!resolved?.flags.view) throw new ProtocolError('not_found', `no channel "${channelId}"`);
+    if (!resolved?.flags.view) throw noSuchChannel();
     if (flag !== 'view' && !resolved.flags[flag]) throw new ProtocolError('forbidden', FLAG_REFUSALS[flag]);
     return resolved;
   }
@@ -96,7 +97,7 @@ export class ChannelPolicy {
    * author's permissions there (their limits apply to the new content).
    */
   authorizeEdit(actor: Actor, message: MessageRef): EffectivePermissions {
-    const resolved = this.requireChannel(actor, message.channelId, 'view');
+    const resolved = this.viewMessage(actor, message);
     if (message.author !== actor.publicKey) {
       throw new ProtocolError('forbidden', 'you can only edit your own messages');
     }
@@ -109,7 +110,7 @@ export class ChannelPolicy {
    * while they may write there.
    */
   authorizeDelete(actor: Actor, message: MessageRef): void {
-    const { flags } = this.requireChannel(actor, message.channelId, 'view');
+    const { flags } = this.viewMessage(actor, message);
     if (flags.moderate) return;
     if (message.author !== actor.publicKey) {
       throw new ProtocolError('forbidden', "deleting others' messages needs moderate in this channel");
@@ -124,6 +125,17 @@ export class ChannelPolicy {
   deletion(actor: Actor, message: MessageRef): 'own' | 'moderation' {
     this.authorizeDelete(actor, message);
     return message.author === actor.publicKey ? 'own' : 'moderation';
+  }
+
+  /**
+   * The actor's permissions in the channel of a message they name by id. A message in a channel
+   * they cannot view is refused exactly as one that does not exist (not as its channel would be,
+   * which would name the hidden channel).
+   */
+  private viewMessage(actor: Actor, message: MessageRef): EffectivePermissions {
+    const resolved = resolvePermissions(this.config.current.permissions, actor, message.channelId);
+    if (!resolved?.flags.view) throw noSuchMessage();
+    return resolved;
   }
 
   isRootKey(publicKey: string): boolean {
