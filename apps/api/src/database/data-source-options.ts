@@ -4,6 +4,7 @@ import { ChannelSequenceEntity } from '../channels/channel-sequence.entity';
 import { ReadMarkerEntity } from '../channels/read-marker.entity';
 import { MemberEntity } from '../members/member.entity';
 import { MessageEntity } from '../messages/message.entity';
+import { QueryLogger } from './query-logger';
 import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
 import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
@@ -38,7 +39,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Errors and warnings, through a logger that never prints query parameters.
+    logging: ['error', 'warn'],
+    logger: new QueryLogger(),
     extra: { max: 10, application_name: 'mpqcht-api' },
   };
 }
