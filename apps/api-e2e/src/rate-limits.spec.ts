@@ -3,8 +3,17 @@ import type { Envelope } from '@mpqcht/protocol';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { freePort, startApi, type ApiProcess } from '@mpqcht/test-harness';
-import { connect, connectRefused, ok, request, type TestSocket } from './support/client';
-import { newIdentity, type TestIdentity } from './support/identity';
+import {
+  connect,
+  connectRefused,
+  nextPush,
+  ok,
+  rawRequest,
+  request,
+  waitForDisconnect,
+  type TestSocket,
+} from './support/client';
+import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SLOWMODE_MS = 1500;
@@ -64,9 +73,13 @@ async function open(api: ApiProcess, identity: TestIdentity): Promise<TestSocket
   return socket;
 }
 
+/** Each api's root socket (roots have the generous `bulk` bucket), to admit fresh members. */
+const roots = new Map<ApiProcess, TestSocket>();
+
 /** The root authorizes alice and bob through `api`; all three join. */
 async function joinMembers(api: ApiProcess, members: Members): Promise<void> {
-  const root = await open(api, members.root);
+  const root = await connect(api, members.root);
+  roots.set(api, root);
   await ok(root, 'member.join', { displayName: 'Root' });
   for (const [identity, name] of [
     [members.alice, 'Alice'],
@@ -116,6 +129,20 @@ async function countMessages(api: ApiProcess, channelId: string, author: string)
   }
 }
 
+/**
+ * A member no test has used yet, so its key's budget is whole: authorized by the root, joined
+ * through its first socket (which takes one token: every request draws from the key's budget).
+ */
+async function freshMember(api: ApiProcess): Promise<{ identity: TestIdentity; socket: TestSocket }> {
+  const root = roots.get(api);
+  if (!root) throw new Error('no root socket for this api');
+  const identity = await newIdentity();
+  await ok(root, 'members.authorize', { publicKey: identity.publicKey.hex, roles: [] });
+  const socket = await open(api, identity);
+  await ok(socket, 'member.join', { displayName: `m ${identity.publicKey.hex.slice(2, 12)}` });
+  return { identity, socket };
+}
+
 async function newMembers(): Promise<Members> {
   const [root, alice, bob] = await Promise.all([newIdentity(), newIdentity(), newIdentity()]);
   return { root, alice, bob };
@@ -123,6 +150,10 @@ async function newMembers(): Promise<Members> {
 
 afterEach(() => {
   sockets.splice(0).forEach((s) => s.close());
+});
+
+afterAll(() => {
+  roots.forEach((s) => s.close());
 });
 
 describe('rate limits (in memory)', () => {
@@ -155,17 +186,105 @@ describe('rate limits (in memory)', () => {
   });
 
   it("holds a flooding connection to its budget while another client's sends keep working", async () => {
-    const alice = await open(api, m.alice);
+    const flooder = await freshMember(api);
     const bob = await open(api, m.bob);
-    const floods = Array.from({ length: 4 * BURST }, (_, i) => sendTo(alice, 'flood', `flood ${i}`));
+    const floods = Array.from({ length: 4 * BURST }, (_, i) => sendTo(flooder.socket, 'flood', `flood ${i}`));
     const bobs = Array.from({ length: 3 }, (_, i) => sendTo(bob, 'flood', `bob ${i}`));
     const [floodResults, bobResults] = await Promise.all([Promise.all(floods), Promise.all(bobs)]);
 
-    expect(floodResults.filter((e) => e.ok)).toHaveLength(BURST);
+    // The key's budget less the token member.join took.
+    expect(floodResults.filter((e) => e.ok)).toHaveLength(BURST - 1);
     floodResults.filter((e) => !e.ok).forEach(retryAfterOf);
     expect(bobResults.every((e) => e.ok)).toBe(true);
-    expect(await countMessages(api, 'flood', m.alice.publicKey.hex)).toBe(BURST);
+    expect(await countMessages(api, 'flood', flooder.identity.publicKey.hex)).toBe(BURST - 1);
     expect(await countMessages(api, 'flood', m.bob.publicKey.hex)).toBe(3);
+  });
+
+  it('charges refused requests to the budget: forbidden, not_found, unknown and malformed ones', async () => {
+    const prober = await freshMember(api);
+    const probes: [string, unknown][] = [
+      ['members.kick', { publicKey: m.bob.publicKey.hex }],
+      ['messages.history', { channelId: 'no-such-channel' }],
+      ['admin.everything', {}],
+      ['messages.send', { channelId: 'flood' }],
+    ];
+    const codes: string[] = [];
+    for (let i = 0; i < 2 * BURST; i++) {
+      const [event, payload] = probes[i % probes.length] ?? ['admin.everything', {}];
+      const envelope = await rawRequest(prober.socket, event, payload);
+      codes.push(envelope.ok ? 'ok' : envelope.error.code);
+    }
+    expect(codes.slice(0, BURST - 1)).toEqual(
+      ['forbidden', 'not_found', 'unknown_event', 'validation_failed'].slice(0, BURST - 1),
+    );
+    expect(codes.slice(BURST - 1)).toEqual(Array.from({ length: BURST + 1 }, () => 'rate_limited'));
+    // The budget is gone for real requests too.
+    retryAfterOf(await sendTo(prober.socket, 'flood'));
+    expect(await countMessages(api, 'flood', prober.identity.publicKey.hex)).toBe(0);
+  });
+
+  it("shares one key's budget among all of its sockets", async () => {
+    const member = await freshMember(api);
+    const more = [await open(api, member.identity), await open(api, member.identity)];
+    const sockets = [member.socket, ...more];
+    const floods = await Promise.all(
+      sockets.flatMap((socket) => Array.from({ length: 2 * BURST }, () => sendTo(socket, 'flood'))),
+    );
+    expect(floods.filter((e) => e.ok)).toHaveLength(BURST - 1);
+    expect(await countMessages(api, 'flood', member.identity.publicKey.hex)).toBe(BURST - 1);
+  });
+
+  it('disconnects a connection that keeps sending refused requests, with session.ended', async () => {
+    const flooder = await freshMember(api);
+    const ended = nextPush(flooder.socket, 'session.ended', 10_000);
+    const gone = waitForDisconnect(flooder.socket, 10_000);
+    const emit = flooder.socket.emit.bind(flooder.socket) as (event: string, ...args: unknown[]) => void;
+    // Far more than a client that waits as it is told would ever send while refused.
+    for (let i = 0; i < 1_000; i++) emit('admin.everything', {}, () => undefined);
+    expect(await ended).toMatchObject({ reason: 'flooding' });
+    expect(await gone).toBe('io server disconnect');
+    // Others are not affected.
+    const other = await freshMember(api);
+    expect((await sendTo(other.socket, 'flood', 'still here')).ok).toBe(true);
+  });
+});
+
+describe('connections per key', () => {
+  let api: ApiProcess;
+  let m: Members;
+
+  beforeAll(async () => {
+    m = await newMembers();
+    api = await startApi({
+      configToml: configToml(
+        m.root.publicKey.hex,
+        'challenges_per_minute = 1000000\nchallenge_burst = 100000\nfailed_logins_per_minute = 1000000\nconnections_per_key = 3',
+      ),
+    });
+    await joinMembers(api, m);
+  });
+
+  afterAll(async () => {
+    await api.dispose();
+  });
+
+  it('refuses a handshake beyond connections_per_key with too_many_connections, and admits it once one closed', async () => {
+    // alice's socket from joinMembers is the first.
+    const second = await open(api, m.alice);
+    await open(api, m.alice);
+    const refused = await connectRefused(api, await loginProof(m.alice, api.url, api.origin));
+    expect(refused.data?.code).toBe('too_many_connections');
+    expect(refused.data?.details?.['max']).toBe(3);
+    expect(refused.data?.details?.['retryAfterMs']).toBeGreaterThan(0);
+    // Other keys are not affected.
+    expect((await open(api, m.bob)).connected).toBe(true);
+    second.close();
+    let admitted: TestSocket | undefined;
+    for (let attempt = 0; attempt < 20 && !admitted; attempt++) {
+      admitted = await open(api, m.alice).catch(() => undefined);
+      if (!admitted) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(admitted?.connected).toBe(true);
   });
 });
 
@@ -254,16 +373,20 @@ describe('rate limits in Redis', () => {
     expect(await countMessages(a, 'slow', m.alice.publicKey.hex)).toBe(2);
   });
 
-  it('holds a flooding connection to its budget, keeps keys in Redis with TTLs', async () => {
+  it('holds a key to one budget across its sockets on both processes, keeps keys in Redis with TTLs', async () => {
     if (!b) throw new Error('no second process');
-    const alice = await open(b, m.alice);
+    const flooder = await freshMember(a);
+    const throughB = await open(b, flooder.identity);
     const bob = await open(a, m.bob);
     const floods = await Promise.all(
-      Array.from({ length: 3 * BURST }, (_, i) => sendTo(alice, 'flood', `flood ${i}`)),
+      [flooder.socket, throughB].flatMap((socket) =>
+        Array.from({ length: 3 * BURST }, (_, i) => sendTo(socket, 'flood', `flood ${i}`)),
+      ),
     );
-    expect(floods.filter((e) => e.ok)).toHaveLength(BURST);
+    // The key's budget less the token member.join took, whichever process the sockets are on.
+    expect(floods.filter((e) => e.ok)).toHaveLength(BURST - 1);
     expect((await sendTo(bob, 'flood')).ok).toBe(true);
-    expect(await countMessages(a, 'flood', m.alice.publicKey.hex)).toBe(BURST);
+    expect(await countMessages(a, 'flood', flooder.identity.publicKey.hex)).toBe(BURST - 1);
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);

@@ -26,7 +26,8 @@ import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
-import { FloodInterceptor } from './rate-limit/flood.interceptor';
+import { KeyConnections } from './rate-limit/key-connections';
+import { RequestGate } from './rate-limit/request-gate';
 import { SlowmodeInterceptor } from './rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from './realtime/drain.interceptor';
 import { RequestPipelineInterceptor } from './realtime/request-pipeline.interceptor';
@@ -65,7 +66,8 @@ export class AppModule {
         GracefulShutdown,
         EnvelopeInterceptor,
         DrainInterceptor,
-        FloodInterceptor,
+        RequestGate,
+        KeyConnections,
         SlowmodeInterceptor,
         RequestPipelineInterceptor,
         ChallengeStore,

@@ -41,6 +41,10 @@ export const FLOOD_LIMIT_CEILING = 10_000;
 /** Upper bound for the per-IP limits (`challenges_per_minute`, `challenge_burst`, `failed_logins_per_minute`). */
 export const PER_IP_LIMIT_CEILING = 1_000_000;
 const perIpLimit = z.number().int().min(1).max(PER_IP_LIMIT_CEILING);
+/** Default for `connections_per_key`: several tabs and devices of one person. */
+export const DEFAULT_CONNECTIONS_PER_KEY = 8;
+/** Upper bound for `connections_per_key`. */
+export const CONNECTIONS_PER_KEY_CEILING = 1_000;
 
 const maxMessageLength = z.number().int().min(1).max(MESSAGE_LENGTH_CEILING);
 const slowmodeMs = z.number().int().min(0).max(SLOWMODE_CEILING_MS);
@@ -102,6 +106,12 @@ const CommunityConfigSchema = z
         challenges_per_minute: perIpLimit.default(30),
         challenge_burst: perIpLimit.default(10),
         failed_logins_per_minute: perIpLimit.default(10),
+        connections_per_key: z
+          .number()
+          .int()
+          .min(1)
+          .max(CONNECTIONS_PER_KEY_CEILING)
+          .default(DEFAULT_CONNECTIONS_PER_KEY),
       })
       .prefault({}),
     roles: z
@@ -257,6 +267,8 @@ export interface CommunityConfig {
   readonly permissions: PermissionModel;
   /** Per-IP limits on logging in (`[limits]`, see docs/configuration.md). */
   readonly ipLimits: IpLimits;
+  /** Most sockets one key may hold open at once in one api process (`[limits] connections_per_key`). */
+  readonly connectionsPerKey: number;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -331,6 +343,7 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
       challengeBurst: parsed.limits.challenge_burst,
       failedLoginsPerMinute: parsed.limits.failed_logins_per_minute,
     },
+    connectionsPerKey: parsed.limits.connections_per_key,
   };
 }
 

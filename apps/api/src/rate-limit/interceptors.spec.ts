@@ -6,7 +6,6 @@ import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { Actor } from '../policy/channel-policy';
 import type { SocketSession } from '../realtime/socket-session';
 import { ChallengeRateLimitInterceptor } from './challenge-rate-limit.interceptor';
-import { FloodInterceptor } from './flood.interceptor';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { RateLimitStoreUnavailable, type RateLimitStore } from './rate-limit-store';
@@ -57,7 +56,6 @@ function setup(store?: RateLimitStore) {
   return {
     clock,
     config,
-    flood: new FloodInterceptor(used, config, policy),
     slowmode: new SlowmodeInterceptor(used, policy),
     challenge: new ChallengeRateLimitInterceptor(used, config),
     login: new LoginRateLimiter(used, config),
@@ -106,66 +104,6 @@ async function run(
 
 const limited = (retryAfterMs: number) => ({ code: 'rate_limited', retryAfterMs });
 
-describe('FloodInterceptor', () => {
-  it('holds a connection to its burst, refuses without running the handler, refills at the rate', async () => {
-    const { flood, clock } = setup();
-    const session = sessionOf(actor('plain'));
-    const handler = new Handler();
-    const outcomes = [];
-    for (let i = 0; i < 3; i++) outcomes.push(await run(flood, ws(session, 'typing.start'), handler));
-    expect(outcomes).toEqual(['handled', 'handled', limited(1000)]);
-    expect(handler.calls).toBe(2);
-    clock.now += 1000;
-    expect(await run(flood, ws(session, 'messages.history'))).toBe('handled');
-  });
-
-  it('keys the bucket by socket: another connection is not affected', async () => {
-    const { flood } = setup();
-    const session = sessionOf(actor('plain'));
-    for (let i = 0; i < 3; i++) await run(flood, ws(session, 'typing.start', {}, 'a'));
-    expect(await run(flood, ws(session, 'typing.start', {}, 'b'))).toBe('handled');
-  });
-
-  it("sizes the bucket from the member's roles, and follows a role change", async () => {
-    const { flood } = setup();
-    const session = sessionOf(actor('quick', 'fast'));
-    const results = [];
-    for (let i = 0; i < 5; i++) results.push(await run(flood, ws(session, 'typing.start')));
-    expect(results.filter((r) => r === 'handled')).toHaveLength(4);
-
-    const demoted = sessionOf(actor('demoted', 'fast'));
-    await run(flood, ws(demoted, 'typing.start', {}, 'd'));
-    if (demoted.member) demoted.member = { ...demoted.member, roles: [] };
-    // 3 tokens left of 4; the bucket now holds at most 2
-    expect(await run(flood, ws(demoted, 'typing.start', {}, 'd'))).toBe('handled');
-    expect(await run(flood, ws(demoted, 'typing.start', {}, 'd'))).toBe('handled');
-    expect(await run(flood, ws(demoted, 'typing.start', {}, 'd'))).toEqual(limited(1000));
-  });
-
-  it('lets HTTP requests through untouched', async () => {
-    const { flood } = setup();
-    const context = new ExecutionContextHost([{}, {}]);
-    context.setType('http');
-    expect(await run(flood, context)).toBe('handled');
-  });
-
-  it('fails closed for writes and open for reads when the store is unreachable', async () => {
-    const down: RateLimitStore = {
-      take: () => Promise.reject(new RateLimitStoreUnavailable('down')),
-      slowmode: () => Promise.reject(new RateLimitStoreUnavailable('down')),
-    };
-    const { flood, slowmode } = setup(down);
-    const session = sessionOf(actor('plain'));
-    for (const event of ['messages.send', 'messages.edit', 'typing.start'] as const) {
-      const handler = new Handler();
-      expect(await run(flood, ws(session, event), handler)).toEqual(limited(1000));
-      expect(handler.calls).toBe(0);
-    }
-    expect(await run(flood, ws(session, 'messages.history'))).toBe('handled');
-    expect(await run(slowmode, ws(session, 'messages.send', { channelId: 'slow' }))).toEqual(limited(1000));
-  });
-});
-
 describe('SlowmodeInterceptor', () => {
   it('allows one message per slowmode_ms per member and channel', async () => {
     const { slowmode, clock } = setup();
@@ -194,6 +132,20 @@ describe('SlowmodeInterceptor', () => {
     const plain = sessionOf(actor('plain'));
     await run(slowmode, ws(plain, 'messages.send', { channelId: 'slow' }));
     expect(await run(slowmode, ws(plain, 'messages.edit', { channelId: 'slow' }))).toBe('handled');
+  });
+});
+
+describe('SlowmodeInterceptor with the store unreachable', () => {
+  it('refuses sends in a slowed channel (fails closed)', async () => {
+    const down: RateLimitStore = {
+      take: () => Promise.reject(new RateLimitStoreUnavailable('down')),
+      slowmode: () => Promise.reject(new RateLimitStoreUnavailable('down')),
+    };
+    const { slowmode } = setup(down);
+    const handler = new Handler();
+    const send = ws(sessionOf(actor('plain')), 'messages.send', { channelId: 'slow' });
+    expect(await run(slowmode, send, handler)).toEqual(limited(1000));
+    expect(handler.calls).toBe(0);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { firstValueFrom, of, type Observable } from 'rxjs';
 import type { EnvelopeInterceptor } from '../common/envelope.interceptor';
-import type { FloodInterceptor } from '../rate-limit/flood.interceptor';
 import type { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from './drain.interceptor';
 import { GracefulShutdown } from './graceful-shutdown';
@@ -25,13 +24,11 @@ function recorder(name: string, log: string[]): NestInterceptor {
 function pipeline(
   envelope: NestInterceptor,
   drain: NestInterceptor,
-  flood: NestInterceptor,
   slowmode: NestInterceptor,
 ): RequestPipelineInterceptor {
   return new RequestPipelineInterceptor(
     envelope as EnvelopeInterceptor,
     drain as DrainInterceptor,
-    flood as FloodInterceptor,
     slowmode as SlowmodeInterceptor,
   );
 }
@@ -41,14 +38,9 @@ async function result(value: Observable<unknown> | Promise<Observable<unknown>>)
 }
 
 describe('RequestPipelineInterceptor', () => {
-  it('runs envelope, drain, flood and slowmode in that order, then the handler, once', async () => {
+  it('runs envelope, drain and slowmode in that order, then the handler, once', async () => {
     const log: string[] = [];
-    const chain = pipeline(
-      recorder('envelope', log),
-      recorder('drain', log),
-      recorder('flood', log),
-      recorder('slowmode', log),
-    );
+    const chain = pipeline(recorder('envelope', log), recorder('drain', log), recorder('slowmode', log));
     let handled = 0;
     const answer = await result(
       chain.intercept(context, {
@@ -59,7 +51,7 @@ describe('RequestPipelineInterceptor', () => {
       }),
     );
     expect(answer).toBe('answer');
-    expect(log).toEqual(['envelope', 'drain', 'flood', 'slowmode']);
+    expect(log).toEqual(['envelope', 'drain', 'slowmode']);
     expect(handled).toBe(1);
   });
 
@@ -71,7 +63,7 @@ describe('RequestPipelineInterceptor', () => {
       },
     };
     const pass: NestInterceptor = { intercept: (_c, next) => next.handle() };
-    const chain = pipeline(pass, new DrainInterceptor(shutdown), refuse, pass);
+    const chain = pipeline(pass, new DrainInterceptor(shutdown), refuse);
 
     await expect(result(chain.intercept(context, { handle: () => of('never') }))).rejects.toThrow(
       'rate limited',

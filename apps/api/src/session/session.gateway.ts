@@ -6,13 +6,10 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import {
-  EmptyRequest,
-  JoinRequest,
-  REQUEST_SCHEMAS,
-  type MemberDto,
-  type SessionDto,
-} from '@mpqcht/protocol';
+import { EmptyRequest, JoinRequest, type MemberDto, type SessionDto } from '@mpqcht/protocol';
+import { AppConfig } from '../config/app-config';
+import { KeyConnections } from '../rate-limit/key-connections';
+import { RequestGate } from '../rate-limit/request-gate';
 import { LoginService } from '../auth/login.service';
 import { LoginRateLimiter } from '../rate-limit/login-rate-limiter';
 import { ChannelsService } from '../channels/channels.service';
@@ -44,6 +41,9 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly push: PushService,
     private readonly serverInfo: ServerInfoService,
     private readonly shutdown: GracefulShutdown,
+    private readonly config: AppConfig,
+    private readonly connections: KeyConnections,
+    private readonly gate: RequestGate,
   ) {}
 
   afterInit(server: MpqchtServer): void {
@@ -55,25 +55,31 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         next(err);
         return;
       }
+      const refuse = (error: unknown) => {
+        const refusal =
+          error instanceof ProtocolError
+            ? error
+            : new ProtocolError('internal_error', 'login failed on the server');
+        if (!(error instanceof ProtocolError))
+          this.logger.error(error instanceof Error ? error.stack : String(error));
+        const err = new Error(refusal.message) as Error & { data: unknown };
+        err.data = refusal.toBody();
+        next(err);
+      };
       // Per-IP failed-login limit: checked before the proof is read (docs/protocol.md).
       const attempt = () => this.login.login(socket.handshake.auth);
-      this.loginLimits.guard(socket.handshake.address, attempt).then(
-        (session) => {
-          socket.data.session = session;
-          next();
-        },
-        (error: unknown) => {
-          const refusal =
-            error instanceof ProtocolError
-              ? error
-              : new ProtocolError('internal_error', 'login failed on the server');
-          if (!(error instanceof ProtocolError))
-            this.logger.error(error instanceof Error ? error.stack : String(error));
-          const err = new Error(refusal.message) as Error & { data: unknown };
-          err.data = refusal.toBody();
-          next(err);
-        },
-      );
+      this.loginLimits.guard(socket.handshake.address, attempt).then((session) => {
+        try {
+          this.connections.admit(socket, session.publicKey, this.config.current.connectionsPerKey);
+        } catch (error) {
+          refuse(error);
+          return;
+        }
+        socket.data.session = session;
+        // Before the socket can send anything: every event draws from the key's budget.
+        this.gate.attach(socket);
+        next();
+      }, refuse);
     });
   }
 
@@ -81,15 +87,6 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     const session = socket.data.session;
     void socket.join(Rooms.member(session.publicKey));
     if (session.member) this.enter(socket, session.member, session.isRoot);
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (!Object.hasOwn(REQUEST_SCHEMAS, event) && typeof ack === 'function') {
-        (ack as (body: unknown) => void)({
-          ok: false,
-          error: { code: 'unknown_event', message: `"${event}" is not an event of this protocol` },
-        });
-      }
-    });
   }
 
   handleDisconnect(socket: MpqchtSocket): void {

@@ -182,8 +182,11 @@ export interface MemberRemovedDto {
 }
 
 export interface SessionEndedDto {
-  /** `revoked` and `banned`: the key may not log in again; `kicked`: it may. */
-  readonly reason: 'revoked' | 'kicked' | 'banned';
+  /**
+   * `revoked` and `banned`: the key may not log in again; `kicked`: it may; `flooding`: this
+   * connection kept sending refused requests (docs/protocol.md, Rate limits) and may reconnect.
+   */
+  readonly reason: 'revoked' | 'kicked' | 'banned' | 'flooding';
   readonly message: string;
 }
 

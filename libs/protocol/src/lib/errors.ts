@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'not_a_member',
   'banned',
   'invite_invalid',
+  'too_many_connections',
   // Requests
   'validation_failed',
   'unknown_event',

@@ -1,0 +1,183 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PermissionModel } from '@mpqcht/permissions';
+import { REQUEST_SCHEMAS, type Envelope, type ErrorCode } from '@mpqcht/protocol';
+import { AppConfig } from '../config/app-config';
+import { ProtocolError } from '../common/protocol-error';
+import { ChannelPolicy } from '../policy/channel-policy';
+import {
+  subjectOf,
+  type MemberRecord,
+  type MpqchtSocket,
+  type SocketSession,
+} from '../realtime/socket-session';
+import { rateLimited, STORE_DOWN_RETRY_MS } from './rate-limited';
+import { isReadEvent } from './read-events';
+import {
+  RATE_LIMIT_STORE,
+  type BucketSpec,
+  type RateDecision,
+  type RateLimitStore,
+} from './rate-limit-store';
+import { RefusalScore, SLOWED_COST } from './refusal-score';
+
+type Ack = (envelope: Envelope<unknown>) => void;
+type Packet = [string, ...unknown[]];
+
+interface KeyBuckets {
+  readonly model: PermissionModel;
+  readonly member: MemberRecord | null;
+  /** One token: what a request takes. */
+  readonly normal: BucketSpec;
+  /** What a request takes while its socket is slowed for being refused again and again. */
+  readonly slowed: BucketSpec;
+}
+
+/** Errors the server causes itself: they never count against the client. */
+const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
+  'internal_error',
+  'database_unavailable',
+  'server_restarting',
+]);
+
+/**
+ * The first thing every incoming event meets, before any guard, validation or handler (a
+ * Socket.IO middleware per socket), so nothing a client sends is free:
+ *
+ * 1. It draws from the flood budget of the socket's **key**: one bucket of the member's `burst`
+ *    tokens, refilled at `rate_per_second`, shared by all the key's sockets (and by every api
+ *    process when the buckets live in Redis). Over it: `rate_limited` with `retryAfterMs`.
+ * 2. Without an acknowledgement callback it is dropped (every request has an ack).
+ * 3. An event that is not in the protocol answers `unknown_event`; more than one payload argument
+ *    answers `validation_failed`.
+ * 4. Everything else goes on to the guard and the handler; its answer is watched on the way out.
+ *
+ * Every refusal (over budget, unknown, malformed, `forbidden`, `not_found`, `not_joined`, ...; not
+ * the server's own `internal_error`, `database_unavailable`, `server_restarting`) adds to the
+ * socket's RefusalScore: a socket that keeps being refused pays `SLOWED_COST` tokens per request,
+ * and beyond the score's limit it is disconnected with `session.ended` (reason `flooding`).
+ */
+@Injectable()
+export class RequestGate {
+  private readonly logger = new Logger('RateLimit');
+  private readonly buckets = new WeakMap<SocketSession, KeyBuckets>();
+  private readonly scores = new WeakMap<MpqchtSocket, RefusalScore>();
+
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    private readonly config: AppConfig,
+    private readonly policy: ChannelPolicy,
+  ) {}
+
+  /** Puts the gate in front of every event the socket will send. */
+  attach(socket: MpqchtSocket): void {
+    socket.use((packet, next) => {
+      this.admit(socket, packet as Packet, () => {
+        next();
+      });
+    });
+  }
+
+  private admit(socket: MpqchtSocket, packet: Packet, next: () => void): void {
+    const event = packet[0];
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    const decision = this.take(socket);
+    const decided = (allowed: RateDecision) => {
+      if (!allowed.allowed) {
+        this.refuse(socket, ack, rateLimited(allowed.retryAfterMs));
+        return;
+      }
+      if (!ack) return; // an event without an ack is not a request: ignored
+      if (!Object.hasOwn(REQUEST_SCHEMAS, event)) {
+        this.refuse(
+          socket,
+          ack,
+          new ProtocolError('unknown_event', `"${event}" is not an event of this protocol`),
+        );
+        return;
+      }
+      if (packet.length > 3) {
+        this.refuse(
+          socket,
+          ack,
+          new ProtocolError('validation_failed', 'a request has one payload argument, then its ack', {
+            issues: [{ path: '', message: `expected 1 argument before the ack, got ${packet.length - 2}` }],
+          }),
+        );
+        return;
+      }
+      packet[packet.length - 1] = (envelope: Envelope<unknown>) => {
+        if (!envelope.ok && !SERVER_SIDE.has(envelope.error.code)) this.count(socket);
+        ack(envelope);
+      };
+      next();
+    };
+    if (!(decision instanceof Promise)) {
+      decided(decision);
+      return;
+    }
+    decision.then(decided, () => {
+      // The store (Redis) is unreachable: reads pass, everything else is refused (fails closed).
+      if (isReadEvent(event)) decided({ allowed: true, retryAfterMs: 0 });
+      else
+        ack?.({
+          ok: false,
+          error: rateLimited(STORE_DOWN_RETRY_MS, 'the rate limiter is unavailable').toBody(),
+        });
+    });
+  }
+
+  /** One request's draw from the key's bucket (more while the socket is slowed). */
+  private take(socket: MpqchtSocket): RateDecision | Promise<RateDecision> {
+    const session = socket.data.session;
+    const buckets = this.bucketsOf(session);
+    const slowed = this.scores.get(socket)?.isSlowed(this.now()) ?? false;
+    return this.store.take(`key:${session.publicKey}`, slowed ? buckets.slowed : buckets.normal);
+  }
+
+  private refuse(socket: MpqchtSocket, ack: Ack | undefined, error: ProtocolError): void {
+    ack?.({ ok: false, error: error.toBody() });
+    this.count(socket);
+  }
+
+  private count(socket: MpqchtSocket): void {
+    let score = this.scores.get(socket);
+    if (!score) {
+      score = new RefusalScore();
+      this.scores.set(socket, score);
+    }
+    if (score.add(this.now()) && socket.connected) this.disconnect(socket);
+  }
+
+  /** Milliseconds, for the refusal scores (tests replace it). */
+  protected now(): number {
+    return Date.now();
+  }
+
+  private disconnect(socket: MpqchtSocket): void {
+    this.logger.warn(
+      `disconnected a socket of ${socket.data.session.publicKey.slice(0, 12)}…: it kept sending refused requests`,
+    );
+    socket.emit('session.ended', {
+      reason: 'flooding',
+      message: 'this connection kept sending requests that were refused; reconnect and slow down',
+    });
+    socket.disconnect(true);
+  }
+
+  private bucketsOf(session: SocketSession): KeyBuckets {
+    const model = this.config.current.permissions;
+    const cached = this.buckets.get(session);
+    if (cached !== undefined && cached.model === model && cached.member === session.member) return cached;
+    const limits = this.policy.connectionLimits(subjectOf(session));
+    const spec = { capacity: limits.burst, refillPerSecond: limits.ratePerSecond };
+    const buckets: KeyBuckets = {
+      model,
+      member: session.member,
+      normal: { ...spec, cost: 1 },
+      slowed: { ...spec, cost: Math.min(SLOWED_COST, limits.burst) },
+    };
+    this.buckets.set(session, buckets);
+    return buckets;
+  }
+}
