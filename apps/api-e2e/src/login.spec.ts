@@ -215,13 +215,7 @@ describe('login', () => {
     it('refuses points that are not on the curve with invalid_public_key, using the nonce up', async () => {
       const signature = randomBytes(64).toString('hex');
       const x = xWithoutPoint().toString(16).padStart(64, '0');
-      const badKeys = [
-        `02${'ff'.repeat(32)}`,
-        `02${x}`,
-        `03${x}`,
-        `05${root.publicKey.hex.slice(2)}`,
-        'not a key',
-      ];
+      const badKeys = [`02${'ff'.repeat(32)}`, `02${x}`, `03${x}`, `05${root.publicKey.hex.slice(2)}`];
       for (const publicKey of badKeys) {
         const { nonce } = await fetchChallenge(api.url);
         await refusedWith({ publicKey, nonce, signature }, 'invalid_public_key');
@@ -250,6 +244,47 @@ describe('login', () => {
       await refusedWith({ ...valid, nonce: `${valid.nonce}00` }, 'auth_malformed');
       // None of these reached the nonce: the well-formed proof still logs in.
       await login(root, valid);
+    });
+
+    it('refuses a key or signature that is not hex with auth_malformed, before the nonce is used', async () => {
+      const valid = await proof(root);
+      for (const publicKey of [
+        'not a key',
+        `${valid.publicKey.slice(0, 64)}zz`,
+        valid.publicKey.slice(1),
+        '',
+      ]) {
+        await refusedWith({ ...valid, publicKey }, 'auth_malformed');
+      }
+      for (const signature of ['zz'.repeat(64), `0x${valid.signature}`, valid.signature.slice(1), '']) {
+        await refusedWith({ ...valid, signature }, 'auth_malformed');
+      }
+      // Hex of the wrong length is read, so it uses the nonce up and gets the field's own code.
+      await login(root, valid);
+      const short = await proof(root);
+      const refusal = await refusedWith(
+        { ...short, publicKey: short.publicKey.slice(0, 64) },
+        'invalid_public_key',
+      );
+      expect(refusal.data?.details).toEqual({ reason: 'bad_length' });
+      await refusedWith(short, 'challenge_unknown');
+    });
+
+    it('reads the nonce, the key and the signature in either case', async () => {
+      const valid = await proof(root);
+      const upper = {
+        publicKey: valid.publicKey.toUpperCase(),
+        nonce: valid.nonce.toUpperCase(),
+        signature: valid.signature.toUpperCase(),
+      };
+      // Every field has letters to change: the test would pass vacuously otherwise.
+      for (const field of ['publicKey', 'nonce', 'signature'] as const) {
+        expect(upper[field]).not.toBe(valid[field]);
+      }
+      const socket = await login(root, upper);
+      expect((await ok(socket, 'session.get', {})).publicKey).toBe(root.publicKey.hex);
+      // The nonce was the one issued: its lowercase spelling is used up too.
+      await refusedWith(valid, 'challenge_unknown');
     });
 
     it('refuses a correctly signed key that is not a member with not_a_member and names the key', async () => {
