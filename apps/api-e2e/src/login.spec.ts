@@ -1,7 +1,11 @@
 import {
+  bigIntToBytes,
   buildLoginBytes,
+  bytesToBigInt,
   bytesToHex,
+  concatBytes,
   hexToBytes,
+  P256_ORDER,
   publicKeyToJwk,
   signLoginChallenge,
   uncompressedPublicKey,
@@ -16,6 +20,8 @@ import { fetchChallenge, loginProof, newIdentity, type TestIdentity } from './su
 /** P-256 field prime and curve constant b (SEC 2, 2.4.2), for making an x that is not on the curve. */
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+/** P-256's group order n: (r, s) and (r, n - s) are both valid signatures of the same message. */
+const N = P256_ORDER;
 
 function modPow(base: bigint, exponent: bigint): bigint {
   let result = 1n;
@@ -285,6 +291,23 @@ describe('login', () => {
       expect((await ok(socket, 'session.get', {})).publicKey).toBe(root.publicKey.hex);
       // The nonce was the one issued: its lowercase spelling is used up too.
       await refusedWith(valid, 'challenge_unknown');
+    });
+
+    it('accepts high-S signatures (s above n / 2) as well as low-S ones: the nonce is the one-time token', async () => {
+      for (const highS of [true, false]) {
+        const valid = await proof(root);
+        const signature = bytesOf(valid.signature);
+        const s = bytesToBigInt(signature.subarray(32));
+        // (r, s) and (r, n - s) both verify; exactly one of them has s above n / 2.
+        const wanted = s > N / 2n === highS ? s : N - s;
+        expect(wanted > N / 2n).toBe(highS);
+        const presented = bytesToHex(concatBytes(signature.subarray(0, 32), bigIntToBytes(wanted, 32)));
+        const socket = await login(root, { ...valid, signature: presented });
+        expect((await ok(socket, 'session.get', {})).publicKey).toBe(root.publicKey.hex);
+        // The other form of the same signature is refused: the nonce is spent, whatever the bytes.
+        const twin = bytesToHex(concatBytes(signature.subarray(0, 32), bigIntToBytes(N - wanted, 32)));
+        await refusedWith({ ...valid, signature: twin }, 'challenge_unknown');
+      }
     });
 
     it('refuses a correctly signed key that is not a member with not_a_member and names the key', async () => {
