@@ -11,7 +11,7 @@ import {
   uncompressedPublicKey,
   type LoginProof,
 } from '@mpqcht/identity';
-import type { ErrorCode } from '@mpqcht/protocol';
+import type { Envelope, ErrorCode } from '@mpqcht/protocol';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { defaultConfig, startApi, withClient, type ApiProcess } from '@mpqcht/test-harness';
 import { connect, connectRefused, fails, ok, type ConnectError, type TestSocket } from './support/client';
@@ -149,6 +149,54 @@ describe('login', () => {
       expect(challenge.nonce).toMatch(/^[0-9a-f]{64}$/);
       expect(challenge.origin).toBe(api.origin);
       expect(challenge.origin).not.toBe(api.url);
+    });
+  });
+
+  describe('the challenge request', () => {
+    async function challenge(body?: string, contentType?: string): Promise<[number, Envelope<unknown>]> {
+      const response = await fetch(`${api.url}/api/auth/challenge`, {
+        method: 'POST',
+        ...(body === undefined ? {} : { body }),
+        ...(contentType === undefined ? {} : { headers: { 'content-type': contentType } }),
+      });
+      return [response.status, (await response.json()) as Envelope<unknown>];
+    }
+
+    it('takes no body, an empty one, or {}', async () => {
+      for (const [body, type] of [
+        [undefined, undefined],
+        ['', 'application/json'],
+        ['{}', 'application/json'],
+        ['', 'application/x-www-form-urlencoded'],
+      ] as const) {
+        const [status, envelope] = await challenge(body, type);
+        expect([status, envelope.ok]).toEqual([200, true]);
+      }
+    });
+
+    it('refuses a JSON or form body with fields, or one that is not an object, with validation_failed', async () => {
+      for (const [body, type, path] of [
+        ['{"publicKey":"02"}', 'application/json', ''],
+        ['[]', 'application/json', ''],
+        ['publicKey=02', 'application/x-www-form-urlencoded', ''],
+      ] as const) {
+        const [status, envelope] = await challenge(body, type);
+        expect(status).toBe(400);
+        expect(envelope).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed', details: { issues: [expect.objectContaining({ path })] } },
+        });
+      }
+      for (const body of ['{', 'null', '"text"']) {
+        const [status, envelope] = await challenge(body, 'application/json');
+        expect(status).toBe(400);
+        expect(envelope).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+    });
+
+    it('does not read a body of another content type', async () => {
+      const [status, envelope] = await challenge('{"publicKey":"02"}', 'text/plain');
+      expect([status, envelope.ok]).toEqual([200, true]);
     });
   });
 
