@@ -28,7 +28,8 @@ export const displayName = z
 
 /**
  * The configured limit (at most MESSAGE_LENGTH_CEILING) counts code points and is checked by the
- * server (`message_too_long`); this bound is in UTF-16 units, of which a code point takes at most two.
+ * server (`message_too_long`); this bound (`validation_failed`) also counts code points: zod's string
+ * bounds measure code points, not UTF-16 units.
  */
 export const messageContent = z
   .string()

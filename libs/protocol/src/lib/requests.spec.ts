@@ -26,6 +26,14 @@ describe('request schemas', () => {
     expect(SendMessageRequest.safeParse({ ...send, clientId: 'x' }).success).toBe(false);
   });
 
+  it('bounds content at 32,000 code points, not UTF-16 units', () => {
+    expect(SendMessageRequest.safeParse({ ...send, content: 'a'.repeat(32_000) }).success).toBe(true);
+    expect(SendMessageRequest.safeParse({ ...send, content: 'a'.repeat(32_001) }).success).toBe(false);
+    // 32,000 emoji are 64,000 UTF-16 units.
+    expect(SendMessageRequest.safeParse({ ...send, content: '😀'.repeat(32_000) }).success).toBe(true);
+    expect(SendMessageRequest.safeParse({ ...send, content: '😀'.repeat(32_001) }).success).toBe(false);
+  });
+
   it('rejects content with a NUL character (PostgreSQL text cannot store it)', () => {
     expect(SendMessageRequest.safeParse({ ...send, content: 'a\u0000b' }).success).toBe(false);
   });

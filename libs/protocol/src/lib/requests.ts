@@ -48,7 +48,7 @@ export const AuditListRequest = z.strictObject({
   limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE).default(AUDIT_PAGE_SIZE),
 });
 
-/** Longest config.toml text `config.replace` accepts, in UTF-16 units (it must fit a Socket.IO frame). */
+/** Longest config.toml text `config.replace` accepts, in code points (it must fit a Socket.IO frame). */
 export const CONFIG_TEXT_MAX_LENGTH = 32_768;
 
 /** A sha-256 of config.toml's bytes (UTF-8), lowercase hex, as `config.get` returns it. */
