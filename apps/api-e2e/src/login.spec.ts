@@ -1,13 +1,17 @@
 import {
+  bigIntToBytes,
   buildLoginBytes,
+  bytesToBigInt,
   bytesToHex,
+  concatBytes,
   hexToBytes,
+  P256_ORDER,
   publicKeyToJwk,
   signLoginChallenge,
   uncompressedPublicKey,
   type LoginProof,
 } from '@mpqcht/identity';
-import type { ErrorCode } from '@mpqcht/protocol';
+import type { Envelope, ErrorCode } from '@mpqcht/protocol';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { defaultConfig, startApi, withClient, type ApiProcess } from '@mpqcht/test-harness';
 import { connect, connectRefused, fails, ok, type ConnectError, type TestSocket } from './support/client';
@@ -16,6 +20,8 @@ import { fetchChallenge, loginProof, newIdentity, type TestIdentity } from './su
 /** P-256 field prime and curve constant b (SEC 2, 2.4.2), for making an x that is not on the curve. */
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
 const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+/** P-256's group order n: (r, s) and (r, n - s) are both valid signatures of the same message. */
+const N = P256_ORDER;
 
 function modPow(base: bigint, exponent: bigint): bigint {
   let result = 1n;
@@ -146,6 +152,54 @@ describe('login', () => {
     });
   });
 
+  describe('the challenge request', () => {
+    async function challenge(body?: string, contentType?: string): Promise<[number, Envelope<unknown>]> {
+      const response = await fetch(`${api.url}/api/auth/challenge`, {
+        method: 'POST',
+        ...(body === undefined ? {} : { body }),
+        ...(contentType === undefined ? {} : { headers: { 'content-type': contentType } }),
+      });
+      return [response.status, (await response.json()) as Envelope<unknown>];
+    }
+
+    it('takes no body, an empty one, or {}', async () => {
+      for (const [body, type] of [
+        [undefined, undefined],
+        ['', 'application/json'],
+        ['{}', 'application/json'],
+        ['', 'application/x-www-form-urlencoded'],
+      ] as const) {
+        const [status, envelope] = await challenge(body, type);
+        expect([status, envelope.ok]).toEqual([200, true]);
+      }
+    });
+
+    it('refuses a JSON or form body with fields, or one that is not an object, with validation_failed', async () => {
+      for (const [body, type, path] of [
+        ['{"publicKey":"02"}', 'application/json', ''],
+        ['[]', 'application/json', ''],
+        ['publicKey=02', 'application/x-www-form-urlencoded', ''],
+      ] as const) {
+        const [status, envelope] = await challenge(body, type);
+        expect(status).toBe(400);
+        expect(envelope).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed', details: { issues: [expect.objectContaining({ path })] } },
+        });
+      }
+      for (const body of ['{', 'null', '"text"']) {
+        const [status, envelope] = await challenge(body, 'application/json');
+        expect(status).toBe(400);
+        expect(envelope).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+    });
+
+    it('does not read a body of another content type', async () => {
+      const [status, envelope] = await challenge('{"publicKey":"02"}', 'text/plain');
+      expect([status, envelope.ok]).toEqual([200, true]);
+    });
+  });
+
   describe('refusals', () => {
     it('refuses a replayed proof with challenge_unknown', async () => {
       const auth = await loginProof(root, api.url, api.origin);
@@ -215,13 +269,7 @@ describe('login', () => {
     it('refuses points that are not on the curve with invalid_public_key, using the nonce up', async () => {
       const signature = randomBytes(64).toString('hex');
       const x = xWithoutPoint().toString(16).padStart(64, '0');
-      const badKeys = [
-        `02${'ff'.repeat(32)}`,
-        `02${x}`,
-        `03${x}`,
-        `05${root.publicKey.hex.slice(2)}`,
-        'not a key',
-      ];
+      const badKeys = [`02${'ff'.repeat(32)}`, `02${x}`, `03${x}`, `05${root.publicKey.hex.slice(2)}`];
       for (const publicKey of badKeys) {
         const { nonce } = await fetchChallenge(api.url);
         await refusedWith({ publicKey, nonce, signature }, 'invalid_public_key');
@@ -250,6 +298,64 @@ describe('login', () => {
       await refusedWith({ ...valid, nonce: `${valid.nonce}00` }, 'auth_malformed');
       // None of these reached the nonce: the well-formed proof still logs in.
       await login(root, valid);
+    });
+
+    it('refuses a key or signature that is not hex with auth_malformed, before the nonce is used', async () => {
+      const valid = await proof(root);
+      for (const publicKey of [
+        'not a key',
+        `${valid.publicKey.slice(0, 64)}zz`,
+        valid.publicKey.slice(1),
+        '',
+      ]) {
+        await refusedWith({ ...valid, publicKey }, 'auth_malformed');
+      }
+      for (const signature of ['zz'.repeat(64), `0x${valid.signature}`, valid.signature.slice(1), '']) {
+        await refusedWith({ ...valid, signature }, 'auth_malformed');
+      }
+      // Hex of the wrong length is read, so it uses the nonce up and gets the field's own code.
+      await login(root, valid);
+      const short = await proof(root);
+      const refusal = await refusedWith(
+        { ...short, publicKey: short.publicKey.slice(0, 64) },
+        'invalid_public_key',
+      );
+      expect(refusal.data?.details).toEqual({ reason: 'bad_length' });
+      await refusedWith(short, 'challenge_unknown');
+    });
+
+    it('reads the nonce, the key and the signature in either case', async () => {
+      const valid = await proof(root);
+      const upper = {
+        publicKey: valid.publicKey.toUpperCase(),
+        nonce: valid.nonce.toUpperCase(),
+        signature: valid.signature.toUpperCase(),
+      };
+      // Every field has letters to change: the test would pass vacuously otherwise.
+      for (const field of ['publicKey', 'nonce', 'signature'] as const) {
+        expect(upper[field]).not.toBe(valid[field]);
+      }
+      const socket = await login(root, upper);
+      expect((await ok(socket, 'session.get', {})).publicKey).toBe(root.publicKey.hex);
+      // The nonce was the one issued: its lowercase spelling is used up too.
+      await refusedWith(valid, 'challenge_unknown');
+    });
+
+    it('accepts high-S signatures (s above n / 2) as well as low-S ones: the nonce is the one-time token', async () => {
+      for (const highS of [true, false]) {
+        const valid = await proof(root);
+        const signature = bytesOf(valid.signature);
+        const s = bytesToBigInt(signature.subarray(32));
+        // (r, s) and (r, n - s) both verify; exactly one of them has s above n / 2.
+        const wanted = s > N / 2n === highS ? s : N - s;
+        expect(wanted > N / 2n).toBe(highS);
+        const presented = bytesToHex(concatBytes(signature.subarray(0, 32), bigIntToBytes(wanted, 32)));
+        const socket = await login(root, { ...valid, signature: presented });
+        expect((await ok(socket, 'session.get', {})).publicKey).toBe(root.publicKey.hex);
+        // The other form of the same signature is refused: the nonce is spent, whatever the bytes.
+        const twin = bytesToHex(concatBytes(signature.subarray(0, 32), bigIntToBytes(N - wanted, 32)));
+        await refusedWith({ ...valid, signature: twin }, 'challenge_unknown');
+      }
     });
 
     it('refuses a correctly signed key that is not a member with not_a_member and names the key', async () => {

@@ -1,5 +1,6 @@
-import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
-import type { ChallengeDto } from '@mpqcht/protocol';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { EmptyRequest, type ChallengeDto } from '@mpqcht/protocol';
+import { validate } from '../common/validate';
 import { ChallengeRateLimitInterceptor } from '../rate-limit/challenge-rate-limit.interceptor';
 import { ChallengeStore } from './challenge-store';
 
@@ -7,10 +8,15 @@ import { ChallengeStore } from './challenge-store';
 export class AuthController {
   constructor(private readonly challenges: ChallengeStore) {}
 
+  /**
+   * Takes no parameters. A body the server reads (JSON or form, see docs/protocol.md) must be empty
+   * or `{}`: like every payload, unknown fields are `validation_failed`.
+   */
   @Post('challenge')
   @HttpCode(200)
   @UseInterceptors(ChallengeRateLimitInterceptor)
-  challenge(): Promise<ChallengeDto> {
+  challenge(@Body() body: unknown): Promise<ChallengeDto> {
+    validate(EmptyRequest, body);
     return this.challenges.issue();
   }
 }

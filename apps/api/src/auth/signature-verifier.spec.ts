@@ -1,4 +1,13 @@
-import { hexToBytes, parseAnyPublicKey, parseWirePublicKey, type PublicKey } from '@mpqcht/identity';
+import {
+  bigIntToBytes,
+  bytesToBigInt,
+  concatBytes,
+  hexToBytes,
+  P256_ORDER,
+  parseAnyPublicKey,
+  parseWirePublicKey,
+  type PublicKey,
+} from '@mpqcht/identity';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -130,6 +139,19 @@ describe('SignatureVerifier', () => {
     const signature = signP1363(message);
     expect(verifier.verify(key, message, new Uint8Array([...signature, 0]))).toBe(false);
     expect(verifier.verify(key, message, signature.subarray(0, 63))).toBe(false);
+  });
+
+  it('accepts both s and n - s (high-S and low-S): no low-S rule, signatures are not ids', () => {
+    const { key, signP1363 } = nodeKey();
+    const signature = signP1363(message);
+    const s = bytesToBigInt(signature.subarray(32));
+    const twin = concatBytes(signature.subarray(0, 32), bigIntToBytes(P256_ORDER - s, 32));
+    expect([s, P256_ORDER - s].filter((value) => value > P256_ORDER / 2n)).toHaveLength(1);
+    expect(verifier.verify(key, message, signature)).toBe(true);
+    expect(verifier.verify(key, message, twin)).toBe(true);
+    // s = 0 or n is not a signature.
+    const zero = concatBytes(signature.subarray(0, 32), new Uint8Array(32));
+    expect(verifier.verify(key, message, zero)).toBe(false);
   });
 
   it('keeps verifying correctly when the key comes from the cache', () => {

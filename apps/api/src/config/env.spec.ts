@@ -108,6 +108,29 @@ describe('loadEnv', () => {
   });
 
   it.each([
+    ['an upper-case host', 'https://Chat.Example.org', 'https://chat.example.org'],
+    ['an upper-case scheme', 'HTTPS://chat.example.org', 'https://chat.example.org'],
+    ['the default https port', 'https://chat.example.org:443', 'https://chat.example.org'],
+    ['the default http port', 'http://localhost:80', 'http://localhost'],
+    ['an international name not in punycode', 'https://bücher.example', 'https://xn--bcher-kva.example'],
+    ['a trailing slash', 'https://chat.example.org/', 'https://chat.example.org'],
+  ])('refuses PUBLIC_ORIGIN with %s and names the form to write', (_what, value, canonical) => {
+    const error = envError({ PUBLIC_ORIGIN: value });
+    expect(named(error)).toEqual(['PUBLIC_ORIGIN']);
+    expect(error.message).toContain(`must be an origin`);
+    expect(error.message).toContain(`(write it as ${canonical})`);
+  });
+
+  it.each([
+    'https://xn--bcher-kva.example',
+    'https://chat.example.org:8443',
+    'http://[::1]:3000',
+    'http://127.0.0.1',
+  ])('keeps PUBLIC_ORIGIN=%s byte for byte (already in its canonical form)', (value) => {
+    expect(loadEnv({ PUBLIC_ORIGIN: value }).publicOrigin).toBe(value);
+  });
+
+  it.each([
     ['another scheme', 'mysql://u@h/d'],
     ['not a URL', 'host=localhost dbname=mpqcht'],
   ])('names DATABASE_URL with %s', (_what, value) => {

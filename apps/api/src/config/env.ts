@@ -6,14 +6,30 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
 
-const origin = z.string().refine((value) => {
+const ORIGIN_RULE =
+  'must be an origin like https://chat.example.org (scheme and host, no path or trailing slash)';
+
+/**
+ * PUBLIC_ORIGIN is bound into every login signature byte for byte, so it is not normalised: it must
+ * already be its own WHATWG URL serialisation (`new URL(v).origin`): lower-case scheme and host, an
+ * international name as punycode, no default port. Anything else is refused, naming that form.
+ */
+const origin = z.string().superRefine((value, context) => {
+  let url: URL;
   try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    url = new URL(value);
   } catch {
-    return false;
+    context.addIssue({ code: 'custom', message: ORIGIN_RULE });
+    return;
   }
-}, 'must be an origin like https://chat.example.org (scheme and host, no path or trailing slash)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    context.addIssue({ code: 'custom', message: ORIGIN_RULE });
+  } else if (url.origin !== value) {
+    const path = url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '';
+    const hint = path ? '' : ` (write it as ${url.origin})`;
+    context.addIssue({ code: 'custom', message: `${ORIGIN_RULE}${hint}` });
+  }
+});
 
 const databaseUrl = z.string().refine((value) => {
   try {

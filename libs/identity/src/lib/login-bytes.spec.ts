@@ -29,6 +29,27 @@ describe('buildLoginBytes', () => {
     expect(bytesToHex(a)).not.toBe(bytesToHex(b));
   });
 
+  it('counts len(origin) in UTF-8 bytes and signs the origin exactly as given (no normalisation)', () => {
+    // A server's origin is always ASCII (docs/protocol.md), but the rule is bytes, not characters:
+    // "https://ü.example" is 17 characters and 18 bytes.
+    const bytes = buildLoginBytes({ origin: 'https://ü.example', nonce, publicKey });
+    const originAt = LOGIN_CONTEXT.length + 1;
+    expect(bytesToHex(bytes.subarray(originAt, originAt + 2))).toBe('0012');
+    expect(bytesToHex(bytes.subarray(originAt + 2, originAt + 2 + 18))).toBe(
+      bytesToHex(new TextEncoder().encode('https://ü.example')),
+    );
+    const spellings = [
+      'https://a.example',
+      'https://A.example',
+      'https://a.example/',
+      'https://a.example:443',
+    ];
+    const encoded = new Set(
+      spellings.map((origin) => bytesToHex(buildLoginBytes({ origin, nonce, publicKey }))),
+    );
+    expect(encoded.size).toBe(spellings.length);
+  });
+
   it('refuses a nonce of the wrong size', () => {
     const short = hexToBytes('ab'.repeat(31));
     if (!short) throw new Error('hex');

@@ -4,6 +4,16 @@ import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
 export const publicKeyHex = z
   .string()
   .regex(/^0[23][0-9a-fA-F]{64}$/, 'a 33-byte compressed P-256 key in hex');
+/**
+ * Bytes in hex as the handshake carries them: a non-empty, even number of digits `0-9`, `a-f`, read
+ * case-insensitively (the server writes lowercase). `maxChars` bounds the string before it is decoded.
+ */
+export const hexBytes = (maxChars: number) =>
+  z
+    .string()
+    .max(maxChars)
+    .regex(/^(?:[0-9a-fA-F]{2})+$/, 'hex: an even number of digits 0-9, a-f (either case)');
+
 export const channelId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a channel id');
 export const roleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a role id');
 export const uuid = z.uuid();
@@ -18,7 +28,8 @@ export const displayName = z
 
 /**
  * The configured limit (at most MESSAGE_LENGTH_CEILING) counts code points and is checked by the
- * server (`message_too_long`); this bound is in UTF-16 units, of which a code point takes at most two.
+ * server (`message_too_long`); this bound (`validation_failed`) also counts code points: zod's string
+ * bounds measure code points, not UTF-16 units.
  */
 export const messageContent = z
   .string()

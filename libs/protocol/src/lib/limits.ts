@@ -6,7 +6,7 @@ export const HISTORY_PAGE_SIZE = 50;
 export const CATCH_UP_PAGE_SIZE = 200;
 /** Entries per page of `audit.list` (the most, and the default). */
 export const AUDIT_PAGE_SIZE = 50;
-/** Longest kick or ban reason, in UTF-16 units. */
+/** Longest kick or ban reason, in code points (zod's string bounds count code points). */
 export const MODERATION_REASON_MAX_LENGTH = 500;
 export const CHALLENGE_TTL_MS = 60_000;
 export const TYPING_TTL_MS = 6_000;
@@ -17,5 +17,5 @@ export const MAX_MENTIONS_PER_MESSAGE = 50;
 export const INVITE_MAX_USES_CEILING = 10_000;
 /** Longest lifetime of an invite (`expiresInMs`): 30 days. */
 export const INVITE_EXPIRY_CEILING_MS = 30 * 24 * 60 * 60 * 1000;
-/** Longest invite note, in UTF-16 units. */
+/** Longest invite note, in code points. */
 export const INVITE_NOTE_MAX_LENGTH = 200;

@@ -3,6 +3,7 @@ import {
   BanRequest,
   HistoryRequest,
   KickRequest,
+  LoginAuth,
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
@@ -23,6 +24,14 @@ describe('request schemas', () => {
   it('rejects whitespace-only content and a non-uuid client id', () => {
     expect(SendMessageRequest.safeParse({ ...send, content: ' \n ' }).success).toBe(false);
     expect(SendMessageRequest.safeParse({ ...send, clientId: 'x' }).success).toBe(false);
+  });
+
+  it('bounds content at 32,000 code points, not UTF-16 units', () => {
+    expect(SendMessageRequest.safeParse({ ...send, content: 'a'.repeat(32_000) }).success).toBe(true);
+    expect(SendMessageRequest.safeParse({ ...send, content: 'a'.repeat(32_001) }).success).toBe(false);
+    // 32,000 emoji are 64,000 UTF-16 units.
+    expect(SendMessageRequest.safeParse({ ...send, content: '😀'.repeat(32_000) }).success).toBe(true);
+    expect(SendMessageRequest.safeParse({ ...send, content: '😀'.repeat(32_001) }).success).toBe(false);
   });
 
   it('defaults the catch-up page size and refuses a negative or fractional change number', () => {
@@ -83,5 +92,38 @@ describe('request schemas', () => {
     ['a'.repeat(33), false],
   ])('display name %j valid: %s', (name, valid) => {
     expect(displayName.safeParse(name).success).toBe(valid);
+  });
+});
+
+describe('LoginAuth (the handshake auth)', () => {
+  const proof = { publicKey: `02${'ab'.repeat(32)}`, nonce: 'cd'.repeat(32), signature: 'ef'.repeat(64) };
+
+  it('reads every hex field in either case and keeps the text as given', () => {
+    const upper = {
+      publicKey: proof.publicKey.toUpperCase(),
+      nonce: proof.nonce.toUpperCase(),
+      signature: proof.signature.toUpperCase(),
+    };
+    expect(LoginAuth.safeParse(upper).data).toEqual(upper);
+    const mixed = { ...proof, nonce: `Cd${'cD'.repeat(31)}` };
+    expect(LoginAuth.safeParse(mixed).success).toBe(true);
+  });
+
+  it.each(['publicKey', 'nonce', 'signature'] as const)(
+    'refuses a %s that is not hex: other characters, an odd length, empty, a 0x prefix',
+    (field) => {
+      const good = proof[field];
+      for (const bad of ['not a key', `${good.slice(0, -2)}zz`, good.slice(1), '', `0x${good}`, ` ${good}`]) {
+        expect(LoginAuth.safeParse({ ...proof, [field]: bad }).success).toBe(false);
+      }
+    },
+  );
+
+  it('refuses fields longer than their caps (200, 200, 400 characters) whatever they hold', () => {
+    expect(LoginAuth.safeParse({ ...proof, publicKey: '02'.repeat(100) }).success).toBe(true);
+    expect(LoginAuth.safeParse({ ...proof, publicKey: '02'.repeat(101) }).success).toBe(false);
+    expect(LoginAuth.safeParse({ ...proof, nonce: '00'.repeat(101) }).success).toBe(false);
+    expect(LoginAuth.safeParse({ ...proof, signature: '00'.repeat(200) }).success).toBe(true);
+    expect(LoginAuth.safeParse({ ...proof, signature: '00'.repeat(201) }).success).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelId, displayName, messageContent, publicKeyHex, roleId, uuid } from './fields';
+import { channelId, displayName, hexBytes, messageContent, publicKeyHex, roleId, uuid } from './fields';
 import {
   AUDIT_PAGE_SIZE,
   CATCH_UP_PAGE_SIZE,
@@ -48,7 +48,7 @@ export const AuditListRequest = z.strictObject({
   limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE).default(AUDIT_PAGE_SIZE),
 });
 
-/** Longest config.toml text `config.replace` accepts, in UTF-16 units (it must fit a Socket.IO frame). */
+/** Longest config.toml text `config.replace` accepts, in code points (it must fit a Socket.IO frame). */
 export const CONFIG_TEXT_MAX_LENGTH = 32_768;
 
 /** A sha-256 of config.toml's bytes (UTF-8), lowercase hex, as `config.get` returns it. */
@@ -111,10 +111,15 @@ export const RevokeInviteRequest = z
   })
   .refine((r) => (r.code === undefined) !== (r.id === undefined), 'give either code or id');
 
+/**
+ * The handshake `auth`. Anything this schema refuses is `auth_malformed`, before the nonce is used:
+ * the three proof fields must be hex. What the bytes mean (a 32-byte nonce, a 33-byte point, a
+ * 64-byte signature) is checked by the server afterwards, each with its own code.
+ */
 export const LoginAuth = z.strictObject({
-  publicKey: z.string().max(200),
-  nonce: z.string().max(200),
-  signature: z.string().max(400),
+  publicKey: hexBytes(200),
+  nonce: hexBytes(200),
+  signature: hexBytes(400),
   /** An invite code, redeemed when the key is not admitted yet. */
   invite: z.string().max(200).optional(),
 });
