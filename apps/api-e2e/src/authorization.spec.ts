@@ -1024,11 +1024,12 @@ describe('authorization', () => {
     });
 
     it('size the Socket.IO frame limit for the most generous limit in config.toml', async () => {
-      // 11001 code points, 66 kB as JSON (a control character is escaped as \u0001): above the
-      // 64 KiB floor, below 4 × 16000 + 8 KiB for the `longform` role's 16000.
+      // The `longform` role's longest message, 16000 code points, made of the characters JSON
+      // escapes into six bytes each (\u0001): 96 kB, above the 64 KiB floor and above 4 bytes per
+      // code point, below 6 × 16000 + 8 KiB.
       const long = await party('longform', ['longform'], []);
-      const content = `x${'\u0001'.repeat(11_000)}`;
-      expect(JSON.stringify(content).length).toBeGreaterThan(64 * 1024);
+      const content = `x${'\u0001'.repeat(15_999)}`;
+      expect(JSON.stringify(content).length).toBeGreaterThan(4 * 16_000 + 8 * 1024);
       const sent = await ok(long.socket, 'messages.send', {
         channelId: LOBBY,
         clientId: randomUUID(),

@@ -28,10 +28,11 @@ const LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
 
 /**
  * Socket.IO frames above this are refused before parsing: the longest message anyone may send (the
- * most generous `max_message_length` in config.toml, see docs/permissions.md) plus headroom.
+ * most generous `max_message_length` in config.toml, see docs/permissions.md) plus headroom. Six
+ * bytes per code point: JSON escapes a control character as `\u0001`.
  */
 function maxFrameBytes(maxMessageLength: number): number {
-  return Math.max(64 * 1024, maxMessageLength * 4 + 8 * 1024);
+  return Math.max(64 * 1024, maxMessageLength * 6 + 8 * 1024);
 }
 
 async function main(): Promise<void> {
