@@ -180,15 +180,23 @@ describe('RequestGate', () => {
     expect(fast.pushes[0]?.payload).toMatchObject({ reason: 'flooding' });
   });
 
-  it("does not count the server's own errors against the client", async () => {
+  it("does not count the server's own errors, or its load shedding, against the client", async () => {
     const { open } = setup();
     const socket = open(sessionOf(actor('unlucky', 'fast')));
-    for (const code of ['internal_error', 'database_unavailable', 'server_restarting'] as const) {
-      await repeat(SLOW_FROM_SCORE, () => socket.send(...typing, refusedAs(code)));
+    for (const code of [
+      'internal_error',
+      'database_unavailable',
+      'server_restarting',
+      'rate_limited',
+    ] as const) {
+      await repeat(3, () => socket.send(...typing, refusedAs(code)));
     }
-    // Not slowed: the remaining 10 tokens still let 10 requests through.
-    const rest = await repeat(10, () => socket.send(...typing));
+    // 12 such answers, more than SLOW_FROM_SCORE, yet not slowed: each of the 28 tokens left of
+    // the 40 still lets one request through.
+    expect(12).toBeGreaterThan(SLOW_FROM_SCORE);
+    const rest = await repeat(28, () => socket.send(...typing));
     expect(rest.every((o) => o === 'passed')).toBe(true);
+    expect(await socket.send(...typing)).toBe('rate_limited');
   });
 
   it("sizes the bucket from the member's roles, and follows a role change", async () => {

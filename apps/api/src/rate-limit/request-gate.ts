@@ -32,11 +32,16 @@ interface KeyBuckets {
   readonly slowed: BucketSpec;
 }
 
-/** Errors the server causes itself: they never count against the client. */
-const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
+/**
+ * Answers from further on that never count against the client: the server's own trouble, and
+ * `rate_limited` (an overloaded send queue sheds load with it, and slowmode refusals already drew
+ * from the budget here; the gate's own budget refusals do count).
+ */
+const NOT_COUNTED: ReadonlySet<ErrorCode> = new Set([
   'internal_error',
   'database_unavailable',
   'server_restarting',
+  'rate_limited',
 ]);
 
 /**
@@ -52,7 +57,7 @@ const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
  * 4. Everything else goes on to the guard and the handler; its answer is watched on the way out.
  *
  * Every refusal (over budget, unknown, malformed, `forbidden`, `not_found`, `not_joined`, ...; not
- * the server's own `internal_error`, `database_unavailable`, `server_restarting`) adds to the
+ * the server's own errors, nor a `rate_limited` from further on: see NOT_COUNTED) adds to the
  * socket's RefusalScore: a socket that keeps being refused pays `SLOWED_COST` tokens per request,
  * and beyond the score's limit it is disconnected with `session.ended` (reason `flooding`).
  */
@@ -107,7 +112,7 @@ export class RequestGate {
         return;
       }
       packet[packet.length - 1] = (envelope: Envelope<unknown>) => {
-        if (!envelope.ok && !SERVER_SIDE.has(envelope.error.code)) this.count(socket);
+        if (!envelope.ok && !NOT_COUNTED.has(envelope.error.code)) this.count(socket);
         ack(envelope);
       };
       next();
