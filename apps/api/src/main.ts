@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { CommunityConfigError } from './config/community-config';
 import { EnvError, loadEnv, type LogLevel } from './config/env';
 import { loadCommunityConfig } from './config/load-community-config';
+import { DatabaseAvailability } from './database/database-availability';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { MpqchtIoAdapter } from './realtime/io-adapter';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   });
   app.disable('x-powered-by');
   app.setGlobalPrefix('api');
-  app.useGlobalFilters(new ProtocolExceptionFilter());
+  app.useGlobalFilters(new ProtocolExceptionFilter(app.get(DatabaseAvailability)));
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   const corsOrigin = (
     origin: string | undefined,

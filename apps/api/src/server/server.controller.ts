@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
 import { DataSource } from 'typeorm';
 import { ProtocolError } from '../common/protocol-error';
+import { DatabaseAvailability, DATABASE_RETRY_MS } from '../database/database-availability';
 import { ServerInfoService } from './server-info.service';
 
 @Controller()
@@ -9,6 +10,7 @@ export class ServerController {
   constructor(
     private readonly serverInfo: ServerInfoService,
     private readonly dataSource: DataSource,
+    private readonly database: DatabaseAvailability,
   ) {}
 
   /** Public: what a client shows before logging in. */
@@ -17,13 +19,22 @@ export class ServerController {
     return this.serverInfo.info();
   }
 
-  /** 200 when the api can reach its database, 503 otherwise. */
+  /**
+   * 200 when the api can reach its database, 503 `database_unavailable` otherwise, whose details
+   * are the same report (`database: "down"`) with `retryAfterMs`.
+   */
   @Get('health')
   async health(): Promise<HealthDto> {
     try {
       await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ProtocolError('database_unavailable', 'the database is not reachable');
+    } catch (error) {
+      const refusal = this.database.refusalFor(error, 'http');
+      const report: HealthDto = { status: 'unavailable', database: 'down' };
+      throw new ProtocolError('database_unavailable', 'the database is not reachable', {
+        retryAfterMs: DATABASE_RETRY_MS,
+        ...refusal?.details,
+        ...report,
+      });
     }
     return { status: 'ok', database: 'up' };
   }

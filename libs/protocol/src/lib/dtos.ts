@@ -272,9 +272,13 @@ export interface AuditPageDto {
   readonly hasMore: boolean;
 }
 
+/**
+ * `GET /api/health`: the `data` of a 200 answer (database up), and, with `status: "unavailable"`
+ * and `database: "down"`, the `details` (beside `retryAfterMs`) of its 503 `database_unavailable`.
+ */
 export interface HealthDto {
-  readonly status: 'ok';
-  readonly database: 'up';
+  readonly status: 'ok' | 'unavailable';
+  readonly database: 'up' | 'down';
 }
 
 export const UNREAD_COUNT_CAP = 1000;
