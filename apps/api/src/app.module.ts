@@ -16,6 +16,7 @@ import { ConfigWatcher } from './config/config-watcher';
 import { LiveConfigApplier } from './config/live-config-applier';
 import { dataSourceOptions, ENTITIES } from './database/data-source-options';
 import { DatabaseAvailability, probeDatabase } from './database/database-availability';
+import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
 import { InvitesGateway } from './invites/invites.gateway';
 import { InvitesService } from './invites/invites.service';
 import { Migrator } from './database/migrator';
@@ -47,7 +48,11 @@ import { SessionGateway } from './session/session.gateway';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+  static register(
+    config: AppConfig,
+    databaseUrl: string,
+    embedded: EmbeddedPostgresSupervisor | null = null,
+  ): DynamicModule {
     // Made here because the pool's error handler is part of the TypeORM options.
     const availability = new DatabaseAvailability(() => probeDatabase(databaseUrl));
     return {
@@ -66,6 +71,7 @@ export class AppModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: DatabaseAvailability, useValue: availability },
+        { provide: EMBEDDED_DATABASE, useValue: embedded },
         Migrator,
         Sql,
         ChannelPolicy,

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
 import { DataSource } from 'typeorm';
 import { ProtocolError } from '../common/protocol-error';
 import { DatabaseAvailability, DATABASE_RETRY_MS } from '../database/database-availability';
+import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from '../database/embedded-postgres-supervisor';
 import { ServerInfoService } from './server-info.service';
 
 @Controller()
@@ -11,6 +12,7 @@ export class ServerController {
     private readonly serverInfo: ServerInfoService,
     private readonly dataSource: DataSource,
     private readonly database: DatabaseAvailability,
+    @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedPostgresSupervisor | null,
   ) {}
 
   /** Public: what a client shows before logging in. */
@@ -25,17 +27,18 @@ export class ServerController {
    */
   @Get('health')
   async health(): Promise<HealthDto> {
+    const embedded = this.embedded ? { embeddedDatabase: this.embedded.status() } : {};
     try {
       await this.dataSource.query('SELECT 1');
     } catch (error) {
       const refusal = this.database.refusalFor(error, 'http');
-      const report: HealthDto = { status: 'unavailable', database: 'down' };
+      const report: HealthDto = { status: 'unavailable', database: 'down', ...embedded };
       throw new ProtocolError('database_unavailable', 'the database is not reachable', {
         retryAfterMs: DATABASE_RETRY_MS,
         ...refusal?.details,
         ...report,
       });
     }
-    return { status: 'ok', database: 'up' };
+    return { status: 'ok', database: 'up', ...embedded };
   }
 }

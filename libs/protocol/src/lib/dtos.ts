@@ -279,6 +279,22 @@ export interface AuditPageDto {
 export interface HealthDto {
   readonly status: 'ok' | 'unavailable';
   readonly database: 'up' | 'down';
+  /** Only when the api runs its own embedded PostgreSQL (DATABASE_URL unset). */
+  readonly embeddedDatabase?: EmbeddedDatabaseHealthDto;
+}
+
+/** The embedded PostgreSQL as the api supervises it. */
+export interface EmbeddedDatabaseHealthDto {
+  /** `restarting` from an unexpected exit until it accepts connections again. */
+  readonly state: 'running' | 'restarting' | 'stopped';
+  /** Successful restarts after unexpected exits since the api started. */
+  readonly restarts: number;
+  /** The last unexpected exit: when, and its exit code or the signal that ended it. */
+  readonly lastExit: {
+    readonly at: string;
+    readonly code: number | null;
+    readonly signal: string | null;
+  } | null;
 }
 
 export const UNREAD_COUNT_CAP = 1000;
