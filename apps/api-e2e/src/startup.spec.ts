@@ -183,7 +183,14 @@ describe('start-up', () => {
 
       expect(await health(api)).toEqual({
         status: 200,
-        body: { ok: true, data: { status: 'ok', database: 'up' } },
+        body: {
+          ok: true,
+          data: {
+            status: 'ok',
+            database: 'up',
+            embeddedDatabase: { state: 'running', restarts: 0, lastExit: null },
+          },
+        },
       });
       expect(fs.readFileSync(path.join(clusterDirOf(dataDir), 'PG_VERSION'), 'utf8').trim()).toBe('17');
       const passwordFile = path.join(dataDir, 'postgres.password');

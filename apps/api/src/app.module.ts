@@ -15,6 +15,8 @@ import { ConfigGateway } from './config/config.gateway';
 import { ConfigWatcher } from './config/config-watcher';
 import { LiveConfigApplier } from './config/live-config-applier';
 import { dataSourceOptions, ENTITIES } from './database/data-source-options';
+import { DatabaseAvailability, probeDatabase } from './database/database-availability';
+import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
 import { InvitesGateway } from './invites/invites.gateway';
 import { InvitesService } from './invites/invites.service';
 import { Migrator } from './database/migrator';
@@ -46,16 +48,30 @@ import { SessionGateway } from './session/session.gateway';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+  static register(
+    config: AppConfig,
+    databaseUrl: string,
+    embedded: EmbeddedPostgresSupervisor | null = null,
+  ): DynamicModule {
+    // Made here because the pool's error handler is part of the TypeORM options.
+    const availability = new DatabaseAvailability(() => probeDatabase(databaseUrl));
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), entities: ENTITIES }),
+        TypeOrmModule.forRoot({
+          // An idle pooled connection that drops is part of an outage, not a warning of its own.
+          ...dataSourceOptions(databaseUrl, (error) => {
+            availability.poolError(error);
+          }),
+          entities: ENTITIES,
+        }),
         TypeOrmModule.forFeature([MemberEntity]),
       ],
       controllers: [AuthController, ServerController],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: DatabaseAvailability, useValue: availability },
+        { provide: EMBEDDED_DATABASE, useValue: embedded },
         Migrator,
         Sql,
         ChannelPolicy,

@@ -12,7 +12,9 @@ import { AppConfig } from './config/app-config';
 import { CommunityConfigError } from './config/community-config';
 import { EnvError, loadEnv, type LogLevel } from './config/env';
 import { loadCommunityConfig } from './config/load-community-config';
+import { DatabaseAvailability } from './database/database-availability';
 import { EmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
 import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { MpqchtIoAdapter } from './realtime/io-adapter';
 import { originAllowed } from './web/allowed-origins';
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
   const logger = new Logger('mpqcht');
 
   let embedded: EmbeddedPostgres | undefined;
+  let supervisor: EmbeddedPostgresSupervisor | null = null;
   let databaseUrl = config.env.databaseUrl;
   if (!databaseUrl) {
     embedded = new EmbeddedPostgres({
@@ -68,14 +71,17 @@ async function main(): Promise<void> {
     });
     databaseUrl = await embedded.start();
     logger.log('embedded PostgreSQL is up');
+    // From here on a postmaster that dies is restarted (it used to stay dead until the api was).
+    supervisor = new EmbeddedPostgresSupervisor(embedded, new Logger('Database'));
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), {
-    logger: consoleLogger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, databaseUrl, supervisor),
+    { logger: consoleLogger },
+  );
   app.disable('x-powered-by');
   app.setGlobalPrefix('api');
-  app.useGlobalFilters(new ProtocolExceptionFilter());
+  app.useGlobalFilters(new ProtocolExceptionFilter(app.get(DatabaseAvailability)));
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   const corsOrigin = (
     origin: string | undefined,
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
       await app.close().catch((error: unknown) => {
         logger.error(String(error));
       });
-      await embedded?.stop();
+      await supervisor?.stop();
       process.exit(0);
     })();
   };

@@ -1,15 +1,32 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Injectable,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Envelope } from '@mpqcht/protocol';
 import type { Response } from 'express';
+import { DatabaseAvailability } from '../database/database-availability';
 import { ProtocolError } from './protocol-error';
 
-/** Maps anything thrown by a handler to the error envelope; unexpected errors become `internal_error`. */
+/**
+ * Maps anything thrown by a handler to the error envelope; a database that cannot be reached is
+ * `database_unavailable` (DatabaseAvailability logs the outage), other unexpected errors become
+ * `internal_error`.
+ */
 @Catch()
+@Injectable()
 export class ProtocolExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly database: DatabaseAvailability) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const error = this.toProtocolError(exception);
+    const error =
+      this.database.refusalFor(exception, host.getType() === 'ws' ? 'request' : 'http') ??
+      this.toProtocolError(exception);
     const envelope: Envelope<never> = { ok: false, error: error.toBody() };
     if (host.getType() === 'ws') {
       const ack: unknown = host.getArgByIndex(2);

@@ -30,9 +30,11 @@ export const MIGRATIONS = [
   CountBatchSequencesInMemory1764080000000,
 ];
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+/** `onPoolError`: errors of idle pooled connections (TypeORM logs them as warnings otherwise). */
+export function dataSourceOptions(url: string, onPoolError?: (error: unknown) => void): DataSourceOptions {
   return {
     type: 'postgres',
+    ...(onPoolError ? { poolErrorHandler: onPoolError } : {}),
     url,
     entities: ENTITIES,
     migrations: MIGRATIONS,

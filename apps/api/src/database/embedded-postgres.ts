@@ -6,6 +6,12 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { findPostgresBinaries, type OsUser, type PostgresBinaries } from './postgres-binaries';
 
+/** How the postmaster ended: an exit code, or the signal that killed it. */
+export interface PostgresExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface EmbeddedPostgresOptions {
   /** The api's DATA_DIR; the cluster lives in `<dataDir>/postgres`. */
   readonly dataDir: string;
@@ -21,8 +27,9 @@ const STOP_TIMEOUT_MS = 30_000;
  *
  * - The cluster is created on first start in `<dataDir>/postgres` with a random password kept in
  *   `<dataDir>/postgres.password` (mode 0600).
- * - It listens on 127.0.0.1 on a free port chosen at each start (never a fixed 5432, which a
- *   system PostgreSQL may hold) and no Unix socket.
+ * - It listens on 127.0.0.1 on a free port chosen at start (never a fixed 5432, which a system
+ *   PostgreSQL may hold) and no Unix socket. `restart()` (after it died) keeps that port, so the
+ *   URL the connection pool was given stays valid and the pool reconnects by itself.
  * - It runs in its own process group and logs to `<dataDir>/postgres.log`, so it does not depend on
  *   the api's terminal or pipes; when the api was SIGKILLed, the next start finds the orphaned
  *   postmaster through `postmaster.pid` and shuts it down before starting a fresh one.
@@ -33,7 +40,12 @@ export class EmbeddedPostgres {
   private child: ChildProcess | undefined;
   private readonly clusterDir: string;
   private readonly passwordFile: string;
-  private readonly logFile: string;
+  /** The server log: `<dataDir>/postgres.log`. */
+  readonly logFile: string;
+  /** What `start()` ran the cluster with, for `restart()`. */
+  private started: { binaries: PostgresBinaries; port: number; password: string; user?: OsUser } | undefined;
+  private stopping = false;
+  private exitListener: ((exit: PostgresExit) => void) | undefined;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.clusterDir = path.join(options.dataDir, 'postgres');
@@ -57,6 +69,7 @@ export class EmbeddedPostgres {
       const port = await freeLoopbackPort();
       try {
         await this.spawnAndWait(binaries, port, password, user);
+        this.started = { binaries, port, password, ...(user ? { user } : {}) };
         return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
       } catch (error) {
         // Another process may take the free port between our probe and PostgreSQL's bind.
@@ -65,7 +78,27 @@ export class EmbeddedPostgres {
     }
   }
 
+  /**
+   * Starts the cluster again after it exited, on the same port (the caller's pool keeps its URL).
+   * Throws when it does not come up, e.g. while the port is taken or the disk is full.
+   */
+  async restart(): Promise<void> {
+    const started = this.started;
+    if (!started) throw new Error('the embedded PostgreSQL was never started');
+    await this.spawnAndWait(started.binaries, started.port, started.password, started.user);
+  }
+
+  get port(): number | undefined {
+    return this.started?.port;
+  }
+
+  /** Called when a running postmaster exits without `stop()` (crash, kill, failed disk). */
+  onUnexpectedExit(listener: (exit: PostgresExit) => void): void {
+    this.exitListener = listener;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => {
@@ -175,9 +208,10 @@ export class EmbeddedPostgres {
     );
     fs.closeSync(logFd);
     this.child = child;
-    const state = { exited: false };
-    child.once('exit', () => {
+    const state = { exited: false, up: false };
+    child.once('exit', (code, signal) => {
       state.exited = true;
+      if (state.up && this.child === child && !this.stopping) this.exitListener?.({ code, signal });
     });
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
@@ -186,6 +220,9 @@ export class EmbeddedPostgres {
       try {
         await client.connect();
         await client.end();
+        // It may have exited while we connected: reported at the top of the loop.
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        state.up = true;
         return;
       } catch {
         await client.end().catch(() => undefined);

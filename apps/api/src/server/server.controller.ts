@@ -1,7 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
 import { DataSource } from 'typeorm';
 import { ProtocolError } from '../common/protocol-error';
+import { DatabaseAvailability, DATABASE_RETRY_MS } from '../database/database-availability';
+import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from '../database/embedded-postgres-supervisor';
 import { ServerInfoService } from './server-info.service';
 
 @Controller()
@@ -9,6 +11,8 @@ export class ServerController {
   constructor(
     private readonly serverInfo: ServerInfoService,
     private readonly dataSource: DataSource,
+    private readonly database: DatabaseAvailability,
+    @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedPostgresSupervisor | null,
   ) {}
 
   /** Public: what a client shows before logging in. */
@@ -17,14 +21,24 @@ export class ServerController {
     return this.serverInfo.info();
   }
 
-  /** 200 when the api can reach its database, 503 otherwise. */
+  /**
+   * 200 when the api can reach its database, 503 `database_unavailable` otherwise, whose details
+   * are the same report (`database: "down"`) with `retryAfterMs`.
+   */
   @Get('health')
   async health(): Promise<HealthDto> {
+    const embedded = this.embedded ? { embeddedDatabase: this.embedded.status() } : {};
     try {
       await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ProtocolError('database_unavailable', 'the database is not reachable');
+    } catch (error) {
+      const refusal = this.database.refusalFor(error, 'http');
+      const report: HealthDto = { status: 'unavailable', database: 'down', ...embedded };
+      throw new ProtocolError('database_unavailable', 'the database is not reachable', {
+        retryAfterMs: DATABASE_RETRY_MS,
+        ...refusal?.details,
+        ...report,
+      });
     }
-    return { status: 'ok', database: 'up' };
+    return { status: 'ok', database: 'up', ...embedded };
   }
 }

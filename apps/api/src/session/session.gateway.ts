@@ -14,6 +14,7 @@ import { LoginService } from '../auth/login.service';
 import { LoginRateLimiter } from '../rate-limit/login-rate-limiter';
 import { ChannelsService } from '../channels/channels.service';
 import { ProtocolError } from '../common/protocol-error';
+import { DatabaseAvailability } from '../database/database-availability';
 import { Payload } from '../realtime/payload.decorator';
 import { MembersService } from '../members/members.service';
 import { PresenceService } from '../members/presence.service';
@@ -44,6 +45,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly config: AppConfig,
     private readonly connections: KeyConnections,
     private readonly gate: RequestGate,
+    private readonly database: DatabaseAvailability,
   ) {}
 
   afterInit(server: MpqchtServer): void {
@@ -59,8 +61,9 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         const refusal =
           error instanceof ProtocolError
             ? error
-            : new ProtocolError('internal_error', 'login failed on the server');
-        if (!(error instanceof ProtocolError))
+            : (this.database.refusalFor(error, 'handshake') ??
+              new ProtocolError('internal_error', 'login failed on the server'));
+        if (refusal !== error && refusal.code === 'internal_error')
           this.logger.error(error instanceof Error ? error.stack : String(error));
         const err = new Error(refusal.message) as Error & { data: unknown };
         err.data = refusal.toBody();

@@ -272,9 +272,29 @@ export interface AuditPageDto {
   readonly hasMore: boolean;
 }
 
+/**
+ * `GET /api/health`: the `data` of a 200 answer (database up), and, with `status: "unavailable"`
+ * and `database: "down"`, the `details` (beside `retryAfterMs`) of its 503 `database_unavailable`.
+ */
 export interface HealthDto {
-  readonly status: 'ok';
-  readonly database: 'up';
+  readonly status: 'ok' | 'unavailable';
+  readonly database: 'up' | 'down';
+  /** Only when the api runs its own embedded PostgreSQL (DATABASE_URL unset). */
+  readonly embeddedDatabase?: EmbeddedDatabaseHealthDto;
+}
+
+/** The embedded PostgreSQL as the api supervises it. */
+export interface EmbeddedDatabaseHealthDto {
+  /** `restarting` from an unexpected exit until it accepts connections again. */
+  readonly state: 'running' | 'restarting' | 'stopped';
+  /** Successful restarts after unexpected exits since the api started. */
+  readonly restarts: number;
+  /** The last unexpected exit: when, and its exit code or the signal that ended it. */
+  readonly lastExit: {
+    readonly at: string;
+    readonly code: number | null;
+    readonly signal: string | null;
+  } | null;
 }
 
 export const UNREAD_COUNT_CAP = 1000;
