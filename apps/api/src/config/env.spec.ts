@@ -29,7 +29,7 @@ describe('loadEnv', () => {
       logLevel: 'log',
       redisUrl: undefined,
       redisKeyPrefix: 'mpqcht:rl:',
-      socketBacklogBytes: 1048576,
+      socketBacklogBytes: 4194304,
     });
   });
 
@@ -45,7 +45,7 @@ describe('loadEnv', () => {
         LOG_LEVEL: 'debug',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
         REDIS_KEY_PREFIX: 'chat1:',
-        SOCKET_BACKLOG_BYTES: '4194304',
+        SOCKET_BACKLOG_BYTES: '1048576',
       }),
     ).toEqual({
       port: 8080,
@@ -57,7 +57,7 @@ describe('loadEnv', () => {
       logLevel: 'debug',
       redisUrl: 'redis://127.0.0.1:6379/2',
       redisKeyPrefix: 'chat1:',
-      socketBacklogBytes: 4194304,
+      socketBacklogBytes: 1048576,
     });
   });
 

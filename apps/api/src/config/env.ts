@@ -33,10 +33,11 @@ const redisUrl = z.string().refine((value) => {
 
 /**
  * What a connection may have waiting to be written before it is dropped (realtime/outbound-backlog.ts).
- * About a catch-up page of 200 messages of 4,000 characters, the default max_message_length; a page
- * itself always passes (the bound counts what waits before it).
+ * 1 MiB (about one catch-up page of 4,000-character messages) dropped a busy but live sender that
+ * lost its core for ~1 s at 200 messages/s of 4 KB (docs/performance.md); 4 MiB is ~5 s of that
+ * traffic and still keeps 200 stalled sockets near the api's normal memory.
  */
-export const DEFAULT_SOCKET_BACKLOG_BYTES = 1024 * 1024;
+export const DEFAULT_SOCKET_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 const EnvSchema = z.object({
   PORT: port.default(3000),
