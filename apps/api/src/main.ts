@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     new MpqchtIoAdapter(app, {
       maxHttpBufferSize: maxFrameBytes(mostGenerousLimits(config.current.permissions).maxMessageLength),
       serveClient: false,
+      socketBacklogBytes: config.env.socketBacklogBytes,
       cors: { origin: corsOrigin, credentials: false },
       allowRequest: (request, callback) => {
         callback(null, originAllowed(config.current.allowedOrigins, request.headers.origin));

@@ -17,8 +17,10 @@ export interface TargetSpec {
  * sender: socket.io-client (ws for the ws baseline), sends the load and counts acks;
  * sample: a receiver on socket.io-client; minimal: a receiver on the minimal Socket.IO parser
  * over ws (protocol-receiver.ts). The ws baseline has plain ws connections for all three.
+ * stalled: a minimal receiver that stops reading from its TCP socket once joined and answers the
+ * server's heartbeat blindly (backlog measurements, backlog/main.ts); not counted as a receiver.
  */
-export type Role = 'sender' | 'sample' | 'minimal';
+export type Role = 'sender' | 'sample' | 'minimal' | 'stalled';
 
 /** A step of open-loop load: message k (0 ≤ k < total) is due at startAtMs + k·1000/rate. */
 export interface StepOrder {

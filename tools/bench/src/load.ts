@@ -85,7 +85,7 @@ export class Load {
     });
     const opened = results.reduce((n, r) => n + r.opened, 0);
     if (role === 'sample') this.samples += opened;
-    if (role !== 'sender') this.receivers += opened;
+    if (role === 'sample' || role === 'minimal') this.receivers += opened;
     return {
       opened,
       failed,

@@ -7,6 +7,8 @@
 import { WebSocket, type RawData } from 'ws';
 import { connectPacket, engineIoUrl, eventPacket, parsePacket, PONG } from './sio-packets';
 
+/** A stalled receiver's blind pong: more often than the server's ping interval (25 s). */
+const BLIND_PONG_MS = 10_000;
 const CHAR_1 = 0x31;
 const CHAR_2 = 0x32;
 const CHAR_3 = 0x33;
@@ -46,14 +48,27 @@ export class MinimalSocketIo {
   onClose: () => void = () => undefined;
   private nextAckId = 0;
   private readonly acks = new Map<number, (args: unknown[]) => void>();
+  private blindPongs: NodeJS.Timeout | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
       this.frame(bufferOf(data));
     });
     socket.on('close', () => {
+      clearInterval(this.blindPongs);
       this.onClose();
     });
+  }
+
+  /**
+   * Stops reading from the TCP socket (what the server sends piles up in the kernel, then in the
+   * server) and keeps the server's heartbeat satisfied with pongs sent without reading the pings.
+   */
+  stall(): void {
+    this.socket.pause();
+    this.blindPongs = setInterval(() => {
+      this.socket.send(PONG);
+    }, BLIND_PONG_MS);
   }
 
   /** Opens the WebSocket, waits for the open packet, connects to `/` with `auth`. */
@@ -142,6 +157,7 @@ export class MinimalSocketIo {
   }
 
   close(): void {
+    clearInterval(this.blindPongs);
     this.socket.terminate();
   }
 }

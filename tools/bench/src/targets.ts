@@ -51,9 +51,13 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
-function baseline(name: BaselineName, kind: TargetKind): TargetDefinition['start'] {
+function baseline(
+  name: BaselineName,
+  kind: TargetKind,
+  env: Record<string, string>,
+): TargetDefinition['start'] {
   return async () => {
-    const server = await startBaseline(name);
+    const server = await startBaseline(name, env);
     const url = `http://127.0.0.1:${server.port}`;
     const spec: TargetSpec = { kind, url, origin: url, channelId: LOAD_CHANNEL };
     const content = stampedContent(0, 0, 200);
@@ -100,13 +104,18 @@ function baseline(name: BaselineName, kind: TargetKind): TargetDefinition['start
   };
 }
 
-function mpqcht(apiMain: string, databaseServerUrl: string | undefined): TargetDefinition['start'] {
+function mpqcht(
+  apiMain: string,
+  databaseServerUrl: string | undefined,
+  env: Record<string, string>,
+): TargetDefinition['start'] {
   return async () => {
     const rootKey = await Root.key();
     const server = await startMpqcht({
       apiMain,
       databaseServerUrl,
       configToml: benchConfig(rootKey.publicKey.hex),
+      env,
     });
     const spec: TargetSpec = {
       kind: 'mpqcht',
@@ -146,14 +155,17 @@ export function targetDefinitions(options: {
   readonly apiMain: string;
   readonly embedded: boolean;
   readonly databaseServerUrl: string;
+  /** More environment for every server process (the backlog measurement's memory probe). */
+  readonly serverEnv?: Record<string, string>;
 }): TargetDefinition[] {
+  const env = options.serverEnv ?? {};
   return [
-    { name: 'socket.io', kind: 'socket.io', start: baseline('socketio-server', 'socket.io') },
-    { name: 'ws', kind: 'ws', start: baseline('ws-server', 'ws') },
+    { name: 'socket.io', kind: 'socket.io', start: baseline('socketio-server', 'socket.io', env) },
+    { name: 'ws', kind: 'ws', start: baseline('ws-server', 'ws', env) },
     {
       name: options.embedded ? 'mpqcht-embedded' : 'mpqcht',
       kind: 'mpqcht',
-      start: mpqcht(options.apiMain, options.embedded ? undefined : options.databaseServerUrl),
+      start: mpqcht(options.apiMain, options.embedded ? undefined : options.databaseServerUrl, env),
     },
   ];
 }

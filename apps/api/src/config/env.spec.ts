@@ -29,6 +29,7 @@ describe('loadEnv', () => {
       logLevel: 'log',
       redisUrl: undefined,
       redisKeyPrefix: 'mpqcht:rl:',
+      socketBacklogBytes: 4194304,
     });
   });
 
@@ -44,6 +45,7 @@ describe('loadEnv', () => {
         LOG_LEVEL: 'debug',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
         REDIS_KEY_PREFIX: 'chat1:',
+        SOCKET_BACKLOG_BYTES: '1048576',
       }),
     ).toEqual({
       port: 8080,
@@ -55,12 +57,17 @@ describe('loadEnv', () => {
       logLevel: 'debug',
       redisUrl: 'redis://127.0.0.1:6379/2',
       redisKeyPrefix: 'chat1:',
+      socketBacklogBytes: 1048576,
     });
   });
 
   it('refuses a REDIS_URL that is not redis:// and a bad key prefix', () => {
     expect(named(envError({ REDIS_URL: 'http://127.0.0.1:6379' }))).toEqual(['REDIS_URL']);
     expect(named(envError({ REDIS_KEY_PREFIX: 'has space' }))).toEqual(['REDIS_KEY_PREFIX']);
+  });
+
+  it.each(['65535', '1e', '-1', '1048576.5'])('names SOCKET_BACKLOG_BYTES=%s', (value) => {
+    expect(named(envError({ SOCKET_BACKLOG_BYTES: value }))).toEqual(['SOCKET_BACKLOG_BYTES']);
   });
 
   it('ignores variables it does not own', () => {

@@ -47,6 +47,14 @@ const redisUrl = z.string().refine((value) => {
   }
 }, 'must be a redis:// or rediss:// URL');
 
+/**
+ * What a connection may have waiting to be written before it is dropped (realtime/outbound-backlog.ts).
+ * 1 MiB (about one catch-up page of 4,000-character messages) dropped a busy but live sender that
+ * lost its core for ~1 s at 200 messages/s of 4 KB (docs/performance.md); 4 MiB is ~5 s of that
+ * traffic and still keeps 200 stalled sockets near the api's normal memory.
+ */
+export const DEFAULT_SOCKET_BACKLOG_BYTES = 4 * 1024 * 1024;
+
 const EnvSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -60,6 +68,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits, ":", ".", "_" and "-" (max 64)')
     .default('mpqcht:rl:'),
+  SOCKET_BACKLOG_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024, 'at least 65536 (64 KiB)')
+    .default(DEFAULT_SOCKET_BACKLOG_BYTES),
 });
 
 /** The process settings: everything mpqcht reads from the environment, validated once at start. */
@@ -77,6 +90,8 @@ export interface Env {
   readonly redisUrl: string | undefined;
   /** Prepended to every rate-limit key in Redis. */
   readonly redisKeyPrefix: string;
+  /** A socket with more than this waiting to be written to its client is dropped. */
+  readonly socketBacklogBytes: number;
 }
 
 export class EnvError extends Error {}
@@ -100,5 +115,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    socketBacklogBytes: e.SOCKET_BACKLOG_BYTES,
   };
 }

@@ -2,7 +2,11 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
-import type { ServerOptions, Socket } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
+import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
+
+/** Socket.IO's server options, and the bound of each connection's outbound backlog (OutboundBacklog). */
+export type MpqchtIoOptions = Partial<ServerOptions> & { readonly socketBacklogBytes: number };
 
 /**
  * Socket.IO server options decided at start (sizes from config.toml) instead of in decorators, and
@@ -17,16 +21,26 @@ import type { ServerOptions, Socket } from 'socket.io';
  */
 export class MpqchtIoAdapter extends IoAdapter {
   private readonly logger = new Logger('Realtime');
+  private readonly serverOptions: Partial<ServerOptions>;
+  private readonly socketBacklogBytes: number;
 
-  constructor(
-    app: INestApplicationContext,
-    private readonly serverOptions: Partial<ServerOptions>,
-  ) {
+  constructor(app: INestApplicationContext, { socketBacklogBytes, ...serverOptions }: MpqchtIoOptions) {
     super(app);
+    this.serverOptions = serverOptions;
+    this.socketBacklogBytes = socketBacklogBytes;
   }
 
   override createIOServer(port: number, options?: ServerOptions): unknown {
-    return super.createIOServer(port, { ...options, ...this.serverOptions });
+    const server = super.createIOServer(port, { ...options, ...this.serverOptions }) as Server;
+    // Every Engine.IO connection, from its handshake on (before login too).
+    server.engine.on('connection', (conn: EngineConnection) => {
+      OutboundBacklog.watch(conn, this.socketBacklogBytes, (dropped, waitingBytes) => {
+        this.logger.warn(
+          `a connection from ${dropped.remoteAddress} was dropped: ${waitingBytes} bytes waiting to be written to a client that is not reading (SOCKET_BACKLOG_BYTES ${this.socketBacklogBytes})`,
+        );
+      });
+    });
+    return server;
   }
 
   override bindMessageHandlers(

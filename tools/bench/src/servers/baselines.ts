@@ -20,7 +20,10 @@ export interface BaselineProcess extends ServerProcess {
   dispose(): Promise<void>;
 }
 
-export async function startBaseline(name: BaselineName): Promise<BaselineProcess> {
+export async function startBaseline(
+  name: BaselineName,
+  env: Record<string, string> = {},
+): Promise<BaselineProcess> {
   const source = fs.readFileSync(path.join(__dirname, '..', 'baselines', `${name}.ts`), 'utf8');
   const { code } = transformSync(source, { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpqcht-bench-'));
@@ -30,7 +33,7 @@ export async function startBaseline(name: BaselineName): Promise<BaselineProcess
     name,
     process.execPath,
     [file],
-    { PATH: harnessEnv().path, NODE_PATH: path.join(WORKSPACE, 'node_modules') },
+    { PATH: harnessEnv().path, NODE_PATH: path.join(WORKSPACE, 'node_modules'), ...env },
     /listening (\d+)/,
     START_TIMEOUT_MS,
   );

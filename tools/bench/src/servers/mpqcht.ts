@@ -20,6 +20,8 @@ export interface MpqchtOptions {
   /** Unset: the embedded PostgreSQL. */
   readonly databaseServerUrl: string | undefined;
   readonly configToml: string;
+  /** More environment for the api (e.g. NODE_OPTIONS for a memory probe). */
+  readonly env?: Record<string, string>;
 }
 
 export interface MpqchtProcess extends ServerProcess {
@@ -79,6 +81,7 @@ export async function startMpqcht(options: MpqchtOptions): Promise<MpqchtProcess
     DATA_DIR: dataDir,
     LOG_LEVEL: 'log',
     ...(ownDatabase ? { DATABASE_URL: ownDatabase } : {}),
+    ...options.env,
   };
   let server: ServerProcess;
   try {

@@ -134,9 +134,11 @@ async function openSocketIo(role: Role, context: OpenContext): Promise<Opened> {
   const { target, state } = context;
   const query = { room: target.channelId };
   const started = nowMs();
-  if (role === 'minimal') {
+  if (role === 'minimal' || role === 'stalled') {
     const socket = await MinimalSocketIo.connect(target.url, undefined, CONNECT_TIMEOUT_MS, query);
-    socket.onEvent = state.onFrame;
+    // A stalled connection's frames are not deliveries: what it had buffered surfaces when it closes.
+    if (role === 'stalled') socket.stall();
+    else socket.onEvent = state.onFrame;
     return { handshakeMs: nowMs() - started, connection: { role, acks: false, close: () => socket.close() } };
   }
   const socket = await clientSocket(target.url, { query });
@@ -159,7 +161,7 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
   const started = nowMs();
   const auth = await loginAuth(target, key);
   const join = { displayName: context.displayName() };
-  if (role === 'minimal') {
+  if (role === 'minimal' || role === 'stalled') {
     let socket: MinimalSocketIo;
     try {
       socket = await MinimalSocketIo.connect(target.url, auth, CONNECT_TIMEOUT_MS);
@@ -173,7 +175,9 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
       socket.close();
       throw new OpenFailed(error, 'member.join failed');
     }
-    socket.onEvent = state.onFrame;
+    // A stalled connection's frames are not deliveries: what it had buffered surfaces when it closes.
+    if (role === 'stalled') socket.stall();
+    else socket.onEvent = state.onFrame;
     return { handshakeMs, connection: { role, acks: false, close: () => socket.close() } };
   }
   const socket = await clientSocket(target.url, { auth });
