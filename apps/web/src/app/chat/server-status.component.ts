@@ -75,6 +75,19 @@ import { RequestFailed } from '../servers/server-connection';
               <p>{{ status.message }} You may come back.</p>
               <button class="button primary" type="button" (click)="server.reconnect()">Reconnect</button>
             }
+            @case ('too_many_connections') {
+              <h2>Too many open connections to {{ server.info()?.name ?? server.url }}</h2>
+              <p>
+                Your key is connected to this server from too many tabs or devices at once. Close one of them,
+                then try again.
+              </p>
+              <button class="button primary" type="button" (click)="server.reconnect()">Try again</button>
+            }
+            @case ('flooding') {
+              <h2>Disconnected from {{ server.info()?.name ?? server.url }}</h2>
+              <p>{{ status.message }}</p>
+              <button class="button primary" type="button" (click)="server.reconnect()">Reconnect</button>
+            }
             @default {
               <h2>Could not log in to {{ server.url }}</h2>
               <p>{{ status.message }}</p>

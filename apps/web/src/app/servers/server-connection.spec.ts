@@ -153,6 +153,19 @@ describe('ServerConnection status', () => {
     expect(connection.status().kind).toBe('refused');
   });
 
+  it('is refused without retrying when the key holds too many connections, until asked to reconnect', async () => {
+    jest.useFakeTimers();
+    const { connection, factory } = await harness();
+    await connection.connect();
+    const socket = factory.last;
+
+    socket.connectError('too_many_connections', 'this key already has 8 connections open here');
+
+    expect(connection.status()).toMatchObject({ kind: 'refused', code: 'too_many_connections' });
+    jest.advanceTimersByTime(120_000);
+    expect(socket.connectCalls).toBe(0);
+  });
+
   it('signs a fresh challenge again after a challenge race (challenge_expired)', async () => {
     jest.useFakeTimers();
     const { connection, factory } = await harness();

@@ -87,6 +87,9 @@ const FINAL_REFUSALS = new Set([
   'signature_malformed',
   'banned',
   'invite_invalid',
+  // The key holds the most connections the server allows: retrying would only use up challenges
+  // until the member closes another tab or device, so they are asked to, and retry by hand.
+  'too_many_connections',
 ]);
 
 function toChannelState(channel: ChannelDto): ChannelState {
