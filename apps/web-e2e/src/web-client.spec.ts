@@ -14,6 +14,17 @@ import {
 } from '@mpqcht/test-harness';
 import type { Page, Response } from 'playwright-core';
 import { launchPerson, screenshot, type Person } from './support/browser';
+import {
+  addServer,
+  channelTitle,
+  createIdentity,
+  defined,
+  joinAs,
+  rail,
+  unlock,
+  waitUntil,
+  WAIT,
+} from './support/pages';
 import { connectAs, ok, send, type TestSocket } from './support/socket';
 import { XSS_PAYLOADS } from './support/xss-payloads';
 
@@ -28,7 +39,6 @@ const ADA = { username: 'ada-e2e', passphrase: 'velvet kayak quorum tundra', dis
 const BROOK = { username: 'brook-e2e', passphrase: 'saffron glacier mosaic puffin', displayName: 'Brook' };
 const CAROL = { username: 'carol-e2e', passphrase: 'walnut comet harbor lichen' };
 
-const WAIT = 20_000;
 const HISTORY_SIZE = 120;
 
 function communityToml(name: string, rootKey: string, accent: string): string {
@@ -49,21 +59,6 @@ function communityToml(name: string, rootKey: string, accent: string): string {
   ].join('\n');
 }
 
-function defined<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new Error(`${what} is missing`);
-  return value;
-}
-
-/** Polls a condition (never a fixed sleep as the thing asserted). */
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = WAIT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** True when the page runs script within a few seconds (a busy loop in the page would block it). */
 async function responsive(page: Page): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -75,41 +70,9 @@ async function responsive(page: Page): Promise<boolean> {
   }
 }
 
-const rail = (page: Page, url: string) => page.locator(`mq-server-rail button.server[data-server="${url}"]`);
 const messages = (page: Page) => page.locator('[data-test=message-scroller] article.message');
 const messageWith = (page: Page, text: string) => messages(page).filter({ hasText: text });
 const channelButton = (page: Page, id: string) => page.locator(`mq-channel-sidebar [data-channel="${id}"]`);
-const channelTitle = (page: Page, name: string) =>
-  page.locator('mq-message-pane .channel-header h1', { hasText: `# ${name}` });
-
-async function createIdentity(page: Page, url: string, username: string, passphrase: string) {
-  const response = await page.goto(url);
-  await page.waitForURL('**/unlock');
-  await page.locator('[data-test=username]').fill(username);
-  await page.locator('[data-test=passphrase]').fill(passphrase);
-  await page.locator('[data-test=strength]', { hasText: 'Strong enough' }).waitFor({ timeout: WAIT });
-  return defined(response, 'the page response');
-}
-
-async function unlock(page: Page): Promise<void> {
-  await page.locator('[data-test=unlock]').click();
-  await page.waitForURL('**/chat', { timeout: WAIT });
-}
-
-async function addServer(page: Page, url: string): Promise<void> {
-  await page.locator('[data-test=add-server]').click();
-  await page.locator('[data-test=server-url]').fill(url);
-  await page.locator('[data-test=add-server-submit]').click();
-  await rail(page, url).waitFor();
-}
-
-async function joinAs(page: Page, displayName: string): Promise<void> {
-  const name = page.locator('[data-test=display-name]');
-  await name.waitFor({ timeout: WAIT });
-  await name.fill(displayName);
-  await page.locator('[data-test=join]').click();
-  await page.locator('[data-test=composer]').waitFor({ timeout: WAIT });
-}
 
 /** Types a message and presses Enter; resolves once the server has stored it. */
 async function sendFromComposer(page: Page, text: string): Promise<string> {
