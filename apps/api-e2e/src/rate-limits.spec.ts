@@ -243,6 +243,10 @@ describe('rate limits (in memory)', () => {
     for (let i = 0; i < 1_000; i++) emit('admin.everything', {}, () => undefined);
     expect(await ended).toMatchObject({ reason: 'flooding' });
     expect(await gone).toBe('io server disconnect');
+    // It may not come straight back to flood again: the key cools down first.
+    const again = await connectRefused(api, await loginProof(flooder.identity, api.url, api.origin));
+    expect(again.data?.code).toBe('rate_limited');
+    expect(again.data?.details?.['retryAfterMs']).toBeGreaterThan(0);
     // Others are not affected.
     const other = await freshMember(api);
     expect((await sendTo(other.socket, 'flood', 'still here')).ok).toBe(true);

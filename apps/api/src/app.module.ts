@@ -28,6 +28,7 @@ import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { FloodCooldown } from './rate-limit/flood-cooldown';
 import { KeyConnections } from './rate-limit/key-connections';
 import { RequestGate } from './rate-limit/request-gate';
 import { SlowmodeInterceptor } from './rate-limit/slowmode.interceptor';
@@ -83,6 +84,7 @@ export class AppModule {
         EnvelopeInterceptor,
         DrainInterceptor,
         RequestGate,
+        FloodCooldown,
         KeyConnections,
         SlowmodeInterceptor,
         RequestPipelineInterceptor,

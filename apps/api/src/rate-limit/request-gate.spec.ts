@@ -5,6 +5,7 @@ import type { MpqchtSocket, SocketSession } from '../realtime/socket-session';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { RateLimitStoreUnavailable, type RateLimitStore } from './rate-limit-store';
 import { DISCONNECT_ABOVE_SCORE, SLOWED_COST, SLOW_FROM_SCORE } from './refusal-score';
+import { FloodCooldown } from './flood-cooldown';
 import { RequestGate } from './request-gate';
 
 const TOML = `
@@ -112,19 +113,20 @@ function setup(store?: RateLimitStore) {
   const clock = { now: 1_000_000 };
   const memory = new MemoryRateLimitStore({ now: () => clock.now, sweepIntervalMs: 0 });
   const { config, policy } = samplePolicy(TOML);
+  const cooldown = new FloodCooldown();
   // The refusal scores decay with time: the test's clock stands still unless a test moves it.
   const gate = new (class extends RequestGate {
     protected override now(): number {
       return clock.now;
     }
-  })(store ?? memory, config, policy);
+  })(store ?? memory, config, policy, cooldown);
   let sockets = 0;
   const open = (session: SocketSession) => {
     const socket = new FakeSocket(`socket-${++sockets}`, { session });
     gate.attach(socket as unknown as MpqchtSocket);
     return socket;
   };
-  return { clock, open };
+  return { clock, open, cooldown };
 }
 
 const typing: [string, unknown[]] = ['typing.start', [{ channelId: 'lobby' }]];
@@ -164,7 +166,7 @@ describe('RequestGate', () => {
   });
 
   it('slows a socket that keeps being refused, then disconnects it with session.ended', async () => {
-    const { open } = setup();
+    const { open, cooldown, clock } = setup();
     const fast = open(sessionOf(actor('prober', 'fast')));
     // Refusals by the handler (forbidden, not_found) count as they go out through the ack.
     const refused = await repeat(SLOW_FROM_SCORE, () => fast.send(...typing, refusedAs('forbidden')));
@@ -178,6 +180,13 @@ describe('RequestGate', () => {
     expect(fast.connected).toBe(false);
     expect(fast.pushes.map((p) => p.event)).toEqual(['session.ended']);
     expect(fast.pushes[0]?.payload).toMatchObject({ reason: 'flooding' });
+    // Its key may not come back at once (the handshake asks the cooldown).
+    expect(() => {
+      cooldown.check('key-of-prober', clock.now);
+    }).toThrow(/wait before reconnecting/);
+    expect(() => {
+      cooldown.check('key-of-someone-else', clock.now);
+    }).not.toThrow();
   });
 
   it("does not count the server's own errors, or its load shedding, against the client", async () => {

@@ -18,6 +18,7 @@ import {
   type RateDecision,
   type RateLimitStore,
 } from './rate-limit-store';
+import { FloodCooldown } from './flood-cooldown';
 import { RefusalScore, SLOWED_COST } from './refusal-score';
 
 type Ack = (envelope: Envelope<unknown>) => void;
@@ -59,7 +60,8 @@ const NOT_COUNTED: ReadonlySet<ErrorCode> = new Set([
  * Every refusal (over budget, unknown, malformed, `forbidden`, `not_found`, `not_joined`, ...; not
  * the server's own errors, nor a `rate_limited` from further on: see NOT_COUNTED) adds to the
  * socket's RefusalScore: a socket that keeps being refused pays `SLOWED_COST` tokens per request,
- * and beyond the score's limit it is disconnected with `session.ended` (reason `flooding`).
+ * and beyond the score's limit it is disconnected with `session.ended` (reason `flooding`), and
+ * its key is refused at the handshake for a while (FloodCooldown).
  */
 @Injectable()
 export class RequestGate {
@@ -71,6 +73,7 @@ export class RequestGate {
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
     private readonly config: AppConfig,
     private readonly policy: ChannelPolicy,
+    private readonly cooldown: FloodCooldown,
   ) {}
 
   /** Puts the gate in front of every event the socket will send. */
@@ -165,9 +168,10 @@ export class RequestGate {
     );
     socket.emit('session.ended', {
       reason: 'flooding',
-      message: 'this connection kept sending requests that were refused; reconnect and slow down',
+      message: 'this connection kept sending requests that were refused; wait, then reconnect and slow down',
     });
     socket.disconnect(true);
+    this.cooldown.start(socket.data.session.publicKey, this.now());
   }
 
   private bucketsOf(session: SocketSession): KeyBuckets {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/websockets';
 import { EmptyRequest, JoinRequest, type MemberDto, type SessionDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
+import { FloodCooldown } from '../rate-limit/flood-cooldown';
 import { KeyConnections } from '../rate-limit/key-connections';
 import { RequestGate } from '../rate-limit/request-gate';
 import { LoginService } from '../auth/login.service';
@@ -45,6 +46,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly config: AppConfig,
     private readonly connections: KeyConnections,
     private readonly gate: RequestGate,
+    private readonly cooldown: FloodCooldown,
     private readonly database: DatabaseAvailability,
   ) {}
 
@@ -73,6 +75,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       const attempt = () => this.login.login(socket.handshake.auth);
       this.loginLimits.guard(socket.handshake.address, attempt).then((session) => {
         try {
+          this.cooldown.check(session.publicKey, Date.now());
           this.connections.admit(socket, session.publicKey, this.config.current.connectionsPerKey);
         } catch (error) {
           refuse(error);
