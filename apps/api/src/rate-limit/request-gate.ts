@@ -25,6 +25,8 @@ type Ack = (envelope: Envelope<unknown>) => void;
 type Packet = [string, ...unknown[]];
 
 interface KeyBuckets {
+  /** The bucket's key in the store: the same for every socket of the public key. */
+  readonly key: string;
   readonly model: PermissionModel;
   readonly member: MemberRecord | null;
   /** One token: what a request takes. */
@@ -100,7 +102,8 @@ export class RequestGate {
         this.refuse(
           socket,
           ack,
-          new ProtocolError('unknown_event', `"${event}" is not an event of this protocol`),
+          // The name is the client's: echoed back, but not at any length.
+          new ProtocolError('unknown_event', `"${event.slice(0, 64)}" is not an event of this protocol`),
         );
         return;
       }
@@ -140,7 +143,7 @@ export class RequestGate {
     const session = socket.data.session;
     const buckets = this.bucketsOf(session);
     const slowed = this.scores.get(socket)?.isSlowed(this.now()) ?? false;
-    return this.store.take(`key:${session.publicKey}`, slowed ? buckets.slowed : buckets.normal);
+    return this.store.take(buckets.key, slowed ? buckets.slowed : buckets.normal);
   }
 
   private refuse(socket: MpqchtSocket, ack: Ack | undefined, error: ProtocolError): void {
@@ -181,6 +184,7 @@ export class RequestGate {
     const limits = this.policy.connectionLimits(subjectOf(session));
     const spec = { capacity: limits.burst, refillPerSecond: limits.ratePerSecond };
     const buckets: KeyBuckets = {
+      key: `key:${session.publicKey}`,
       model,
       member: session.member,
       normal: { ...spec, cost: 1 },
