@@ -10,11 +10,15 @@ import { SignatureVerifier } from './auth/signature-verifier';
 import { ChannelsGateway } from './channels/channels.gateway';
 import { ChannelsService } from './channels/channels.service';
 import { AppConfig } from './config/app-config';
-import { ConfigEditorService } from './config/config-editor.service';
-import { ConfigGateway } from './config/config.gateway';
-import { ConfigWatcher } from './config/config-watcher';
-import { LiveConfigApplier } from './config/live-config-applier';
-import { dataSourceOptions, ENTITIES } from './database/data-source-options';
+import { ConfigEditorService } from './live-config/config-editor.service';
+import { ConfigGateway } from './live-config/config.gateway';
+import { ConfigWatcher } from './live-config/config-watcher';
+import { LiveConfigApplier } from './live-config/live-config-applier';
+import { LoginChallengeEntity } from './auth/login-challenge.entity';
+import { ChannelSequenceEntity } from './channels/channel-sequence.entity';
+import { ReadMarkerEntity } from './channels/read-marker.entity';
+import { MessageEntity } from './messages/message.entity';
+import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseAvailability, probeDatabase } from './database/database-availability';
 import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
 import { InvitesGateway } from './invites/invites.gateway';
@@ -22,24 +26,26 @@ import { InvitesService } from './invites/invites.service';
 import { Migrator } from './database/migrator';
 import { Sql } from './database/sql';
 import { MemberEntity } from './members/member.entity';
+import { MemberRosterEvents } from './members/member-roster-events';
 import { MembersGateway } from './members/members.gateway';
 import { MembersService } from './members/members.service';
 import { PresenceService } from './members/presence.service';
 import { MentionResolver } from './messages/mention-resolver';
 import { MessagesGateway } from './messages/messages.gateway';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { OutageRefusals } from './common/outage-refusals';
 import { FloodCooldown } from './rate-limit/flood-cooldown';
 import { KeyConnections } from './rate-limit/key-connections';
 import { RequestGate } from './rate-limit/request-gate';
 import { SlowmodeInterceptor } from './rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from './realtime/drain.interceptor';
-import { RequestPipelineInterceptor } from './realtime/request-pipeline.interceptor';
+import { RequestPipelineInterceptor } from './gateway/request-pipeline.interceptor';
 import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { CatchUpService } from './messages/catch-up.service';
 import { MessageBatchWriter } from './messages/message-batch-writer';
 import { MessagesService } from './messages/messages.service';
 import { ChannelPolicy } from './policy/channel-policy';
-import { AccessGuard } from './realtime/access.guard';
+import { AccessGuard } from './gateway/access.guard';
 import { PushService } from './realtime/push.service';
 import { LoginRateLimiter } from './rate-limit/login-rate-limiter';
 import { rateLimitStoreProvider } from './rate-limit/rate-limit-store.provider';
@@ -49,6 +55,10 @@ import { SessionGateway } from './session/session.gateway';
 
 @Module({})
 export class AppModule {
+  constructor(roster: MemberRosterEvents, mentions: MentionResolver) {
+    roster.subscribe(mentions);
+  }
+
   static register(
     config: AppConfig,
     databaseUrl: string,
@@ -64,14 +74,21 @@ export class AppModule {
           ...dataSourceOptions(databaseUrl, (error) => {
             availability.poolError(error);
           }),
-          entities: ENTITIES,
+          autoLoadEntities: true,
         }),
-        TypeOrmModule.forFeature([MemberEntity]),
+        TypeOrmModule.forFeature([
+          MemberEntity,
+          LoginChallengeEntity,
+          ChannelSequenceEntity,
+          MessageEntity,
+          ReadMarkerEntity,
+        ]),
       ],
       controllers: [AuthController, ServerController],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: DatabaseAvailability, useValue: availability },
+        { provide: OutageRefusals, useExisting: DatabaseAvailability },
         { provide: EMBEDDED_DATABASE, useValue: embedded },
         Migrator,
         Sql,
@@ -94,6 +111,7 @@ export class AppModule {
         rateLimitStoreProvider,
         LoginRateLimiter,
         PresenceService,
+        MemberRosterEvents,
         MentionResolver,
         MembersService,
         ChannelsService,

@@ -7,10 +7,10 @@ import {
   type ChannelListDto,
   type ReadStateDto,
 } from '@mpqcht/protocol';
-import { RequireChannel } from '../realtime/access.decorators';
-import { Payload } from '../realtime/payload.decorator';
+import { RequireChannel } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
 import { PushService } from '../realtime/push.service';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, joinedMember, Rooms, type MpqchtSocket } from '../realtime/socket-session';
 import { ChannelsService } from './channels.service';
 

@@ -16,13 +16,13 @@ import { LoginRateLimiter } from '../rate-limit/login-rate-limiter';
 import { ChannelsService } from '../channels/channels.service';
 import { ProtocolError } from '../common/protocol-error';
 import { DatabaseAvailability } from '../database/database-availability';
-import { Payload } from '../realtime/payload.decorator';
+import { Payload } from '../gateway/payload.decorator';
 import { MembersService } from '../members/members.service';
 import { PresenceService } from '../members/presence.service';
-import { AllowBeforeJoin } from '../realtime/access.decorators';
+import { AllowBeforeJoin } from '../gateway/access.decorators';
 import { GracefulShutdown } from '../realtime/graceful-shutdown';
 import { PushService } from '../realtime/push.service';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { Rooms, type MemberRecord, type MpqchtServer, type MpqchtSocket } from '../realtime/socket-session';
 import { ServerInfoService } from '../server/server-info.service';
 
