@@ -1,52 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditGateway } from './audit/audit.gateway';
-import { AuditLogService } from './audit/audit-log.service';
-import { AuthController } from './auth/auth.controller';
-import { ChallengeStore } from './auth/challenge-store';
-import { LoginService } from './auth/login.service';
-import { SignatureVerifier } from './auth/signature-verifier';
-import { ChannelsGateway } from './channels/channels.gateway';
-import { ChannelsService } from './channels/channels.service';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { AppConfig } from './config/app-config';
-import { ConfigEditorService } from './config/config-editor.service';
-import { ConfigGateway } from './config/config.gateway';
-import { ConfigWatcher } from './config/config-watcher';
-import { LiveConfigApplier } from './config/live-config-applier';
-import { dataSourceOptions, ENTITIES } from './database/data-source-options';
-import { DatabaseAvailability, probeDatabase } from './database/database-availability';
-import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
-import { InvitesGateway } from './invites/invites.gateway';
-import { InvitesService } from './invites/invites.service';
-import { Migrator } from './database/migrator';
-import { Sql } from './database/sql';
-import { MemberEntity } from './members/member.entity';
-import { MembersGateway } from './members/members.gateway';
-import { MembersService } from './members/members.service';
-import { PresenceService } from './members/presence.service';
-import { MentionResolver } from './messages/mention-resolver';
-import { MessagesGateway } from './messages/messages.gateway';
-import { EnvelopeInterceptor } from './common/envelope.interceptor';
-import { FloodCooldown } from './rate-limit/flood-cooldown';
-import { KeyConnections } from './rate-limit/key-connections';
-import { RequestGate } from './rate-limit/request-gate';
-import { SlowmodeInterceptor } from './rate-limit/slowmode.interceptor';
-import { DrainInterceptor } from './realtime/drain.interceptor';
-import { RequestPipelineInterceptor } from './realtime/request-pipeline.interceptor';
-import { GracefulShutdown } from './realtime/graceful-shutdown';
-import { CatchUpService } from './messages/catch-up.service';
-import { MessageBatchWriter } from './messages/message-batch-writer';
-import { MessagesService } from './messages/messages.service';
-import { ChannelPolicy } from './policy/channel-policy';
-import { AccessGuard } from './realtime/access.guard';
-import { PushService } from './realtime/push.service';
-import { LoginRateLimiter } from './rate-limit/login-rate-limiter';
-import { rateLimitStoreProvider } from './rate-limit/rate-limit-store.provider';
-import { ServerInfoService } from './server/server-info.service';
-import { ServerController } from './server/server.controller';
-import { SessionGateway } from './session/session.gateway';
+import { AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
+import { type EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
+import { InvitesModule } from './invites/invites.module';
+import { LiveConfigModule } from './live-config/live-config.module';
+import { MembersModule } from './members/members.module';
+import { MessagesModule } from './messages/messages.module';
+import { ServerModule } from './server/server.module';
+import { SessionModule } from './session/session.module';
 
+/**
+ * The feature modules, over the two global leaves that need start-up values: the configuration
+ * read by main.ts and the database URL (the embedded cluster's, if main.ts started one). Each
+ * feature module imports the leaves it uses; docs/architecture.md draws the graph.
+ */
 @Module({})
 export class AppModule {
   static register(
@@ -54,65 +25,20 @@ export class AppModule {
     databaseUrl: string,
     embedded: EmbeddedPostgresSupervisor | null = null,
   ): DynamicModule {
-    // Made here because the pool's error handler is part of the TypeORM options.
-    const availability = new DatabaseAvailability(() => probeDatabase(databaseUrl));
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot({
-          // An idle pooled connection that drops is part of an outage, not a warning of its own.
-          ...dataSourceOptions(databaseUrl, (error) => {
-            availability.poolError(error);
-          }),
-          entities: ENTITIES,
-        }),
-        TypeOrmModule.forFeature([MemberEntity]),
-      ],
-      controllers: [AuthController, ServerController],
-      providers: [
-        { provide: AppConfig, useValue: config },
-        { provide: DatabaseAvailability, useValue: availability },
-        { provide: EMBEDDED_DATABASE, useValue: embedded },
-        Migrator,
-        Sql,
-        ChannelPolicy,
-        AccessGuard,
-        // HTTP routes go through the same guard (gateways get it from @RealtimeGateway()).
-        { provide: APP_GUARD, useExisting: AccessGuard },
-        PushService,
-        GracefulShutdown,
-        EnvelopeInterceptor,
-        DrainInterceptor,
-        RequestGate,
-        FloodCooldown,
-        KeyConnections,
-        SlowmodeInterceptor,
-        RequestPipelineInterceptor,
-        ChallengeStore,
-        SignatureVerifier,
-        LoginService,
-        rateLimitStoreProvider,
-        LoginRateLimiter,
-        PresenceService,
-        MentionResolver,
-        MembersService,
-        ChannelsService,
-        MessagesService,
-        MessageBatchWriter,
-        CatchUpService,
-        AuditLogService,
-        InvitesService,
-        ServerInfoService,
-        LiveConfigApplier,
-        ConfigWatcher,
-        ConfigEditorService,
-        ConfigGateway,
-        SessionGateway,
-        MembersGateway,
-        ChannelsGateway,
-        MessagesGateway,
-        AuditGateway,
-        InvitesGateway,
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl, embedded),
+        ServerModule,
+        AuditModule,
+        InvitesModule,
+        ChannelsModule,
+        MembersModule,
+        MessagesModule,
+        AuthModule,
+        SessionModule,
+        LiveConfigModule,
       ],
     };
   }

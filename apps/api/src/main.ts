@@ -15,8 +15,10 @@ import { loadCommunityConfig } from './config/load-community-config';
 import { DatabaseAvailability } from './database/database-availability';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { EmbeddedPostgresSupervisor } from './database/embedded-postgres-supervisor';
+import { Migrator } from './database/migrator';
 import { GracefulShutdown } from './realtime/graceful-shutdown';
 import { MpqchtIoAdapter } from './realtime/io-adapter';
+import { PushService } from './realtime/push.service';
 import { originAllowed } from './web/allowed-origins';
 import { WebClient } from './web/web-client';
 
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
       maxHttpBufferSize: maxFrameBytes(mostGenerousLimits(config.current.permissions).maxMessageLength),
       serveClient: false,
       socketBacklogBytes: config.env.socketBacklogBytes,
+      push: app.get(PushService),
       cors: { origin: corsOrigin, credentials: false },
       allowRequest: (request, callback) => {
         callback(null, originAllowed(config.current.allowedOrigins, request.headers.origin));
@@ -127,6 +130,9 @@ async function main(): Promise<void> {
     stop('SIGINT');
   });
 
+  // Before listen: it runs the modules' init hooks (the challenge sweeper, the config watcher), and
+  // they must find the schema migrated.
+  await app.get(Migrator).run();
   await app.listen(config.env.port, config.env.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.env.port;

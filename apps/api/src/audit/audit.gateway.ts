@@ -1,9 +1,9 @@
 import { SubscribeMessage } from '@nestjs/websockets';
 import { AuditListRequest, type AuditPageDto } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { RequirePermission } from '../realtime/access.decorators';
-import { Payload } from '../realtime/payload.decorator';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RequirePermission } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { AuditLogService } from './audit-log.service';
 
 @RealtimeGateway()

@@ -128,7 +128,10 @@ export class ChannelsService {
     this.push.toMember(member.publicKey, 'channels.changed', list);
   }
 
-  /** Moves the member's read marker forward to a message (never backwards) and returns the new state. */
+  /**
+   * Moves the member's read marker forward to a message (never backwards) and returns the new
+   * state, which the member's other devices get too (their unread counts follow).
+   */
   async markRead(memberKey: string, channelId: string, messageId: string): Promise<ReadStateDto> {
     this.requireChannel(channelId);
     const updated = await this.sql.rows<unknown>(
@@ -151,6 +154,8 @@ export class ChannelsService {
     const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, [channelId]]);
     const row = rows[0];
     if (!row) throw new Error('read state query returned no row');
-    return toReadState(row);
+    const state = toReadState(row);
+    this.push.toMember(memberKey, 'readState.updated', state);
+    return state;
   }
 }

@@ -8,24 +8,24 @@ import {
 } from '@nestjs/common';
 import type { Envelope } from '@mpqcht/protocol';
 import type { Response } from 'express';
-import { DatabaseAvailability } from '../database/database-availability';
+import { OutageRefusals } from './outage-refusals';
 import { ProtocolError } from './protocol-error';
 
 /**
  * Maps anything thrown by a handler to the error envelope; a database that cannot be reached is
- * `database_unavailable` (DatabaseAvailability logs the outage), other unexpected errors become
- * `internal_error`.
+ * `database_unavailable` (DatabaseAvailability, behind OutageRefusals, logs the outage), other
+ * unexpected errors become `internal_error`.
  */
 @Catch()
 @Injectable()
 export class ProtocolExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly database: DatabaseAvailability) {}
+  constructor(private readonly outages: OutageRefusals) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error =
-      this.database.refusalFor(exception, host.getType() === 'ws' ? 'request' : 'http') ??
+      this.outages.refusalFor(exception, host.getType() === 'ws' ? 'request' : 'http') ??
       this.toProtocolError(exception);
     const envelope: Envelope<never> = { ok: false, error: error.toBody() };
     if (host.getType() === 'ws') {

@@ -1,9 +1,4 @@
 import type { DataSourceOptions } from 'typeorm';
-import { LoginChallengeEntity } from '../auth/login-challenge.entity';
-import { ChannelSequenceEntity } from '../channels/channel-sequence.entity';
-import { ReadMarkerEntity } from '../channels/read-marker.entity';
-import { MemberEntity } from '../members/member.entity';
-import { MessageEntity } from '../messages/message.entity';
 import { QueryLogger } from './query-logger';
 import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
@@ -11,14 +6,6 @@ import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-
 import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
 import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
 import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
-
-export const ENTITIES = [
-  MemberEntity,
-  LoginChallengeEntity,
-  ChannelSequenceEntity,
-  MessageEntity,
-  ReadMarkerEntity,
-];
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
 export const MIGRATIONS = [
@@ -30,13 +17,16 @@ export const MIGRATIONS = [
   CountBatchSequencesInMemory1764080000000,
 ];
 
-/** `onPoolError`: errors of idle pooled connections (TypeORM logs them as warnings otherwise). */
+/**
+ * The connection and the migrations only: each feature module registers its own entities
+ * (`TypeOrmModule.forFeature`, collected by `autoLoadEntities`), so this folder imports no feature.
+ * `onPoolError`: errors of idle pooled connections (TypeORM logs them as warnings otherwise).
+ */
 export function dataSourceOptions(url: string, onPoolError?: (error: unknown) => void): DataSourceOptions {
   return {
     type: 'postgres',
     ...(onPoolError ? { poolErrorHandler: onPoolError } : {}),
     url,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
+import { OutageRefusals, type RefusedAt } from '../common/outage-refusals';
 import { ProtocolError } from '../common/protocol-error';
 import { isDatabaseUnreachable } from './database-unreachable';
 
@@ -8,9 +9,6 @@ export const DATABASE_RETRY_MS = 1000;
 /** How often an outage checks whether the database is back. */
 const PROBE_INTERVAL_MS = 1000;
 const PROBE_TIMEOUT_MS = 2000;
-
-/** Where a refusal was answered: a Socket.IO request's ack, a handshake, an HTTP route. */
-export type RefusedAt = 'request' | 'handshake' | 'http';
 
 interface Outage {
   readonly since: number;
@@ -28,12 +26,14 @@ interface Outage {
  * as the pool's) succeeds and no request was refused since the previous probe, so a database that
  * answers a probe but still fails writes (a full disk) does not flap in the log.
  */
-export class DatabaseAvailability implements OnApplicationShutdown {
+export class DatabaseAvailability extends OutageRefusals implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private outage: Outage | undefined;
   private closed = false;
 
-  constructor(private readonly probe: () => Promise<void>) {}
+  constructor(private readonly probe: () => Promise<void>) {
+    super();
+  }
 
   get isDown(): boolean {
     return this.outage !== undefined;
@@ -43,7 +43,7 @@ export class DatabaseAvailability implements OnApplicationShutdown {
    * The answer to give instead of `error` when it says the database cannot be reached (counted as
    * a refusal of the outage, which starts now if it had not), or undefined for any other error.
    */
-  refusalFor(error: unknown, at: RefusedAt): ProtocolError | undefined {
+  override refusalFor(error: unknown, at: RefusedAt): ProtocolError | undefined {
     if (!isDatabaseUnreachable(error)) return undefined;
     this.noticed(error).refused[at] += 1;
     return new ProtocolError('database_unavailable', 'the database cannot be reached; retry later', {

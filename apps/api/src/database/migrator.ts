@@ -1,20 +1,22 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** Arbitrary constant shared by every api process of one database: "mpqc" in ASCII. */
 const MIGRATION_LOCK_ID = 0x6d707163;
 
 /**
- * Runs pending migrations before the api serves anything. Several processes may start at once on
- * one database, so the run is serialised by a session-level advisory lock held on its own connection.
+ * Runs pending migrations before the api serves anything: main.ts calls `run()` after creating the
+ * app (the pool is connected) and before `listen` runs any module's init hook, so no provider ever
+ * queries a schema that is not migrated yet. Several processes may start at once on one database,
+ * so the run is serialised by a session-level advisory lock held on its own connection.
  */
 @Injectable()
-export class Migrator implements OnModuleInit {
+export class Migrator {
   private readonly logger = new Logger(Migrator.name);
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async onModuleInit(): Promise<void> {
+  async run(): Promise<void> {
     const lockHolder = this.dataSource.createQueryRunner();
     await lockHolder.connect();
     try {

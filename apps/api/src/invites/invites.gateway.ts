@@ -7,9 +7,9 @@ import {
   type InviteDto,
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { RequirePermission } from '../realtime/access.decorators';
-import { Payload } from '../realtime/payload.decorator';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RequirePermission } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { InvitesService } from './invites.service';
 

@@ -13,9 +13,9 @@ import {
   type MemberRolesDto,
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { Payload } from '../realtime/payload.decorator';
-import { RequirePermission } from '../realtime/access.decorators';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { Payload } from '../gateway/payload.decorator';
+import { RequirePermission } from '../gateway/access.decorators';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MembersService } from './members.service';
 

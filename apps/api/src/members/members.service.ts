@@ -10,9 +10,9 @@ import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy, type Actor } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord, SocketSession } from '../realtime/socket-session';
-import { MentionResolver } from '../messages/mention-resolver';
 import { displayNameKey } from './display-name-key';
 import { MemberEntity } from './member.entity';
+import { MemberRosterEvents } from './member-roster-events';
 import { PresenceService } from './presence.service';
 
 export interface Admission {
@@ -65,7 +65,7 @@ export class MembersService {
     private readonly sql: Sql,
     private readonly presence: PresenceService,
     private readonly push: PushService,
-    private readonly mentions: MentionResolver,
+    private readonly roster: MemberRosterEvents,
     private readonly channels: ChannelsService,
     private readonly policy: ChannelPolicy,
   ) {}
@@ -124,7 +124,7 @@ export class MembersService {
     }
     const member = toRecord(row);
     if (!member) throw new Error('join returned a member without a name');
-    this.mentions.memberJoined(member.publicKey, member.displayName);
+    this.roster.joined(member.publicKey, member.displayName);
     return member;
   }
 
@@ -263,7 +263,7 @@ export class MembersService {
       message: `you were banned from this server: ${reason}`,
     });
     if (row.removed) {
-      this.mentions.memberRemoved(publicKey);
+      this.roster.removed(publicKey);
       this.push.toAllMembers('member.removed', { publicKey, reason: 'banned' });
     }
     return toBanDto(row);
@@ -320,7 +320,7 @@ export class MembersService {
       [publicKey, actor.publicKey],
     );
     if (removed.length === 0) throw new ProtocolError('not_found', 'this key is not authorized here');
-    this.mentions.memberRemoved(publicKey);
+    this.roster.removed(publicKey);
     this.push.endSessions(publicKey, {
       reason: 'revoked',
       message: 'your key was revoked by an administrator',

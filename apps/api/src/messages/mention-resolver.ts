@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '../database/sql';
+import type { MemberRosterListener } from '../members/member-roster-events';
 import { findMentions, mayMention, MemberNames } from './mentions';
 
 type Change = (names: MemberNames) => void;
@@ -7,11 +8,11 @@ type Change = (names: MemberNames) => void;
 /**
  * Resolves the mentions of a message's content to public keys, from an in-memory copy of the joined
  * members' names. The copy is loaded from the members table on the first message that contains an
- * `@`, and kept current by MembersService, which reports every join and revocation: a message
+ * `@`, and kept current by MemberRosterEvents (MembersService reports every join and revocation there): a message
  * without `@` costs nothing, one with `@` costs no query once the names are loaded.
  */
 @Injectable()
-export class MentionResolver {
+export class MentionResolver implements MemberRosterListener {
   private names: MemberNames | null = null;
   private loading: Promise<MemberNames> | null = null;
   /** Changes reported while the load runs, applied to its result (the query may predate them). */

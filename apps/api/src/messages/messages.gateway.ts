@@ -11,9 +11,9 @@ import {
   type MessageDto,
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { RequireChannel } from '../realtime/access.decorators';
-import { Payload } from '../realtime/payload.decorator';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RequireChannel } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { CatchUpService } from './catch-up.service';
 import { MessagesService } from './messages.service';

@@ -4,9 +4,17 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
+import type { PushService } from './push.service';
+import type { MpqchtServer } from './socket-session';
 
-/** Socket.IO's server options, and the bound of each connection's outbound backlog (OutboundBacklog). */
-export type MpqchtIoOptions = Partial<ServerOptions> & { readonly socketBacklogBytes: number };
+/**
+ * Socket.IO's server options, the bound of each connection's outbound backlog (OutboundBacklog),
+ * and the `PushService` that sends through the server once it exists.
+ */
+export type MpqchtIoOptions = Partial<ServerOptions> & {
+  readonly socketBacklogBytes: number;
+  readonly push: PushService;
+};
 
 /**
  * Socket.IO server options decided at start (sizes from config.toml) instead of in decorators, and
@@ -23,15 +31,20 @@ export class MpqchtIoAdapter extends IoAdapter {
   private readonly logger = new Logger('Realtime');
   private readonly serverOptions: Partial<ServerOptions>;
   private readonly socketBacklogBytes: number;
+  private readonly push: PushService;
 
-  constructor(app: INestApplicationContext, { socketBacklogBytes, ...serverOptions }: MpqchtIoOptions) {
+  constructor(app: INestApplicationContext, { socketBacklogBytes, push, ...serverOptions }: MpqchtIoOptions) {
     super(app);
     this.serverOptions = serverOptions;
     this.socketBacklogBytes = socketBacklogBytes;
+    this.push = push;
   }
 
   override createIOServer(port: number, options?: ServerOptions): unknown {
     const server = super.createIOServer(port, { ...options, ...this.serverOptions }) as Server;
+    // Pushes go through the process's one server from its creation on, whichever gateway (or none)
+    // is initialised first.
+    this.push.attach(server as MpqchtServer);
     // Every Engine.IO connection, from its handshake on (before login too).
     server.engine.on('connection', (conn: EngineConnection) => {
       OutboundBacklog.watch(conn, this.socketBacklogBytes, (dropped, waitingBytes) => {

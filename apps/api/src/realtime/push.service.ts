@@ -19,6 +19,7 @@ export interface ChannelRoomMember {
 export class PushService {
   private server: MpqchtServer | undefined;
 
+  /** Called by MpqchtIoAdapter when it creates the Socket.IO server (at `app.listen`). */
   attach(server: MpqchtServer): void {
     this.server ??= server;
   }
@@ -31,6 +32,19 @@ export class PushService {
   toChannel<E extends keyof ServerToClientEvents>(channelId: string, event: E, ...args: PushArgs<E>): void {
     this.io()
       .to(Rooms.channel(channelId))
+      .emit(event, ...args);
+  }
+
+  /** To a channel's viewers except the sockets of one key (its own devices know already). */
+  toChannelExceptMember<E extends keyof ServerToClientEvents>(
+    channelId: string,
+    publicKey: string,
+    event: E,
+    ...args: PushArgs<E>
+  ): void {
+    this.io()
+      .to(Rooms.channel(channelId))
+      .except(Rooms.member(publicKey))
       .emit(event, ...args);
   }
 

@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { defer, from, mergeAll, type Observable } from 'rxjs';
 import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
-import { DrainInterceptor } from './drain.interceptor';
+import { DrainInterceptor } from '../realtime/drain.interceptor';
 
 type Intercepted = Observable<unknown> | Promise<Observable<unknown>>;
 

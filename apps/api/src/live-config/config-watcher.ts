@@ -3,10 +3,10 @@ import { CONFIG_FILE_ACTOR } from '@mpqcht/protocol';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { AuditLogService } from '../audit/audit-log.service';
-import { AppConfig } from './app-config';
-import { CommunityConfigError } from './community-config';
-import { configHash, summariseChange } from './config-file';
-import { parseCommunityConfig } from './load-community-config';
+import { AppConfig } from '../config/app-config';
+import { CommunityConfigError } from '../config/community-config';
+import { configHash, summariseChange } from '../config/config-file';
+import { parseCommunityConfig } from '../config/load-community-config';
 import { LiveConfigApplier } from './live-config-applier';
 
 /** Editors save in bursts (write, rename, chmod): one reload per burst. */

@@ -6,7 +6,7 @@ import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy } from '../policy/channel-policy';
 import { ALLOW_BEFORE_JOIN, REQUIRED_CHANNEL_FLAG, REQUIRED_PERMISSION } from './access.decorators';
 import { requestEvent, validatePayload } from './payload.decorator';
-import { subjectOf, type MpqchtSocket } from './socket-session';
+import { subjectOf, type MpqchtSocket } from '../realtime/socket-session';
 
 /**
  * The one authorization gate, for Socket.IO events and HTTP routes alike; it reads the handler's

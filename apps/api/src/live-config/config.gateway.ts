@@ -1,8 +1,8 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
 import { EmptyRequest, ReplaceConfigRequest, type ConfigDto, type ConfigReplacedDto } from '@mpqcht/protocol';
-import { RequirePermission } from '../realtime/access.decorators';
-import { Payload } from '../realtime/payload.decorator';
-import { RealtimeGateway } from '../realtime/realtime-gateway.decorator';
+import { RequirePermission } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
+import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { ConfigEditorService } from './config-editor.service';
 

@@ -2,9 +2,9 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { firstValueFrom, of, type Observable } from 'rxjs';
 import type { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import type { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
-import { DrainInterceptor } from './drain.interceptor';
-import { GracefulShutdown } from './graceful-shutdown';
-import type { PushService } from './push.service';
+import { DrainInterceptor } from '../realtime/drain.interceptor';
+import { GracefulShutdown } from '../realtime/graceful-shutdown';
+import type { PushService } from '../realtime/push.service';
 import { RequestPipelineInterceptor } from './request-pipeline.interceptor';
 
 const context = {} as ExecutionContext;

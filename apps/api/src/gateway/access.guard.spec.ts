@@ -6,7 +6,7 @@ import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { Actor } from '../policy/channel-policy';
 import { AllowBeforeJoin, RequireChannel, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
-import type { SocketSession } from './socket-session';
+import type { SocketSession } from '../realtime/socket-session';
 
 class Handlers {
   @AllowBeforeJoin()

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AuditLogService } from '../audit/audit-log.service';
 import { ProtocolError } from '../common/protocol-error';
-import { AppConfig } from './app-config';
-import { CommunityConfigError, type CommunityConfig } from './community-config';
-import { backupPath, configHash, summariseChange, writeFileAtomically } from './config-file';
+import { AppConfig } from '../config/app-config';
+import { CommunityConfigError, type CommunityConfig } from '../config/community-config';
+import { backupPath, configHash, summariseChange, writeFileAtomically } from '../config/config-file';
 import { LiveConfigApplier } from './live-config-applier';
-import { parseCommunityConfig } from './load-community-config';
+import { parseCommunityConfig } from '../config/load-community-config';
 
 /**
  * Reads and replaces config.toml over the protocol (`config.get`, `config.replace`). A replacement

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { MemberDto } from '@mpqcht/protocol';
+import { ChannelsService } from '../channels/channels.service';
+import { MembersService } from '../members/members.service';
+import { PresenceService } from '../members/presence.service';
+import { PushService } from '../realtime/push.service';
+import { Rooms, type MemberRecord, type MpqchtSocket, type SocketSession } from '../realtime/socket-session';
+
+/**
+ * What happens to an admitted socket: it enters its key's room at once, and a joined member's
+ * sockets enter the rooms of the channels they can view and count for presence (connect, join,
+ * disconnect). Everyone is told when a member comes online, goes offline or joins.
+ */
+@Injectable()
+export class ConnectionLifecycle {
+  constructor(
+    private readonly members: MembersService,
+    private readonly channels: ChannelsService,
+    private readonly presence: PresenceService,
+    private readonly push: PushService,
+  ) {}
+
+  connected(socket: MpqchtSocket): void {
+    const session = socket.data.session;
+    void socket.join(Rooms.member(session.publicKey));
+    if (session.member) this.enter(socket, session.member, session.isRoot);
+  }
+
+  disconnected(socket: MpqchtSocket): void {
+    const member = socket.data.session.member;
+    if (member && this.presence.disconnected(member.publicKey, socket.id)) {
+      this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: false });
+    }
+  }
+
+  async join(session: SocketSession, displayName: string): Promise<MemberDto> {
+    const member = await this.members.join(session, displayName);
+    // Every socket of this key joins now, not just the one that asked.
+    for (const own of await this.push.updateSessions(session.publicKey, member)) {
+      this.enter(own, member, session.isRoot);
+    }
+    const dto = this.members.toDto(member);
+    this.push.toAllMembers('member.joined', dto);
+    return dto;
+  }
+
+  /** A joined member's socket: into the rooms of the channels they can view, and online. */
+  private enter(socket: Pick<MpqchtSocket, 'id' | 'join'>, member: MemberRecord, isRoot: boolean): void {
+    const visible = this.channels.visibleChannelIds({ isRoot, roles: member.roles });
+    void socket.join([Rooms.members, ...visible.map(Rooms.channel)]);
+    if (this.presence.connected(member.publicKey, socket.id)) {
+      this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: true });
+    }
+  }
+}
