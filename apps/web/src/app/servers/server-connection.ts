@@ -18,7 +18,8 @@ import type {
   TypingDto,
 } from '@mpqcht/protocol';
 import type { ServerPermission } from '@mpqcht/permissions';
-import { signLoginChallenge, type PublicKey } from '@mpqcht/identity';
+import type { PublicKey } from '@mpqcht/identity';
+import { buildLoginAuth, request as sendRequest } from '@mpqcht/protocol-client';
 import { ChannelCatchUp } from './channel-catch-up';
 import { ChannelTimeline } from './channel-timeline';
 import { ServerUnreachable, type ServerHttp } from './server-http';
@@ -188,17 +189,17 @@ export class ServerConnection {
       this.deps.http
         .challenge(this.url)
         .then((challenge) =>
-          signLoginChallenge({
-            privateKey: this.identity.signingKey,
-            publicKey: this.identity.publicKey,
+          buildLoginAuth({
+            signer: { privateKey: this.identity.signingKey, publicKey: this.identity.publicKey },
             origin: this.url,
-            nonceHex: challenge.nonce,
+            challenge,
+            invite: this.invite,
           }),
         )
         .then(
-          (proof) => {
+          (auth) => {
             this.challengeFailed = false;
-            send(this.invite === null ? proof : { ...proof, invite: this.invite });
+            send(auth);
           },
           () => {
             // No proof to send: the server refuses the empty auth (auth_malformed), and we retry.
@@ -368,13 +369,7 @@ export class ServerConnection {
     if (!socket?.connected) throw new RequestFailed('offline', 'not connected to this server');
     let envelope: Envelope<ResponseTypes[E]>;
     try {
-      const emit = socket
-        .timeout(REQUEST_TIMEOUT_MS)
-        .emitWithAck.bind(socket.timeout(REQUEST_TIMEOUT_MS)) as (
-        event: string,
-        payload: unknown,
-      ) => Promise<Envelope<ResponseTypes[E]>>;
-      envelope = await emit(event, payload);
+      envelope = await sendRequest(socket, event, payload, { timeoutMs: REQUEST_TIMEOUT_MS });
     } catch {
       throw new RequestFailed('timeout', 'the server did not answer in time');
     }
