@@ -3,17 +3,18 @@
  * message of a cold start, and `members.authorize` for every load key (with the load role).
  */
 import { randomUUID } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import type { MessageDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
+import { request, whenConnected, type ProtocolSocket } from '@mpqcht/protocol-client';
+import { io } from 'socket.io-client';
 import { LOAD_CHANNEL, LOAD_ROLE } from './servers/bench-config';
 import { loginAuth, newKey, type Key } from './worker/login';
-import { envelopeError } from './worker/connections';
 import type { TargetSpec } from './ipc';
 
 const ACK_TIMEOUT_MS = 30_000;
 const AUTHORIZE_CONCURRENCY = 32;
 
 export class Root {
-  private constructor(private readonly socket: Socket) {}
+  private constructor(private readonly socket: ProtocolSocket) {}
 
   static key(): Promise<Key> {
     return newKey();
@@ -22,38 +23,32 @@ export class Root {
   /** Logs in (challenge, signature, handshake) and joins. */
   static async login(target: TargetSpec, key: Key): Promise<Root> {
     const auth = await loginAuth(target, key);
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = io(target.url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        auth: { ...auth },
-      });
-      s.once('connect', () => {
-        resolve(s);
-      });
-      s.once('connect_error', (error: Error) => {
-        s.disconnect();
-        reject(error);
-      });
+    const socket: ProtocolSocket = io(target.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { ...auth },
     });
+    await whenConnected(socket);
     const root = new Root(socket);
     await root.request('member.join', { displayName: 'root' });
     return root;
   }
 
-  private async request(event: string, payload: unknown): Promise<unknown> {
-    const envelope: unknown = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
-    const error = envelopeError(envelope);
-    if (error !== null) throw new Error(`${event} failed: ${JSON.stringify(envelope)}`);
-    return envelope;
+  private async request<E extends RequestEvent>(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<ResponseTypes[E]> {
+    const envelope = await request(this.socket, event, payload, { timeoutMs: ACK_TIMEOUT_MS });
+    if (!envelope.ok) throw new Error(`${event} failed: ${JSON.stringify(envelope)}`);
+    return envelope.data;
   }
 
   /** Sends one message to the load channel and resolves when its own copy comes back. */
   async sendAndReceive(content: string): Promise<void> {
     const clientId = randomUUID();
     const delivered = new Promise<void>((resolve) => {
-      const listener = (message: { clientId?: unknown }) => {
+      const listener = (message: MessageDto) => {
         if (message.clientId !== clientId) return;
         this.socket.off('message.created', listener);
         resolve();
@@ -70,6 +65,7 @@ export class Root {
     const lane = async () => {
       while (next < publicKeys.length) {
         const publicKey = publicKeys[next++];
+        if (publicKey === undefined) break;
         await this.request('members.authorize', { publicKey, roles: [LOAD_ROLE] });
       }
     };

@@ -1,43 +1,24 @@
-import { signLoginChallenge, type LoginProof } from '@mpqcht/identity';
-import type {
-  ChallengeDto,
-  ClientToServerEvents,
-  Envelope,
-  RequestEvent,
-  RequestPayload,
-  ResponseTypes,
-  ServerToClientEvents,
-} from '@mpqcht/protocol';
-import { io, type Socket } from 'socket.io-client';
-import { CliError, ProtocolFailure } from './errors';
+import type { ChallengeDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
+import {
+  buildLoginAuth,
+  ChallengeUnavailable,
+  fetchChallenge as fetchProtocolChallenge,
+  handshakeFailure,
+  request as protocolRequest,
+  ok,
+  RequestTimedOut,
+  whenConnected,
+  type LoginAuth,
+  type ProtocolSocket,
+} from '@mpqcht/protocol-client';
+import { io } from 'socket.io-client';
+import { CliError } from './errors';
 import type { LoadedKey } from './key-file';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ClientSocket = ProtocolSocket;
 
 const HTTP_TIMEOUT_MS = 10_000;
 const ACK_TIMEOUT_MS = 15_000;
-
-function reason(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return cause.message;
-    return error.message;
-  }
-  return String(error);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Reads an error envelope `{ ok: false, error: { code, message } }` if that is what `body` is. */
-export function envelopeFailure(body: unknown): ProtocolFailure | undefined {
-  if (!isRecord(body) || body['ok'] !== false || !isRecord(body['error'])) return undefined;
-  const error = body['error'];
-  const code = typeof error['code'] === 'string' ? error['code'] : 'unknown_error';
-  const message = typeof error['message'] === 'string' ? error['message'] : 'no message';
-  return new ProtocolFailure(code, message, isRecord(error['details']) ? error['details'] : undefined);
-}
 
 /**
  * The origin a login signature may be bound to. A server states the origin it wants in its challenge;
@@ -68,36 +49,13 @@ export function checkChallengeOrigin(params: {
 
 /** POST /api/auth/challenge: a fresh nonce and the origin the server binds signatures to. */
 export async function fetchChallenge(server: string): Promise<ChallengeDto> {
-  const url = `${server}/api/auth/challenge`;
-  let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    return await fetchProtocolChallenge(server, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   } catch (error) {
-    throw new CliError(`cannot reach ${url}: ${reason(error)}`);
+    // No answer, or not an mpqcht one: one line for the operator. A refusal stays a ProtocolFailure.
+    if (error instanceof ChallengeUnavailable) throw new CliError(error.message);
+    throw error;
   }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    throw new CliError(
-      `${url} answered HTTP ${response.status} without a JSON body; is this an mpqcht server?`,
-    );
-  }
-  const failure = envelopeFailure(body);
-  if (failure) throw failure;
-  const data = isRecord(body) && body['ok'] === true ? body['data'] : undefined;
-  if (
-    !response.ok ||
-    !isRecord(data) ||
-    typeof data['nonce'] !== 'string' ||
-    typeof data['origin'] !== 'string' ||
-    typeof data['expiresAt'] !== 'string'
-  ) {
-    throw new CliError(
-      `${url} answered HTTP ${response.status} with no challenge; is this an mpqcht server?`,
-    );
-  }
-  return { nonce: data['nonce'], origin: data['origin'], expiresAt: data['expiresAt'] };
 }
 
 export interface ConnectOptions {
@@ -110,27 +68,20 @@ export interface ConnectOptions {
   readonly onFatal?: (error: Error) => void;
 }
 
-/** Fetches a challenge, checks its origin, and signs it. */
-export async function freshProof(options: Omit<ConnectOptions, 'reconnect'>): Promise<LoginProof> {
+/** Fetches a challenge, checks its origin (with the operator's --origin), and signs it. */
+export async function freshProof(options: Omit<ConnectOptions, 'reconnect'>): Promise<LoginAuth> {
   const challenge = await fetchChallenge(options.server);
   const origin = checkChallengeOrigin({
     server: options.server,
     override: options.origin,
     challengeOrigin: challenge.origin,
   });
-  return signLoginChallenge({
-    privateKey: options.key.privateKey,
-    publicKey: options.key.publicKey,
-    origin,
-    nonceHex: challenge.nonce,
-  });
+  return buildLoginAuth({ signer: options.key, origin, challenge });
 }
 
 /** A connection error as the handshake middleware sends it, or a transport failure. */
 export function connectFailure(server: string, error: Error): Error {
-  const failure = envelopeFailure({ ok: false, error: (error as { data?: unknown }).data });
-  if (failure) return failure;
-  return new CliError(`cannot connect to ${server}: ${error.message}`);
+  return handshakeFailure(error) ?? new CliError(`cannot connect to ${server}: ${error.message}`);
 }
 
 /**
@@ -138,7 +89,7 @@ export function connectFailure(server: string, error: Error): Error {
  * unreachable server is reported as itself; every reconnect signs a fresh challenge.
  */
 export async function connect(options: ConnectOptions): Promise<ClientSocket> {
-  let first: LoginProof | undefined = await freshProof(options);
+  let first: LoginAuth | undefined = await freshProof(options);
   const socket: ClientSocket = io(options.server, {
     transports: ['websocket'],
     reconnection: options.reconnect,
@@ -149,22 +100,18 @@ export async function connect(options: ConnectOptions): Promise<ClientSocket> {
         first = undefined;
         return;
       }
+      // No fresh proof, no handshake: an empty auth would only count as a failed login here.
       freshProof(options).then(callback, (error: unknown) => {
+        socket.disconnect();
         options.onFatal?.(error instanceof Error ? error : new Error(String(error)));
-        callback({});
       });
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => {
-      socket.off('connect_error');
-      resolve();
-    });
-    socket.once('connect_error', (error) => {
-      socket.disconnect();
-      reject(connectFailure(options.server, error));
-    });
-  });
+  try {
+    await whenConnected(socket);
+  } catch (error) {
+    throw connectFailure(options.server, error as Error);
+  }
   return socket;
 }
 
@@ -174,14 +121,10 @@ export async function request<E extends RequestEvent>(
   event: E,
   payload: RequestPayload<E>,
 ): Promise<ResponseTypes[E]> {
-  type Emit = (event: string, payload: unknown) => Promise<unknown>;
-  const timed = socket.timeout(ACK_TIMEOUT_MS);
-  let envelope: Envelope<ResponseTypes[E]>;
   try {
-    envelope = (await (timed.emitWithAck as Emit).call(timed, event, payload)) as Envelope<ResponseTypes[E]>;
-  } catch {
-    throw new CliError(`no answer to ${event} within ${ACK_TIMEOUT_MS / 1000} s`);
+    return ok(await protocolRequest(socket, event, payload, { timeoutMs: ACK_TIMEOUT_MS }));
+  } catch (error) {
+    if (error instanceof RequestTimedOut) throw new CliError(error.message);
+    throw error;
   }
-  if (envelope.ok) return envelope.data;
-  throw new ProtocolFailure(envelope.error.code, envelope.error.message, envelope.error.details);
 }

@@ -21,16 +21,7 @@ export class CliError extends Error {
 }
 
 /** The server answered with a protocol error envelope: printed as `error: <code>: <message>`, exit 1. */
-export class ProtocolFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'ProtocolFailure';
-  }
-}
+export { ProtocolFailure } from '@mpqcht/protocol-client';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -7,6 +7,7 @@ import type {
   ResponseTypes,
   ServerToClientEvents,
 } from '@mpqcht/protocol';
+import { request as protocolRequest, whenConnected } from '@mpqcht/protocol-client';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiProcess } from '@mpqcht/test-harness';
 import { loginProof, type TestIdentity } from './identity';
@@ -26,13 +27,8 @@ export async function connect(api: ApiProcess, identity: TestIdentity, auth?: un
     reconnection: false,
     forceNew: true,
   });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & Partial<ConnectError>) => {
-      socket.close();
-      reject(error);
-    });
-  });
+  await whenConnected(socket);
+  return socket;
 }
 
 /** Tries to connect and returns the refusal (rejects if the socket was accepted). */
@@ -60,14 +56,7 @@ export function request<E extends RequestEvent>(
   event: E,
   payload: RequestPayload<E>,
 ): Promise<Envelope<ResponseTypes[E]>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 10_000);
-    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => void;
-    emit(event, payload, (envelope: Envelope<ResponseTypes[E]>) => {
-      clearTimeout(timer);
-      resolve(envelope);
-    });
-  });
+  return protocolRequest(socket, event, payload, { timeoutMs: 10_000 });
 }
 
 /** Sends any raw arguments (malformed payloads, unknown events) and resolves with the ack. */

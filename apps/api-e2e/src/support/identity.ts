@@ -1,11 +1,10 @@
+import { generateSigningKeyPair, publicKeyFromCryptoKey, type PublicKey } from '@mpqcht/identity';
+import type { ChallengeDto } from '@mpqcht/protocol';
 import {
-  generateSigningKeyPair,
-  publicKeyFromCryptoKey,
-  signLoginChallenge,
-  type LoginProof,
-  type PublicKey,
-} from '@mpqcht/identity';
-import type { ChallengeDto, Envelope } from '@mpqcht/protocol';
+  buildLoginAuth,
+  fetchChallenge as fetchProtocolChallenge,
+  type LoginAuth,
+} from '@mpqcht/protocol-client';
 
 /** A key pair made with WebCrypto, as a browser makes it (non-extractable private key). */
 export interface TestIdentity {
@@ -18,19 +17,11 @@ export async function newIdentity(): Promise<TestIdentity> {
   return { privateKey: pair.privateKey, publicKey: await publicKeyFromCryptoKey(pair.publicKey) };
 }
 
-export async function fetchChallenge(apiUrl: string): Promise<ChallengeDto> {
-  const response = await fetch(`${apiUrl}/api/auth/challenge`, { method: 'POST' });
-  const body = (await response.json()) as Envelope<ChallengeDto>;
-  if (!body.ok) throw new Error(`challenge refused: ${body.error.code}`);
-  return body.data;
+export function fetchChallenge(apiUrl: string): Promise<ChallengeDto> {
+  return fetchProtocolChallenge(apiUrl);
 }
 
 /** A fresh, correctly signed login proof for the api at `apiUrl` whose public origin is `origin`. */
-export async function loginProof(
-  identity: TestIdentity,
-  apiUrl: string,
-  origin: string,
-): Promise<LoginProof> {
-  const challenge = await fetchChallenge(apiUrl);
-  return signLoginChallenge({ ...identity, origin, nonceHex: challenge.nonce });
+export async function loginProof(identity: TestIdentity, apiUrl: string, origin: string): Promise<LoginAuth> {
+  return buildLoginAuth({ signer: identity, origin, challenge: await fetchChallenge(apiUrl) });
 }

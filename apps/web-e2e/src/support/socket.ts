@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { signLoginChallenge, type DerivedIdentity } from '@mpqcht/identity';
+import type { DerivedIdentity } from '@mpqcht/identity';
 import type {
-  ChallengeDto,
   ClientToServerEvents,
-  Envelope,
   MessageDto,
   RequestEvent,
   RequestPayload,
   ResponseTypes,
   ServerToClientEvents,
 } from '@mpqcht/protocol';
+import { freshLoginAuth, requestOk, whenConnected } from '@mpqcht/protocol-client';
 import { io, type Socket } from 'socket.io-client';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -20,14 +19,9 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * to seed messages without typing them.
  */
 export async function connectAs(url: string, identity: DerivedIdentity): Promise<TestSocket> {
-  const response = await fetch(`${url}/api/auth/challenge`, { method: 'POST' });
-  const body = (await response.json()) as Envelope<ChallengeDto>;
-  if (!body.ok) throw new Error(`challenge refused: ${body.error.code}`);
-  const proof = await signLoginChallenge({
-    privateKey: identity.signingKey,
-    publicKey: identity.publicKey,
-    origin: url,
-    nonceHex: body.data.nonce,
+  const proof = await freshLoginAuth({
+    baseUrl: url,
+    signer: { privateKey: identity.signingKey, publicKey: identity.publicKey },
   });
   const socket: TestSocket = io(url, {
     auth: { ...proof },
@@ -35,13 +29,8 @@ export async function connectAs(url: string, identity: DerivedIdentity): Promise
     reconnection: false,
     forceNew: true,
   });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
+  await whenConnected(socket);
+  return socket;
 }
 
 export function ok<E extends RequestEvent>(
@@ -49,15 +38,7 @@ export function ok<E extends RequestEvent>(
   event: E,
   payload: RequestPayload<E>,
 ): Promise<ResponseTypes[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 10_000);
-    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => void;
-    emit(event, payload, (envelope: Envelope<ResponseTypes[E]>) => {
-      clearTimeout(timer);
-      if (envelope.ok) resolve(envelope.data);
-      else reject(new Error(`${event} failed: ${envelope.error.code}: ${envelope.error.message}`));
-    });
-  });
+  return requestOk(socket, event, payload, { timeoutMs: 10_000 });
 }
 
 export function send(socket: TestSocket, channelId: string, content: string): Promise<MessageDto> {

@@ -3,6 +3,7 @@
  * connection logs in for real (login.ts) with a key the root authorized, then joins.
  */
 import { randomUUID } from 'node:crypto';
+import { handshakeFailure, request as protocolRequest, whenConnected } from '@mpqcht/protocol-client';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { nowMs } from '../clock';
@@ -54,28 +55,25 @@ export function envelopeError(envelope: unknown): string | null {
   return typeof code === 'string' ? code : 'not_ok';
 }
 
-function clientSocket(
+async function clientSocket(
   url: string,
   options: { auth?: object; query?: Record<string, string> },
 ): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(url, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      timeout: CONNECT_TIMEOUT_MS,
-      ...options,
-    });
-    socket.once('connect', () => {
-      resolve(socket);
-    });
-    socket.once('connect_error', (error: Error) => {
-      socket.disconnect();
-      // mpqcht refuses a handshake with its error body as the data: { code, message }.
-      const code = record(record(error)['data'])['code'];
-      reject(new OpenFailed(typeof code === 'string' ? code : 'connect_error', error.message));
-    });
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    timeout: CONNECT_TIMEOUT_MS,
+    ...options,
   });
+  try {
+    await whenConnected(socket);
+  } catch (error) {
+    // mpqcht refuses a handshake with its error body as the data: { code, message }.
+    const code = handshakeFailure(error)?.code ?? 'connect_error';
+    throw new OpenFailed(code, error instanceof Error ? error.message : String(error));
+  }
+  return socket;
 }
 
 function plainWs(url: string): Promise<WebSocket> {
@@ -90,10 +88,14 @@ function plainWs(url: string): Promise<WebSocket> {
   });
 }
 
-async function request(socket: Socket, event: string, payload: unknown): Promise<void> {
-  const envelope: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
-  const error = envelopeError(envelope);
-  if (error !== null) throw new OpenFailed(error, `${event}: ${JSON.stringify(envelope)}`);
+async function join(socket: Socket, displayName: string): Promise<void> {
+  const envelope = await protocolRequest(
+    socket,
+    'member.join',
+    { displayName },
+    { timeoutMs: ACK_TIMEOUT_MS },
+  );
+  if (!envelope.ok) throw new OpenFailed(envelope.error.code, `member.join: ${JSON.stringify(envelope)}`);
 }
 
 function socketIoSender(socket: Socket, event: string, payload: (content: string) => unknown): Send {
@@ -160,7 +162,7 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
   const key = context.key();
   const started = nowMs();
   const auth = await loginAuth(target, key);
-  const join = { displayName: context.displayName() };
+  const displayName = context.displayName();
   if (role === 'minimal' || role === 'stalled') {
     let socket: MinimalSocketIo;
     try {
@@ -170,7 +172,7 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
       throw error;
     }
     const handshakeMs = nowMs() - started;
-    const error = envelopeError(await socket.request('member.join', join, ACK_TIMEOUT_MS));
+    const error = envelopeError(await socket.request('member.join', { displayName }, ACK_TIMEOUT_MS));
     if (error !== null) {
       socket.close();
       throw new OpenFailed(error, 'member.join failed');
@@ -182,7 +184,7 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
   }
   const socket = await clientSocket(target.url, { auth });
   const handshakeMs = nowMs() - started;
-  await request(socket, 'member.join', join);
+  await join(socket, displayName);
   if (role === 'sender') {
     socket.on('message.created', state.onOther);
     const channelId = target.channelId;

@@ -1,10 +1,6 @@
 /** mpqcht's real login, as a client does it: challenge over HTTP, ECDSA P-256 signature (WebCrypto). */
-import {
-  generateSigningKeyPair,
-  publicKeyFromCryptoKey,
-  signLoginChallenge,
-  type PublicKey,
-} from '@mpqcht/identity';
+import { generateSigningKeyPair, publicKeyFromCryptoKey, type PublicKey } from '@mpqcht/identity';
+import { freshLoginAuth, type LoginAuth } from '@mpqcht/protocol-client';
 import type { TargetSpec } from '../ipc';
 
 export interface Key {
@@ -17,24 +13,14 @@ export async function newKey(): Promise<Key> {
   return { pair, publicKey: await publicKeyFromCryptoKey(pair.publicKey) };
 }
 
-export interface LoginAuth {
-  readonly publicKey: string;
-  readonly nonce: string;
-  readonly signature: string;
-}
+export type { LoginAuth };
 
 /** POST /api/auth/challenge and sign it: the `auth` of the Socket.IO handshake. */
-export async function loginAuth(target: TargetSpec, key: Key): Promise<LoginAuth> {
-  const response = await fetch(`${target.url}/api/auth/challenge`, { method: 'POST' });
-  const body = (await response.json()) as { data?: { nonce?: unknown; origin?: unknown } };
-  const nonce = body.data?.nonce;
-  if (typeof nonce !== 'string' || body.data?.origin !== target.origin) {
-    throw new Error(`unexpected challenge answer (${response.status}): ${JSON.stringify(body)}`);
-  }
-  return signLoginChallenge({
-    privateKey: key.pair.privateKey,
-    publicKey: key.publicKey,
+export function loginAuth(target: TargetSpec, key: Key): Promise<LoginAuth> {
+  // The target may be reached at another address than its public origin (a port on this machine).
+  return freshLoginAuth({
+    baseUrl: target.url,
     origin: target.origin,
-    nonceHex: nonce,
+    signer: { privateKey: key.pair.privateKey, publicKey: key.publicKey },
   });
 }

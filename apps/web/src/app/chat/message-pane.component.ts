@@ -22,7 +22,8 @@ import { ServerStatus } from './server-status.component';
     @if (selection.server(); as server) {
       @if (
         server.status().kind === 'online' ||
-        (server.status().kind === 'reconnecting' && server.channels().length > 0)
+        ((server.status().kind === 'reconnecting' || server.status().kind === 'rate_limited') &&
+          server.channels().length > 0)
       ) {
         @if (selection.channel(); as channel) {
           <header class="channel-header">
@@ -32,6 +33,10 @@ import { ServerStatus } from './server-status.component';
             }
             @if (server.status().kind === 'reconnecting') {
               <span class="offline" role="status" data-test="reconnecting">Reconnecting…</span>
+            } @else if (server.status().kind === 'rate_limited') {
+              <span class="offline" role="status" data-test="rate-limited"
+                >Too many logins from here; retrying…</span
+              >
             }
           </header>
           <mq-message-list

@@ -41,6 +41,9 @@ function initials(name: string): string {
             @case ('reconnecting') {
               <span class="state reconnecting" title="Reconnecting"></span>
             }
+            @case ('rate_limited') {
+              <span class="state reconnecting" title="Too many logins from here; retrying"></span>
+            }
           }
         </button>
       }

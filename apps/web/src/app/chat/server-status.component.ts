@@ -1,5 +1,15 @@
-import { ChangeDetectionStrategy, Component, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { Autofocus } from '../shared/autofocus.directive';
+import { Countdown } from './countdown';
 import type { ServerConnection } from '../servers/server-connection';
 import { RequestFailed } from '../servers/server-connection';
 
@@ -24,6 +34,16 @@ import { RequestFailed } from '../servers/server-connection';
               (attempt {{ status.attempt }})
             }
             … Messages you send meanwhile are marked as failed and can be retried.
+          </p>
+        }
+        @case ('rate_limited') {
+          <h2>Too many logins from here</h2>
+          <p>
+            {{ server.url }} limits how often this address may log in. Trying again
+            @if (countdown.running()) {
+              in {{ countdown.seconds() }} s
+            }
+            …
           </p>
         }
         @case ('joining') {
@@ -137,6 +157,17 @@ export class ServerStatus {
   readonly busy = signal(false);
   readonly error = signal<string | null>(null);
   readonly copied = signal(false);
+  /** Seconds until a rate-limited server is asked again. */
+  readonly countdown = new Countdown();
+
+  constructor() {
+    effect(() => {
+      const status = this.server().status();
+      const retryAt = status.kind === 'rate_limited' ? status.retryAt : null;
+      untracked(() => this.countdown.start(retryAt));
+    });
+    inject(DestroyRef).onDestroy(() => this.countdown.stop());
+  }
 
   async join(name: string): Promise<void> {
     this.busy.set(true);

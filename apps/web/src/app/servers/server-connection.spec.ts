@@ -329,10 +329,12 @@ describe('ServerConnection login proof', () => {
       const socket = factory.last;
       http.challengeError = new ServerUnreachable('database unavailable');
 
-      const proof = await socket.requestAuth();
-      expect(proof).toEqual({});
-      // The server refuses an empty auth as malformed: a transient failure, not a final refusal.
-      socket.connectError('auth_malformed', 'auth must be { publicKey, nonce, signature }');
+      // Not even an empty auth: the server would count it as a failed login (issue 13).
+      let sent = false;
+      void socket.requestAuth().then(() => (sent = true));
+      await settle();
+      expect(sent).toBe(false);
+      expect(socket.disconnectCalls).toBe(1);
 
       expect(connection.status().kind).toBe('reconnecting');
       http.challengeError = null;

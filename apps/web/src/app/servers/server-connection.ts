@@ -18,9 +18,11 @@ import type {
   TypingDto,
 } from '@mpqcht/protocol';
 import type { ServerPermission } from '@mpqcht/permissions';
-import { signLoginChallenge, type PublicKey } from '@mpqcht/identity';
+import type { PublicKey } from '@mpqcht/identity';
+import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqcht/protocol-client';
 import { ChannelCatchUp } from './channel-catch-up';
 import { ChannelTimeline } from './channel-timeline';
+import { connectErrorOutcome, loginUnavailableOutcome, type HandshakeOutcome } from './handshake-outcome';
 import { ServerUnreachable, type ServerHttp } from './server-http';
 import type { ServerSocket, SocketFactory } from './server-socket';
 
@@ -35,6 +37,8 @@ export type ConnectionStatus =
   /** Authorized here, but no display name picked yet. */
   | { readonly kind: 'joining' }
   | { readonly kind: 'reconnecting'; readonly attempt: number }
+  /** The server limits logins from this address: the next attempt is at `retryAt` (epoch ms). */
+  | { readonly kind: 'rate_limited'; readonly retryAt: number }
   | { readonly kind: 'refused'; readonly code: string; readonly message: string }
   | { readonly kind: 'closed' };
 
@@ -78,19 +82,6 @@ export interface ConnectionDeps {
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Refusals after which reconnecting cannot help until something changes (an admin, the key). */
-const FINAL_REFUSALS = new Set([
-  'not_a_member',
-  'invalid_public_key',
-  'signature_invalid',
-  'auth_malformed',
-  'signature_malformed',
-  'banned',
-  'invite_invalid',
-  // The key holds the most connections the server allows: retrying would only use up challenges
-  // until the member closes another tab or device, so they are asked to, and retry by hand.
-  'too_many_connections',
-]);
 
 function toChannelState(channel: ChannelDto): ChannelState {
   const state = channel.readState;
@@ -147,8 +138,6 @@ export class ServerConnection {
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   /** Off while a reconnect's catch-up runs: the channel list just read already counts those. */
   private countingUnread = true;
-  /** The last handshake went out without a proof because the challenge could not be fetched. */
-  private challengeFailed = false;
   /** An invite code for the first login (a join link); dropped once a login succeeds, never stored. */
   private invite: string | null = null;
 
@@ -184,29 +173,23 @@ export class ServerConnection {
       });
       return;
     }
-    const socket = this.deps.socketFactory(this.url, (send) => {
-      this.deps.http
-        .challenge(this.url)
-        .then((challenge) =>
-          signLoginChallenge({
-            privateKey: this.identity.signingKey,
-            publicKey: this.identity.publicKey,
-            origin: this.url,
-            nonceHex: challenge.nonce,
-          }),
-        )
-        .then(
-          (proof) => {
-            this.challengeFailed = false;
-            send(this.invite === null ? proof : { ...proof, invite: this.invite });
-          },
-          () => {
-            // No proof to send: the server refuses the empty auth (auth_malformed), and we retry.
-            this.challengeFailed = true;
-            send({});
-          },
-        );
-    });
+    const login = async () =>
+      buildLoginAuth({
+        signer: { privateKey: this.identity.signingKey, publicKey: this.identity.publicKey },
+        origin: this.url,
+        challenge: await this.deps.http.challenge(this.url),
+        invite: this.invite,
+      });
+    const socket = this.deps.socketFactory(
+      this.url,
+      loginAuthCallback(login, (error) => {
+        // Not if the socket was closed meanwhile (logout, server removed).
+        if (this.socket !== socket) return;
+        // The handshake waits for an auth that will not come: end this attempt, then follow the outcome.
+        socket.disconnect();
+        this.afterFailedLogin(socket, loginUnavailableOutcome(error));
+      }),
+    );
     this.socket = socket;
     this.listen(socket);
   }
@@ -286,8 +269,9 @@ export class ServerConnection {
   async join(displayName: string): Promise<void> {
     const member = await this.request('member.join', { displayName });
     this.self.set(member);
-    // The server permissions come with the roles the member has now joined with.
-    await this.refreshSession();
+    // Server permissions follow from being root and the roles. session.get before the join
+    // answered for a key without roles, so only roles the join brought need it asked again.
+    if (member.roles.length > 0 && !member.isRoot) await this.refreshSession();
     await this.loadAfterLogin();
   }
 
@@ -368,13 +352,7 @@ export class ServerConnection {
     if (!socket?.connected) throw new RequestFailed('offline', 'not connected to this server');
     let envelope: Envelope<ResponseTypes[E]>;
     try {
-      const emit = socket
-        .timeout(REQUEST_TIMEOUT_MS)
-        .emitWithAck.bind(socket.timeout(REQUEST_TIMEOUT_MS)) as (
-        event: string,
-        payload: unknown,
-      ) => Promise<Envelope<ResponseTypes[E]>>;
-      envelope = await emit(event, payload);
+      envelope = await sendRequest(socket, event, payload, { timeoutMs: REQUEST_TIMEOUT_MS });
     } catch {
       throw new RequestFailed('timeout', 'the server did not answer in time');
     }
@@ -408,28 +386,7 @@ export class ServerConnection {
       this.invite = null;
       void this.afterConnect();
     });
-    socket.on(
-      'connect_error',
-      (error: Error & { data?: { code?: string; message?: string; details?: Record<string, unknown> } }) => {
-        const code = error.data?.code;
-        // Too many attempts from here: wait as long as the server says before trying again.
-        const retryAfter = error.data?.details?.['retryAfterMs'];
-        const delay = typeof retryAfter === 'number' ? Math.max(1_000, retryAfter) : 1_000;
-        const transient = code === 'auth_malformed' && this.challengeFailed;
-        if (code && FINAL_REFUSALS.has(code) && !transient) {
-          this.status.set({ kind: 'refused', code, message: error.data?.message ?? error.message });
-          return;
-        }
-        if (code) {
-          // A challenge race (expired, used) or a rate limit: sign a fresh one, later.
-          setTimeout(() => {
-            // Not if the socket was closed meanwhile (logout, server removed).
-            if (this.socket === socket) socket.connect();
-          }, delay);
-        }
-        this.status.set({ kind: 'reconnecting', attempt: 0 });
-      },
-    );
+    socket.on('connect_error', (error) => this.afterFailedLogin(socket, connectErrorOutcome(error)));
     socket.io.on('reconnect_attempt', (attempt) => this.status.set({ kind: 'reconnecting', attempt }));
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -474,6 +431,25 @@ export class ServerConnection {
       next.delete(publicKey);
       this.members.set(next);
     });
+  }
+
+  /** A refusal is shown; a retry is scheduled (socket.io does not retry a refused handshake). */
+  private afterFailedLogin(socket: ServerSocket, outcome: HandshakeOutcome): void {
+    if (outcome.kind === 'refused') {
+      this.status.set({ kind: 'refused', code: outcome.code, message: outcome.message });
+      return;
+    }
+    if (outcome.kind === 'retry') {
+      setTimeout(() => {
+        // Not if the socket was closed meanwhile (logout, server removed).
+        if (this.socket === socket) socket.connect();
+      }, outcome.delayMs);
+      if (outcome.rateLimited) {
+        this.status.set({ kind: 'rate_limited', retryAt: this.deps.now() + outcome.delayMs });
+        return;
+      }
+    }
+    this.status.set({ kind: 'reconnecting', attempt: 0 });
   }
 
   private async afterConnect(): Promise<void> {

@@ -1,8 +1,10 @@
 import type { ChallengeDto, Envelope, ServerInfoDto } from '@mpqcht/protocol';
+import { fetchChallenge } from '@mpqcht/protocol-client';
 
 /** The few HTTP calls a client makes before the socket: server info and login challenges. */
 export interface ServerHttp {
   serverInfo(url: string): Promise<ServerInfoDto>;
+  /** Rejects as `fetchChallenge` does: a `ProtocolFailure` when the server says why (429). */
   challenge(url: string): Promise<ChallengeDto>;
 }
 
@@ -27,5 +29,5 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 export const fetchServerHttp: ServerHttp = {
   serverInfo: (url) => call<ServerInfoDto>(`${url}/api/server`),
-  challenge: (url) => call<ChallengeDto>(`${url}/api/auth/challenge`, { method: 'POST' }),
+  challenge: (url) => fetchChallenge(url),
 };

@@ -178,9 +178,10 @@ export class FakeSocket extends Emitter {
     this.fire('disconnect', reason);
   }
 
-  /** The handshake was refused, with `err.data = { code, message }` as the server sends it. */
-  connectError(code: string | null, message: string): void {
-    const error = Object.assign(new Error(message), code ? { data: { code, message } } : {});
+  /** The handshake was refused, with `err.data = { code, message, details? }` as the server sends it. */
+  connectError(code: string | null, message: string, details?: Record<string, unknown>): void {
+    const data = details ? { code, message, details } : { code, message };
+    const error = Object.assign(new Error(message), code ? { data } : {});
     this.connected = false;
     this.fire('connect_error', error);
   }

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'protocol-client',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/protocol-client',
+};
