@@ -11,6 +11,10 @@ function page(count: number): MessageDto[] {
 }
 
 describe('MessageList', () => {
+  // Rendering thousands of Markdown rows is CPU-bound: on a busy 2-core machine it outlasts Jest's
+  // default 5 s (a limit, not an assertion about speed).
+  jest.setTimeout(30_000);
+
   it('keeps at most a window of rows in the DOM for a channel with 100,000 cached messages', async () => {
     const { connection } = await onlineHarness({ channels: [channel('lobby')] });
     const timeline = connection.timeline('lobby');
