@@ -172,7 +172,7 @@ describe('web client against two servers', () => {
 
   beforeAll(async () => {
     for (const person of [ADA, BROOK, CAROL]) {
-      expect(passphraseStrength(person.passphrase, [person.username]).acceptable).toBe(true);
+      expect((await passphraseStrength(person.passphrase, [person.username])).acceptable).toBe(true);
     }
     [ada, brook, carol] = await Promise.all([
       deriveIdentity(ADA.username, ADA.passphrase),
