@@ -2,11 +2,13 @@ import { computed, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { passphraseStrengthSignals } from './passphrase-strength.signal';
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) {
+/** Runs effects and waits (timers, the dictionaries' first load) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !done(); i++) {
     TestBed.tick();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  expect(done()).toBe(true);
 }
 
 describe('passphraseStrengthSignals', () => {
@@ -15,7 +17,7 @@ describe('passphraseStrengthSignals', () => {
     const username = signal('ada');
     const context = computed(() => [username()]);
     const strength = TestBed.runInInjectionContext(() => passphraseStrengthSignals(passphrase, context));
-    await settle();
+    await until(() => strength.current() !== null);
     expect(strength.current()?.hints).toEqual(['Enter a passphrase.']);
 
     passphrase.set('velvet kayak quorum tundra');
@@ -24,13 +26,13 @@ describe('passphraseStrengthSignals', () => {
     // one stays on screen.
     expect(strength.current()).toBeNull();
     expect(strength.shown()?.acceptable).toBe(false);
-    await settle();
+    await until(() => strength.current() !== null);
     expect(strength.current()?.acceptable).toBe(true);
 
     username.set('velvet');
     TestBed.tick();
     expect(strength.current()).toBeNull();
-    await settle();
+    await until(() => strength.current() !== null);
     expect(strength.current()?.acceptable).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 import { computed, effect, signal, type Signal } from '@angular/core';
 import { passphraseStrength, type PassphraseStrength } from '@mpqcht/identity';
 
+/** How long typing pauses before the passphrase is estimated. */
+const SETTLE_MS = 150;
+
 export interface PassphraseStrengthSignals {
   /** The latest estimate, kept on screen while the next one is computed (no flicker per keystroke). */
   readonly shown: Signal<PassphraseStrength | null>;
@@ -9,7 +12,7 @@ export interface PassphraseStrengthSignals {
 }
 
 /**
- * Estimates `passphrase` against `context` as they change. The estimator loads its dictionaries on
+ * Estimates `passphrase` against `context` once typing pauses. The estimator loads its dictionaries on
  * the first non-empty passphrase and answers asynchronously, so a late answer for an older input
  * is dropped. Call in an injection context.
  */
@@ -22,9 +25,17 @@ export function passphraseStrengthSignals(
     const input = passphrase();
     const words = context();
     let stale = false;
-    onCleanup(() => (stale = true));
-    void passphraseStrength(input, words).then((result) => {
-      if (!stale) latest.set({ input, context: words.join('\n'), result });
+    const estimate = () => {
+      void passphraseStrength(input, words).then((result) => {
+        if (!stale) latest.set({ input, context: words.join('\n'), result });
+      });
+    };
+    // One estimate can take a tenth of a second on the main thread: not one per keystroke.
+    const timer = input === '' ? undefined : setTimeout(estimate, SETTLE_MS);
+    if (timer === undefined) estimate();
+    onCleanup(() => {
+      stale = true;
+      clearTimeout(timer);
     });
   });
   return {
