@@ -10,8 +10,8 @@ export default {
       { tsconfig: '<rootDir>/tsconfig.spec.json', stringifyContentPathRegex: '\\.(html|svg)$' },
     ],
   },
-  // marked ships only ES modules: compile it like the app's own code.
-  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$)|marked/)'],
+  // marked and @noble/* ship only ES modules: compile them like the app's own code.
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$)|marked/|@noble/)'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

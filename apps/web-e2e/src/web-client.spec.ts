@@ -172,7 +172,7 @@ describe('web client against two servers', () => {
 
   beforeAll(async () => {
     for (const person of [ADA, BROOK, CAROL]) {
-      expect(passphraseStrength(person.passphrase, [person.username]).acceptable).toBe(true);
+      expect((await passphraseStrength(person.passphrase, [person.username])).acceptable).toBe(true);
     }
     [ada, brook, carol] = await Promise.all([
       deriveIdentity(ADA.username, ADA.passphrase),
@@ -514,8 +514,14 @@ describe('web client against two servers', () => {
     await page.locator('[data-test=open-audit]').click();
     await page.locator('[data-test=audit-entry][data-action="member.roles_changed"]').first().waitFor();
     await screenshot(page, '08-audit-log');
+    // A modal dialog: named, focus inside it, and back on the button that opened it after Escape.
+    expect(await page.getByRole('dialog', { name: 'Audit log' }).count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.closest('[role=dialog]')?.ariaLabel)).toBe(
+      'Audit log',
+    );
     await page.keyboard.press('Escape');
     await page.locator('[data-test=audit-log]').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('open-audit');
   });
 
   it('serves the page with a Content Security Policy that nothing violated so far', async () => {

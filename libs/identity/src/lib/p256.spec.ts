@@ -175,32 +175,10 @@ describe('multiplyBase', () => {
     expect(multiplyBase(N - 1n)).toEqual({ x: G.x, y: P - G.y });
   });
 
-  it.each([
-    ['1', 1n],
-    ['2', 2n],
-    ['3', 3n],
-    ['n - 1', N - 1n],
-    ['n - 2', N - 2n],
-    ['(n - 1) / 2', (N - 1n) / 2n],
-    ['(n + 1) / 2', (N + 1n) / 2n],
-    ['2^255', 2n ** 255n],
-    ['2^128 - 1', 2n ** 128n - 1n],
-    ['2^256 - 2^224 (above n/2, below n)', 2n ** 256n - 2n ** 224n - 2n ** 200n],
-  ])('agrees with OpenSSL for the edge scalar %s', (_label, d) => {
-    expect(ours(d)).toBe(nodePublicKey(d));
-  });
-
   it('agrees with OpenSSL for 32 random scalars', () => {
     for (let i = 0; i < 32; i++) {
       const d = (bytesToBigInt(randomBytes(32)) % (N - 1n)) + 1n;
       expect(ours(d)).toBe(nodePublicKey(d));
-    }
-  });
-
-  it('agrees with OpenSSL for small-weight scalars (a single bit set, or few)', () => {
-    for (const bit of [0n, 1n, 31n, 32n, 63n, 64n, 127n, 128n, 191n, 192n, 223n, 224n, 254n]) {
-      expect(ours(1n << bit)).toBe(nodePublicKey(1n << bit));
-      expect(ours((1n << bit) + 1n)).toBe(nodePublicKey((1n << bit) + 1n));
     }
   });
 

@@ -183,6 +183,20 @@ describe('MemberPanel', () => {
     await fixture.whenStable();
     expect(root.querySelector('[data-test=member-error]')?.textContent).toContain('you lack ban');
   });
+  it('is a dialog named after the member that takes focus and closes on Escape', async () => {
+    const { fixture, root } = await render([]);
+    const panel = root.querySelector('[data-test=member-panel]') as HTMLElement;
+    expect(panel.getAttribute('role')).toBe('dialog');
+    const name = document.getElementById(panel.getAttribute('aria-labelledby') ?? '');
+    expect(name?.textContent).toContain('Ada');
+    await until(() => document.activeElement === panel, 'focus in the panel');
+    let closed = 0;
+    fixture.componentInstance.closed.subscribe(() => closed++);
+    root
+      .querySelector('[data-test=member-copy-key]')
+      ?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(closed).toBe(1);
+  });
 });
 
 describe('AuditLog', () => {

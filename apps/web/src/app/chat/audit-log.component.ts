@@ -5,14 +5,12 @@ import { describeModerationError } from './member-panel.component';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The server's audit log (`audit.list`), newest first, paged with "Load more". */
+/** The server's audit log (`audit.list`), newest first, paged with "Load more"; opened as a dialog. */
 @Component({
   selector: 'mq-audit-log',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(document:keydown.escape)': 'closed.emit()' },
   template: `
-    <div class="backdrop" (click)="closed.emit()" aria-hidden="true"></div>
-    <section class="dialog" role="dialog" aria-label="Audit log" data-test="audit-log">
+    <section class="dialog" data-test="audit-log">
       <header>
         <h2>Audit log</h2>
         <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>

@@ -5,14 +5,12 @@ import { describeModerationError } from './member-panel.component';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The banned keys (`bans.list`, `ban`), each with an Unban button (`members.unban`). */
+/** The banned keys (`bans.list`, `ban`), each with an Unban button (`members.unban`); a dialog. */
 @Component({
   selector: 'mq-bans-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(document:keydown.escape)': 'closed.emit()' },
   template: `
-    <div class="backdrop" (click)="closed.emit()" aria-hidden="true"></div>
-    <section class="dialog" role="dialog" aria-label="Bans" data-test="bans-list">
+    <section class="dialog" data-test="bans-list">
       <header>
         <h2>Bans</h2>
         <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>

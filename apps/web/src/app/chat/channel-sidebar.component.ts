@@ -1,14 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { IdentityStore } from '../identity/identity.store';
+import type { ServerConnection } from '../servers/server-connection';
 import { ServersStore } from '../servers/servers.store';
+import { injectDialogs } from '../shared/dialogs';
 import { ChatSelection } from './chat-selection';
 import { InviteDialog } from './invite-dialog.component';
 
 /** The active server's name and status, its channels in groups, and the person's own panel. */
 @Component({
   selector: 'mq-channel-sidebar',
-  imports: [InviteDialog],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (selection.server(); as server) {
@@ -19,7 +20,7 @@ import { InviteDialog } from './invite-dialog.component';
             type="button"
             class="icon"
             title="Invite people"
-            (click)="inviting.set(true)"
+            (click)="invite(server)"
             aria-label="Invite people"
             data-test="open-invite"
           >
@@ -36,9 +37,6 @@ import { InviteDialog } from './invite-dialog.component';
           ×
         </button>
       </header>
-      @if (inviting()) {
-        <mq-invite-dialog [server]="server" (closed)="inviting.set(false)" />
-      }
       <nav class="channels" aria-label="Channels">
         @for (group of grouped(); track group.id) {
           <h2 class="group">{{ group.name }}</h2>
@@ -222,8 +220,7 @@ export class ChannelSidebar {
   private readonly servers = inject(ServersStore);
   private readonly router = inject(Router);
   readonly copied = signal(false);
-  /** The invite dialog is open (members who hold `invite`). */
-  readonly inviting = signal(false);
+  private readonly dialogs = injectDialogs();
 
   readonly grouped = computed(() => {
     const server = this.selection.server();
@@ -234,6 +231,11 @@ export class ChannelSidebar {
       .map((group) => ({ ...group, channels: channels.filter((c) => c.groupId === group.id) }))
       .filter((group) => group.channels.length > 0);
   });
+
+  /** The invite dialog, for members who hold `invite`. */
+  invite(server: ServerConnection): void {
+    this.dialogs.open(InviteDialog, { label: 'Invite people', inputs: { server } });
+  }
 
   async copyKey(hex: string): Promise<void> {
     await navigator.clipboard.writeText(hex);

@@ -14,14 +14,13 @@ import { describeModerationError } from './member-panel.component';
 /**
  * Edits config.toml (`manage_config`): `config.get`, then `config.replace` with the hash the edit
  * started from. The server's validation messages are shown above the text, which is kept.
+ * Opened as a dialog whose Escape and backdrop call cancel(), which asks before dropping edits.
  */
 @Component({
   selector: 'mq-config-editor',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(document:keydown.escape)': 'cancel()' },
   template: `
-    <div class="backdrop" (click)="cancel()" aria-hidden="true"></div>
-    <section class="dialog" role="dialog" aria-label="Edit config.toml" data-test="config-editor">
+    <section class="dialog" data-test="config-editor">
       <header>
         <h2>config.toml</h2>
         <button type="button" class="close" (click)="cancel()" aria-label="Close">×</button>
@@ -73,18 +72,8 @@ import { describeModerationError } from './member-panel.component';
     </section>
   `,
   styles: `
-    .backdrop {
-      position: fixed;
-      inset: 0;
-      background: rgb(0 0 0 / 45%);
-      z-index: 20;
-    }
     .dialog {
-      position: fixed;
-      z-index: 21;
-      top: 6vh;
-      left: 50%;
-      transform: translateX(-50%);
+      box-sizing: border-box;
       width: min(860px, 94vw);
       max-height: 86vh;
       overflow-y: auto;

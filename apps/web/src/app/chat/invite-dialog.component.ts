@@ -14,14 +14,12 @@ const EXPIRY_CHOICES: readonly { readonly label: string; readonly ms: number | n
   { label: 'Never', ms: null },
 ];
 
-/** Makes an invite (`invites.create`) and shows its link, for members who hold `invite`. */
+/** Makes an invite (`invites.create`) and shows its link, for members who hold `invite`; a dialog. */
 @Component({
   selector: 'mq-invite-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(document:keydown.escape)': 'closed.emit()' },
   template: `
-    <div class="backdrop" (click)="closed.emit()" aria-hidden="true"></div>
-    <section class="dialog" role="dialog" aria-label="Invite people" data-test="invite-dialog">
+    <section class="dialog" data-test="invite-dialog">
       <h2>Invite people to {{ server().info()?.name ?? server().url }}</h2>
       @if (link(); as url) {
         <p>Anyone with this link can join{{ usesText() }}. It is shown only now.</p>
@@ -57,18 +55,8 @@ const EXPIRY_CHOICES: readonly { readonly label: string; readonly ms: number | n
     </section>
   `,
   styles: `
-    .backdrop {
-      position: fixed;
-      inset: 0;
-      background: rgb(0 0 0 / 45%);
-      z-index: 20;
-    }
     .dialog {
-      position: fixed;
-      z-index: 21;
-      top: 12vh;
-      left: 50%;
-      transform: translateX(-50%);
+      box-sizing: border-box;
       width: min(520px, 92vw);
       padding: 16px;
       border-radius: 8px;

@@ -1,4 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
+import type { ServerConnection } from '../servers/server-connection';
+import { injectDialogs } from '../shared/dialogs';
 import { AuditLog } from './audit-log.component';
 import { BansList } from './bans-list.component';
 import { ChatSelection } from './chat-selection';
@@ -8,23 +10,23 @@ import { MemberPanel } from './member-panel.component';
 /** Who is on the active server, online first; a click opens the member's panel. */
 @Component({
   selector: 'mq-member-list',
-  imports: [MemberPanel, AuditLog, ConfigEditor, BansList],
+  imports: [MemberPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <aside aria-label="Members">
       @if (selection.server(); as server) {
         @if (server.can('view_audit_log')) {
-          <button type="button" class="audit" (click)="auditOpen.set(true)" data-test="open-audit">
+          <button type="button" class="audit" (click)="openAudit(server)" data-test="open-audit">
             Audit log
           </button>
         }
         @if (server.can('manage_config')) {
-          <button type="button" class="audit" (click)="configOpen.set(true)" data-test="open-config">
+          <button type="button" class="audit" (click)="openConfig(server)" data-test="open-config">
             Edit config
           </button>
         }
         @if (server.can('ban')) {
-          <button type="button" class="audit" (click)="bansOpen.set(true)" data-test="open-bans">Bans</button>
+          <button type="button" class="audit" (click)="openBans(server)" data-test="open-bans">Bans</button>
         }
         @if (selected(); as key) {
           <mq-member-panel [server]="server" [publicKey]="key" (closed)="selected.set(null)" />
@@ -58,15 +60,6 @@ import { MemberPanel } from './member-panel.component';
         }
       }
     </aside>
-    @if (auditOpen() && selection.server(); as server) {
-      <mq-audit-log [server]="server" (closed)="auditOpen.set(false)" />
-    }
-    @if (configOpen() && selection.server(); as server) {
-      <mq-config-editor [server]="server" (closed)="configOpen.set(false)" />
-    }
-    @if (bansOpen() && selection.server(); as server) {
-      <mq-bans-list [server]="server" (closed)="bansOpen.set(false)" />
-    }
   `,
   styles: `
     :host {
@@ -160,19 +153,31 @@ export class MemberList {
   readonly selection = inject(ChatSelection);
   /** The member whose panel is open. */
   readonly selected = signal<string | null>(null);
-  readonly auditOpen = signal(false);
-  readonly configOpen = signal(false);
-  readonly bansOpen = signal(false);
+  private readonly dialogs = injectDialogs();
 
   constructor() {
     // Another server on screen: its members are others.
     effect(() => {
       this.selection.server();
       this.selected.set(null);
-      this.auditOpen.set(false);
-      this.configOpen.set(false);
-      this.bansOpen.set(false);
+      this.dialogs.closeAll();
     });
+  }
+
+  openAudit(server: ServerConnection): void {
+    this.dialogs.open(AuditLog, { label: 'Audit log', inputs: { server } });
+  }
+
+  openConfig(server: ServerConnection): void {
+    this.dialogs.open(ConfigEditor, {
+      label: 'Edit config.toml',
+      inputs: { server },
+      dismiss: (editor) => editor.cancel(),
+    });
+  }
+
+  openBans(server: ServerConnection): void {
+    this.dialogs.open(BansList, { label: 'Bans', inputs: { server } });
   }
 
   toggle(publicKey: string): void {

@@ -1,4 +1,18 @@
-import { ChangeDetectionStrategy, Component, computed, effect, input, output, signal } from '@angular/core';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  type ElementRef,
+  inject,
+  Injector,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import type { MemberDto } from '@mpqcht/protocol';
 import { RequestFailed, type ServerConnection } from '../servers/server-connection';
 
@@ -45,15 +59,29 @@ export function describeModerationError(error: unknown): string {
 
 type Confirming = 'kick' | 'ban' | null;
 
-/** One member: name, key (copyable), roles; for those allowed, set roles, kick and ban. */
+/**
+ * One member: name, key (copyable), roles; for those allowed, set roles, kick and ban. A non-modal
+ * dialog beside the member list (the list and the chat stay usable): focus moves into it when it
+ * opens, Escape closes it, and focus goes back to where it was.
+ */
 @Component({
   selector: 'mq-member-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(keydown.escape)': 'closed.emit()' },
   template: `
     @if (member(); as m) {
-      <section class="panel" role="dialog" aria-label="Member" data-test="member-panel">
+      <section
+        #panel
+        class="panel"
+        role="dialog"
+        aria-labelledby="mq-member-panel-name"
+        tabindex="-1"
+        data-test="member-panel"
+      >
         <header>
-          <strong class="name" [style.color]="server().memberColor(m.publicKey)">{{ m.displayName }}</strong>
+          <strong id="mq-member-panel-name" class="name" [style.color]="server().memberColor(m.publicKey)">{{
+            m.displayName
+          }}</strong>
           @if (m.isRoot) {
             <span class="tag">admin</span>
           }
@@ -159,6 +187,9 @@ type Confirming = 'kick' | 'ban' | null;
       border-radius: 8px;
       background: var(--mq-surface-2);
       font-size: 13px;
+    }
+    .panel:focus {
+      outline: none;
     }
     header {
       display: flex;
@@ -273,8 +304,19 @@ export class MemberPanel {
   readonly error = signal<string | null>(null);
   readonly done = signal<string | null>(null);
   readonly copied = signal(false);
+  private readonly panel = viewChild<ElementRef<HTMLElement>>('panel');
+  private readonly injector = inject(Injector);
 
   constructor() {
+    // Focus returns to what had it before the panel opened (the member's button), if still there.
+    const opener = document.activeElement;
+    inject(DestroyRef).onDestroy(() => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    });
+    effect(() => {
+      this.publicKey();
+      afterNextRender(() => this.panel()?.nativeElement.focus(), { injector: this.injector });
+    });
     // Another member opened, or their roles changed: start from what they hold.
     effect(() => {
       const roles = this.heldRoles();

@@ -1,8 +1,8 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { passphraseStrength } from '@mpqcht/identity';
 import { IdentityStore } from './identity.store';
+import { passphraseStrengthSignals } from './passphrase-strength.signal';
 
 type Mode = 'passphrase' | 'file' | 'random';
 
@@ -32,13 +32,17 @@ export class UnlockPage {
   /** The encrypted file of a just-created random key, offered for download before going on. */
   readonly createdFile = signal<string | null>(null);
 
-  readonly strength = computed(() => passphraseStrength(this.passphrase(), [this.username()]));
   readonly needsStrength = computed(() => !this.remembered() && this.mode() !== 'file');
+  // Only a new passphrase is estimated: unlocking a remembered identity never loads the dictionaries.
+  private readonly candidate = computed(() => (this.needsStrength() ? this.passphrase() : ''));
+  private readonly context = computed(() => [this.username()]);
+  private readonly estimate = passphraseStrengthSignals(this.candidate, this.context);
+  readonly strength = this.estimate.shown;
   readonly canSubmit = computed(() => {
     if (this.busy() || this.passphrase().length === 0) return false;
     if (this.remembered()) return true;
     if (this.mode() === 'file') return this.fileText() !== null && this.username().trim().length > 0;
-    return this.username().trim().length > 0 && this.strength().acceptable;
+    return this.username().trim().length > 0 && this.estimate.current()?.acceptable === true;
   });
 
   setMode(mode: Mode): void {
