@@ -141,7 +141,8 @@ async function openSocketIo(role: Role, context: OpenContext): Promise<Opened> {
     else socket.onEvent = state.onFrame;
     return { handshakeMs: nowMs() - started, connection: { role, acks: false, close: () => socket.close() } };
   }
-  const socket = await clientSocket(target.url, { query });
+  const outside = role === 'sender' && target.senderOutsideRoom === true;
+  const socket = await clientSocket(target.url, { query: outside ? { ...query, join: 'no' } : query });
   const handshakeMs = nowMs() - started;
   if (role === 'sender') {
     socket.on('message', state.onOther);
