@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+import { OneWriteFrameAdapter } from './one-write-frame-adapter';
 import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
 
 /** Socket.IO's server options, and the bound of each connection's outbound backlog (OutboundBacklog). */
@@ -31,7 +32,12 @@ export class MpqchtIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): unknown {
-    const server = super.createIOServer(port, { ...options, ...this.serverOptions }) as Server;
+    // Room emits framed as one Buffer: a plain write per delivery (OneWriteFrameAdapter).
+    const server = super.createIOServer(port, {
+      ...options,
+      adapter: OneWriteFrameAdapter,
+      ...this.serverOptions,
+    }) as Server;
     // Every Engine.IO connection, from its handshake on (before login too).
     server.engine.on('connection', (conn: EngineConnection) => {
       OutboundBacklog.watch(conn, this.socketBacklogBytes, (dropped, waitingBytes) => {
