@@ -11,13 +11,6 @@ export interface TargetSpec {
   readonly origin: string;
   /** The channel (mpqcht) or room (Socket.IO) of the load. */
   readonly channelId: string;
-  /**
-   * Socket.IO baseline only: the sender sends into the room without being in it. For the backlog
-   * measurement's overload, where the sender's socket.io-client on the saturated load core fell
-   * more than the ping timeout behind in reading its own copies and was dropped (mpqcht's sender
-   * keeps up there, as the server delivers more slowly).
-   */
-  readonly senderOutsideRoom?: boolean;
 }
 
 /**

@@ -47,9 +47,6 @@ export const SCENARIOS: Record<string, ScenarioSettings> = {
     bytes: 4000,
     seconds: 20,
     settleMs: 5_000,
-    // Bare Socket.IO delivers faster than mpqcht: its socket.io-client sender, reading its own
-    // copies on the saturated load core, fell behind by more than the ping timeout and was dropped.
-    senderOutsideRoom: true,
   },
 };
 

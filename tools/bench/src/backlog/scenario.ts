@@ -25,8 +25,6 @@ export interface ScenarioSettings {
   readonly seconds: number;
   /** After the last delivery (or the drain limit), wait this long before the last RSS. */
   readonly settleMs: number;
-  /** Socket.IO baseline: its sender is not in the room (TargetSpec `senderOutsideRoom`). */
-  readonly senderOutsideRoom?: boolean;
 }
 
 export interface ScenarioResult {
@@ -75,11 +73,7 @@ export async function runScenario(
   const server = await definition.start();
   const pid = server.process.pid;
   if (pinned) pin(pid, SERVER_CORE);
-  const outside = settings.senderOutsideRoom === true && server.spec.kind === 'socket.io';
-  const load = new Load(
-    pool,
-    outside ? { ...server, spec: { ...server.spec, senderOutsideRoom: true } } : server,
-  );
+  const load = new Load(pool, server);
   try {
     await server.firstMessage();
     await load.init();

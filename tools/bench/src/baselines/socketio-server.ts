@@ -1,8 +1,7 @@
 /**
  * Baseline 1: a bare Socket.IO 4.8 broadcast server. Rooms and `io.to(room).emit`, no auth, no
  * persistence. Every client joins the room named in its handshake query; `send` is broadcast to
- * the whole room (sender included, as mpqcht does) and acknowledged. A client with `join=no` in its
- * query sends into the room without joining it (ipc.ts `senderOutsideRoom`).
+ * the whole room (sender included, as mpqcht does) and acknowledged.
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -13,7 +12,7 @@ const io = new Server(http, { transports: ['websocket'] });
 io.on('connection', (socket) => {
   const query = socket.handshake.query['room'];
   const room = typeof query === 'string' ? query : 'bench';
-  if (socket.handshake.query['join'] !== 'no') void socket.join(room);
+  void socket.join(room);
   socket.on('send', (payload: unknown, ack: unknown) => {
     io.to(room).emit('message', payload);
     if (typeof ack === 'function') (ack as (answer: unknown) => void)({ ok: true });

@@ -141,8 +141,7 @@ async function openSocketIo(role: Role, context: OpenContext): Promise<Opened> {
     else socket.onEvent = state.onFrame;
     return { handshakeMs: nowMs() - started, connection: { role, acks: false, close: () => socket.close() } };
   }
-  const outside = role === 'sender' && target.senderOutsideRoom === true;
-  const socket = await clientSocket(target.url, { query: outside ? { ...query, join: 'no' } : query });
+  const socket = await clientSocket(target.url, { query });
   const handshakeMs = nowMs() - started;
   if (role === 'sender') {
     socket.on('message', state.onOther);
