@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+import { OneWriteFrameAdapter } from './one-write-frame-adapter';
 import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
 import type { PushService } from './push.service';
 import type { MpqchtServer } from './socket-session';
@@ -41,7 +42,12 @@ export class MpqchtIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): unknown {
-    const server = super.createIOServer(port, { ...options, ...this.serverOptions }) as Server;
+    // Room emits framed as one Buffer: a plain write per delivery (OneWriteFrameAdapter).
+    const server = super.createIOServer(port, {
+      ...options,
+      adapter: OneWriteFrameAdapter,
+      ...this.serverOptions,
+    }) as Server;
     // Pushes go through the process's one server from its creation on, whichever gateway (or none)
     // is initialised first.
     this.push.attach(server as MpqchtServer);

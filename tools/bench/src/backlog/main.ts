@@ -8,7 +8,9 @@
  *   more than the server (and the load generator) can deliver, so readers fall behind.
  *
  * Not part of `npm test`: `npm run bench:backlog -- [--api=FILE] [--scenarios=stalled,overload]
- * [--targets=mpqcht,socket.io] [--label=NAME]`. Pinned as the benchmark is (run-target.ts).
+ * [--targets=mpqcht,socket.io] [--label=NAME] [--node-options="--max-semi-space-size=8 ..."]`
+ * (V8 flags for every server process, after the memory probe's). Pinned as the benchmark is
+ * (run-target.ts).
  */
 import { harnessEnv, API_MAIN, tempDir } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
@@ -60,14 +62,15 @@ function row(r: ScenarioResult): string {
     : 'no probe';
   return (
     `${r.target.padEnd(10)} ${r.scenario.name.padEnd(9)} idle ${r.idleRssMb} MB, connected ${r.connectedRssMb}, ` +
-    `peak ${r.peakRssMb}, end of sending ${r.endOfSendingRssMb}, after ${r.afterRssMb} MB; ${breakdown}; ` +
+    `peak ${r.peakRssMb}, end of sending ${r.endOfSendingRssMb}, after ${r.afterRssMb} MB, 30 s after ${r.lateRssMb} MB; ` +
+    `${breakdown}; ` +
     `sent ${r.sent}, delivered ${r.delivered}/${r.expected}, dropped ${r.dropped}, ` +
     `server CPU ${r.serverCpuPercent} %, load ${r.loadCpuPercent} %`
   );
 }
 
 async function main(): Promise<void> {
-  const known = ['api', 'scenarios', 'targets', 'label'];
+  const known = ['api', 'scenarios', 'targets', 'label', 'node-options'];
   const unknown = process.argv.slice(2).filter((a) => !known.some((k) => a.startsWith(`--${k}=`)));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}`);
   const apiMain = path.resolve(option('api') ?? API_MAIN);
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     apiMain,
     embedded: false,
     databaseServerUrl,
-    serverEnv: { NODE_OPTIONS: probeNodeOptions(probeDir) },
+    serverEnv: { NODE_OPTIONS: [probeNodeOptions(probeDir), option('node-options') ?? ''].join(' ').trim() },
   }).filter((d) => targets.includes(d.name));
   resetClock();
   const pool = LoadPool.start(2, pinned ? LOAD_CORE : undefined);
@@ -116,7 +119,14 @@ async function main(): Promise<void> {
     'results',
     `${date}-${machine.host}-backlog-${label}.json`,
   );
-  const report = { date: new Date().toISOString(), label, api: describeBuild(apiMain), machine, results };
+  const report = {
+    date: new Date().toISOString(),
+    label,
+    api: describeBuild(apiMain),
+    nodeOptions: option('node-options') ?? '',
+    machine,
+    results,
+  };
   fs.writeFileSync(file, await format(JSON.stringify(report), { parser: 'json' }));
   logLine(`written ${path.relative(process.cwd(), file)}`);
 }

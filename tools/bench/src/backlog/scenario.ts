@@ -37,6 +37,8 @@ export interface ScenarioResult {
   readonly endOfSendingRssMb: number;
   /** `settleMs` after the deliveries ended. */
   readonly afterRssMb: number;
+  /** `LATE_MS` after the deliveries ended: whether the RSS comes down once the process is idle. */
+  readonly lateRssMb: number;
   readonly memory: MemoryProbe | null;
   readonly sent: number;
   readonly acked: number;
@@ -50,6 +52,8 @@ export interface ScenarioResult {
 }
 
 const DRAIN_LIMIT_MS = 60_000;
+/** Past V8's memory reducer (its first GC comes ~8 s after allocation slows down). */
+const LATE_MS = 30_000;
 let nextStep = 1;
 
 const round = (mb: number) => Math.round(mb * 10) / 10;
@@ -123,6 +127,8 @@ export async function runScenario(
     const counts = await pool.all('collect', {});
     await sleep(settings.settleMs);
     const afterRssMb = round(rssMb(pid));
+    await sleep(Math.max(0, LATE_MS - settings.settleMs));
+    const lateRssMb = round(rssMb(pid));
     const memory = await readMemory(pid, () => server.process.output());
     const sent = counts.reduce((n, c) => n + c.sent, 0);
     const result: ScenarioResult = {
@@ -133,6 +139,7 @@ export async function runScenario(
       peakRssMb,
       endOfSendingRssMb,
       afterRssMb,
+      lateRssMb,
       memory,
       sent,
       acked: counts.reduce((n, c) => n + c.acked, 0),
