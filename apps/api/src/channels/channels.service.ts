@@ -113,7 +113,7 @@ export class ChannelsService {
       isRoot: this.config.current.rootKeys.has(member.publicKey),
       roles: member.roles,
     };
-    const sockets = await this.push.updateSessions(member.publicKey, member);
+    const sockets = await this.push.updateSessions(member);
     if (sockets.length === 0) return;
     const visible = this.visibleChannelIds(actor);
     for (const socket of sockets) this.push.leaveChannelRoomsExcept(socket, visible);

@@ -3,7 +3,7 @@ import type { MemberDto } from '@mpqcht/protocol';
 import { ChannelsService } from '../channels/channels.service';
 import { MembersService } from '../members/members.service';
 import { PresenceService } from '../members/presence.service';
-import { PushService } from '../realtime/push.service';
+import { PushService, type ChannelRoomMember } from '../realtime/push.service';
 import { Rooms, type MemberRecord, type MpqchtSocket, type SocketSession } from '../realtime/socket-session';
 
 /**
@@ -36,7 +36,7 @@ export class ConnectionLifecycle {
   async join(session: SocketSession, displayName: string): Promise<MemberDto> {
     const member = await this.members.join(session, displayName);
     // Every socket of this key joins now, not just the one that asked.
-    for (const own of await this.push.updateSessions(session.publicKey, member)) {
+    for (const own of await this.push.updateSessions(member)) {
       this.enter(own, member, session.isRoot);
     }
     const dto = this.members.toDto(member);
@@ -45,7 +45,7 @@ export class ConnectionLifecycle {
   }
 
   /** A joined member's socket: into the rooms of the channels they can view, and online. */
-  private enter(socket: Pick<MpqchtSocket, 'id' | 'join'>, member: MemberRecord, isRoot: boolean): void {
+  private enter(socket: Pick<ChannelRoomMember, 'id' | 'join'>, member: MemberRecord, isRoot: boolean): void {
     const visible = this.channels.visibleChannelIds({ isRoot, roles: member.roles });
     void socket.join([Rooms.members, ...visible.map(Rooms.channel)]);
     if (this.presence.connected(member.publicKey, socket.id)) {
