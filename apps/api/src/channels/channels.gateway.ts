@@ -7,8 +7,10 @@ import {
   type ReadStateDto,
 } from '@mpqcht/protocol';
 import { RequireChannel } from '../gateway/access.decorators';
+import { Decision } from '../gateway/decision.decorator';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
+import type { RequestDecision } from '../policy/request-decision';
 import { actorOf, joinedMember, type MpqchtSocket } from '../realtime/socket-session';
 import { ChannelsService } from './channels.service';
 import { TypingService } from './typing.service';
@@ -31,14 +33,20 @@ export class ChannelsGateway {
   markRead(
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: MarkReadRequest,
+    @Decision() decision: RequestDecision,
   ): Promise<ReadStateDto> {
-    return this.channels.markRead(joinedMember(socket).publicKey, request.channelId, request.messageId);
+    return this.channels.markRead(joinedMember(socket).publicKey, decision, request.messageId);
   }
 
   @RequireChannel('write')
   @SubscribeMessage('typing.start')
-  typing(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: TypingRequest): Record<string, never> {
-    this.typingService.started(joinedMember(socket), request.channelId);
+  typing(
+    @ConnectedSocket() socket: MpqchtSocket,
+    // Validated (so a malformed request is refused as before), but the channel is the guard's.
+    @Payload() _request: TypingRequest,
+    @Decision() decision: RequestDecision,
+  ): Record<string, never> {
+    this.typingService.started(joinedMember(socket), decision.channelId);
     return {};
   }
 }

@@ -3,9 +3,9 @@ import type { PermissionSubject } from '@mpqcht/permissions';
 import { UNREAD_COUNT_CAP, type ChannelListDto, type ReadStateDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
-import type { ChannelConfig } from '../config/community-config';
 import { ChannelPolicy, type Actor } from '../policy/channel-policy';
-import { noSuchChannel, noSuchMessage } from '../policy/hidden-refusals';
+import { noSuchMessage } from '../policy/hidden-refusals';
+import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 
@@ -69,12 +69,6 @@ export class ChannelsService {
     return this.policy.visibleChannels(subject);
   }
 
-  requireChannel(channelId: string): ChannelConfig {
-    const channel = this.config.current.channelsById.get(channelId);
-    if (!channel) throw noSuchChannel();
-    return channel;
-  }
-
   /** The channels the member can view, with their read state, and the groups that hold any of them. */
   async list(actor: Actor): Promise<ChannelListDto> {
     const { groups, channelsById } = this.config.current;
@@ -119,7 +113,7 @@ export class ChannelsService {
       isRoot: this.config.current.rootKeys.has(member.publicKey),
       roles: member.roles,
     };
-    const sockets = await this.push.updateSessions(member.publicKey, member);
+    const sockets = await this.push.updateSessions(member);
     if (sockets.length === 0) return;
     const visible = this.visibleChannelIds(actor);
     for (const socket of sockets) this.push.leaveChannelRoomsExcept(socket, visible);
@@ -130,10 +124,14 @@ export class ChannelsService {
 
   /**
    * Moves the member's read marker forward to a message (never backwards) and returns the new
-   * state, which the member's other devices get too (their unread counts follow).
+   * state, which the member's other devices get too (their unread counts follow). The channel is
+   * the AccessGuard's decision (one the member can view).
    */
-  async markRead(memberKey: string, channelId: string, messageId: string): Promise<ReadStateDto> {
-    this.requireChannel(channelId);
+  async markRead(
+    memberKey: string,
+    { channelId }: RequestDecision,
+    messageId: string,
+  ): Promise<ReadStateDto> {
     const updated = await this.sql.rows<unknown>(
       `INSERT INTO read_markers AS r (member_key, channel_id, last_read_seq, last_read_message_id, updated_at)
        SELECT $1, m.channel_id, m.seq, m.id, now() FROM messages m WHERE m.id = $3 AND m.channel_id = $2

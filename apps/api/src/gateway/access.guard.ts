@@ -4,6 +4,7 @@ import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
 import { channelId as channelIdField } from '@mpqcht/protocol';
 import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy } from '../policy/channel-policy';
+import { recordDecision } from '../policy/request-decision';
 import { ALLOW_BEFORE_JOIN, REQUIRED_CHANNEL_FLAG, REQUIRED_PERMISSION } from './access.decorators';
 import { requestEvent, validatePayload } from './payload.decorator';
 import { subjectOf, type MpqchtSocket } from '../realtime/socket-session';
@@ -16,7 +17,9 @@ import { subjectOf, type MpqchtSocket } from '../realtime/socket-session';
  * - Socket.IO: the socket's session must exist (the handshake made it), must have joined unless
  *   the handler allows otherwise, must hold the handler's server permission, and the payload's
  *   `channelId` must be a channel the member can view (`not_found` otherwise, as for an unknown
- *   channel) in which they hold the handler's flag (`forbidden` otherwise).
+ *   channel) in which they hold the handler's flag (`forbidden` otherwise). That decision (the
+ *   channel and the member's permissions there) is recorded for the rest of the request
+ *   (`RequestDecision`), so slowmode and the handler's `@Decision()` read it instead of deciding again.
  * - HTTP has no member session: routes are public unless decorated, and a decorated one is refused
  *   with `forbidden`.
  */
@@ -48,7 +51,14 @@ export class AccessGuard implements CanActivate {
     }
     const subject = subjectOf(session);
     if (permission) this.policy.requireServerPermission(subject, permission);
-    if (flag) this.policy.requireChannel(subject, this.channelIdOf(context), flag);
+    if (flag) {
+      const channelId = this.channelIdOf(context);
+      // Recorded for slowmode, `@Decision()` and the services: nothing after this resolves again.
+      recordDecision(context, {
+        channelId,
+        permissions: this.policy.requireChannel(subject, channelId, flag),
+      });
+    }
     return true;
   }
 

@@ -9,6 +9,7 @@ import { CommunityConfigError, type CommunityConfig } from '../config/community-
 import { backupPath, configHash, summariseChange, writeFileAtomically } from '../config/config-file';
 import { LiveConfigApplier } from './live-config-applier';
 import { parseCommunityConfig } from '../config/load-community-config';
+import { ClusterBus } from '../realtime/cluster-bus';
 
 /**
  * Reads and replaces config.toml over the protocol (`config.get`, `config.replace`). A replacement
@@ -26,6 +27,7 @@ export class ConfigEditorService {
     private readonly config: AppConfig,
     private readonly applier: LiveConfigApplier,
     private readonly audit: AuditLogService,
+    private readonly bus: ClusterBus,
   ) {}
 
   private get file(): string {
@@ -77,6 +79,7 @@ export class ConfigEditorService {
     await this.applier.apply().catch((error: unknown) => {
       this.logger.error(`applying the new config to live sessions failed: ${String(error)}`);
     });
+    this.bus.publish('config.changed', { hash: newHash }); // the other processes follow (ConfigFollower)
     // The file is in place and running; a failed audit write is logged rather than reported as a
     // failed replacement, which would invite a retry that conflicts.
     await this.audit

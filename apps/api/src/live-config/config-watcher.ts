@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { CommunityConfigError } from '../config/community-config';
 import { configHash, summariseChange } from '../config/config-file';
 import { parseCommunityConfig } from '../config/load-community-config';
+import { ClusterBus } from '../realtime/cluster-bus';
 import { LiveConfigApplier } from './live-config-applier';
 
 /** Editors save in bursts (write, rename, chmod): one reload per burst. */
@@ -29,6 +30,7 @@ export class ConfigWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly applier: LiveConfigApplier,
     private readonly audit: AuditLogService,
+    private readonly bus: ClusterBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,6 +75,7 @@ export class ConfigWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     await this.applier.apply().catch((error: unknown) => {
       this.logger.error(`applying the new config to live sessions failed: ${String(error)}`);
     });
+    this.bus.publish('config.changed', { hash }); // the other processes follow (ConfigFollower)
     await this.audit
       .record(CONFIG_FILE_ACTOR, 'config.reloaded', path.basename(file), {
         oldHash,

@@ -22,7 +22,8 @@ export class LiveConfigApplier {
   async apply(): Promise<void> {
     const { rootKeys } = this.config.current;
     const members = new Map<string, MemberRecord>();
-    for (const session of await this.push.allSessions()) {
+    // This process's sessions: each process applies a new config.toml to its own (ClusterBus).
+    for (const session of this.push.localSessions()) {
       session.isRoot = rootKeys.has(session.publicKey);
       if (session.member) members.set(session.publicKey, session.member);
     }

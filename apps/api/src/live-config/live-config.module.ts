@@ -5,16 +5,17 @@ import { GatewayModule } from '../gateway/gateway.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ServerModule } from '../server/server.module';
 import { ConfigEditorService } from './config-editor.service';
+import { ConfigFollower } from './config-follower';
 import { ConfigGateway } from './config.gateway';
 import { ConfigWatcher } from './config-watcher';
 import { LiveConfigApplier } from './live-config-applier';
 
 /**
  * Changing config.toml while running (`config.get`/`config.replace`, or the file edited on disk)
- * and bringing live sessions in line. Above the features it touches, so none of them imports it.
+ * and bringing live sessions in line, in every api process (`ConfigFollower`). Above the features it touches, so none of them imports it.
  */
 @Module({
   imports: [GatewayModule, RealtimeModule, AuditModule, ChannelsModule, ServerModule],
-  providers: [LiveConfigApplier, ConfigWatcher, ConfigEditorService, ConfigGateway],
+  providers: [LiveConfigApplier, ConfigWatcher, ConfigEditorService, ConfigFollower, ConfigGateway],
 })
 export class LiveConfigModule {}

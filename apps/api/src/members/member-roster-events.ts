@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ClusterBus } from '../realtime/cluster-bus';
 
 /** Someone who keeps a copy of the joined members' names (the MentionResolver, in messages/). */
 export interface MemberRosterListener {
@@ -7,23 +8,29 @@ export interface MemberRosterListener {
 }
 
 /**
- * Tells listeners, synchronously and in order, that a member joined or was removed (revoked or
- * banned). Members sit below messages: messages subscribes here instead of members calling into
- * messages, which kept the two folders in a cycle.
+ * Tells listeners in every api process, through the `ClusterBus`, that a member joined or was
+ * removed (revoked or banned); with the in-process bus, synchronously and in order. Members sit
+ * below messages: messages subscribes here instead of members calling into messages, which kept
+ * the two folders in a cycle.
  */
 @Injectable()
 export class MemberRosterEvents {
-  private readonly listeners: MemberRosterListener[] = [];
+  constructor(private readonly bus: ClusterBus) {}
 
   subscribe(listener: MemberRosterListener): void {
-    this.listeners.push(listener);
+    this.bus.subscribe('member.joined', ({ publicKey, displayName }) => {
+      listener.memberJoined(publicKey, displayName);
+    });
+    this.bus.subscribe('member.removed', ({ publicKey }) => {
+      listener.memberRemoved(publicKey);
+    });
   }
 
   joined(publicKey: string, displayName: string): void {
-    for (const listener of this.listeners) listener.memberJoined(publicKey, displayName);
+    this.bus.publish('member.joined', { publicKey, displayName });
   }
 
   removed(publicKey: string): void {
-    for (const listener of this.listeners) listener.memberRemoved(publicKey);
+    this.bus.publish('member.removed', { publicKey });
   }
 }

@@ -8,7 +8,8 @@ import { MemberEntity } from './member.entity';
 import { MemberRosterEvents } from './member-roster-events';
 import { MembersGateway } from './members.gateway';
 import { MembersService } from './members.service';
-import { PresenceService } from './presence.service';
+import { InProcessPresenceStore } from './in-process-presence-store';
+import { PresenceStore } from './presence-store';
 
 /** Authorized keys and members, bans, presence; tells `MemberRosterEvents` of joins and removals. */
 @Module({
@@ -19,7 +20,13 @@ import { PresenceService } from './presence.service';
     RealtimeModule,
     ChannelsModule,
   ],
-  providers: [MembersService, PresenceService, MemberRosterEvents, MembersGateway],
-  exports: [MembersService, PresenceService, MemberRosterEvents],
+  providers: [
+    MembersService,
+    // One process by default; a shared store replaces it when the api is scaled out.
+    { provide: PresenceStore, useClass: InProcessPresenceStore },
+    MemberRosterEvents,
+    MembersGateway,
+  ],
+  exports: [MembersService, PresenceStore, MemberRosterEvents],
 })
 export class MembersModule {}

@@ -13,7 +13,7 @@ import type { MemberRecord, SocketSession } from '../realtime/socket-session';
 import { displayNameKey } from './display-name-key';
 import { MemberEntity } from './member.entity';
 import { MemberRosterEvents } from './member-roster-events';
-import { PresenceService } from './presence.service';
+import { PresenceStore } from './presence-store';
 
 export interface Admission {
   readonly isRoot: boolean;
@@ -63,7 +63,7 @@ export class MembersService {
     @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
     private readonly config: AppConfig,
     private readonly sql: Sql,
-    private readonly presence: PresenceService,
+    private readonly presence: PresenceStore,
     private readonly push: PushService,
     private readonly roster: MemberRosterEvents,
     private readonly channels: ChannelsService,
@@ -85,13 +85,13 @@ export class MembersService {
     return { isRoot, member: entity ? toRecord(entity) : null };
   }
 
-  toDto(member: MemberRecord): MemberDto {
+  async toDto(member: MemberRecord): Promise<MemberDto> {
     return {
       publicKey: member.publicKey,
       displayName: member.displayName,
       roles: member.roles,
       isRoot: this.config.current.rootKeys.has(member.publicKey),
-      online: this.presence.isOnline(member.publicKey),
+      online: await this.presence.isOnline(member.publicKey),
       joinedAt: member.joinedAt.toISOString(),
     };
   }
@@ -130,10 +130,8 @@ export class MembersService {
 
   async list(): Promise<MemberDto[]> {
     const entities = await this.members.find({ order: { joinedAt: 'ASC' } });
-    return entities.flatMap((entity) => {
-      const record = toRecord(entity);
-      return record ? [this.toDto(record)] : [];
-    });
+    const records = entities.flatMap((entity) => toRecord(entity) ?? []);
+    return Promise.all(records.map((record) => this.toDto(record)));
   }
 
   /**

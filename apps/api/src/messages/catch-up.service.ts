@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { CatchUpPageDto, MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
 import type { SinceRequest } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { ChannelsService } from '../channels/channels.service';
 import { Sql } from '../database/sql';
+import type { RequestDecision } from '../policy/request-decision';
 import { MESSAGE_COLUMNS, toDeletedDto, toMessageDto, type MessageRow } from './message-row';
 
 type CatchUpRow = { head: string } & (
@@ -18,13 +18,13 @@ type CatchUpRow = { head: string } & (
  */
 @Injectable()
 export class CatchUpService {
-  constructor(
-    private readonly sql: Sql,
-    private readonly channels: ChannelsService,
-  ) {}
+  constructor(private readonly sql: Sql) {}
 
-  async since(request: z.output<typeof SinceRequest>): Promise<CatchUpPageDto> {
-    this.channels.requireChannel(request.channelId);
+  /** In the channel of the AccessGuard's decision (one the member can view). */
+  async since(
+    { channelId }: RequestDecision,
+    request: z.output<typeof SinceRequest>,
+  ): Promise<CatchUpPageDto> {
     // One statement, one snapshot: the head and the page agree. The LEFT JOIN keeps one row (with
     // the head) when nothing changed.
     const rows = await this.sql.rows<CatchUpRow>(
@@ -33,7 +33,7 @@ export class CatchUpService {
        LEFT JOIN LATERAL (
          SELECT ${MESSAGE_COLUMNS}, deleted_at FROM messages
          WHERE channel_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) m ON true`,
-      [request.channelId, request.afterRev, request.limit + 1],
+      [channelId, request.afterRev, request.limit + 1],
     );
     const head = Number(rows[0]?.head ?? 0);
     const changed = rows.filter(

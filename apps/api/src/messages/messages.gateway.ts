@@ -12,15 +12,18 @@ import {
 } from '@mpqcht/protocol';
 import type { z } from 'zod';
 import { RequireChannel } from '../gateway/access.decorators';
+import { Decision } from '../gateway/decision.decorator';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
+import type { RequestDecision } from '../policy/request-decision';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { CatchUpService } from './catch-up.service';
 import { MessagesService } from './messages.service';
 
 /**
- * Send and history name their channel, so the AccessGuard checks them; edit and delete name a
- * message, whose channel and author only the service knows, so it asks the ChannelPolicy.
+ * Send, history and since name their channel, so the AccessGuard decides on them and the service
+ * gets that decision (`@Decision()`); edit and delete name a message, whose channel and author only
+ * the service knows, so it asks the ChannelPolicy.
  */
 @RealtimeGateway()
 export class MessagesGateway {
@@ -31,8 +34,12 @@ export class MessagesGateway {
 
   @RequireChannel('write')
   @SubscribeMessage('messages.send')
-  send(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: SendMessageRequest): Promise<MessageDto> {
-    return this.messages.send(actorOf(socket), request);
+  send(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() request: SendMessageRequest,
+    @Decision() decision: RequestDecision,
+  ): Promise<MessageDto> {
+    return this.messages.send(actorOf(socket), request, decision);
   }
 
   @SubscribeMessage('messages.edit')
@@ -50,13 +57,19 @@ export class MessagesGateway {
 
   @RequireChannel('view')
   @SubscribeMessage('messages.history')
-  history(@Payload() request: z.output<typeof HistoryRequest>): Promise<HistoryPageDto> {
-    return this.messages.history(request);
+  history(
+    @Payload() request: z.output<typeof HistoryRequest>,
+    @Decision() decision: RequestDecision,
+  ): Promise<HistoryPageDto> {
+    return this.messages.history(decision, request);
   }
 
   @RequireChannel('view')
   @SubscribeMessage('messages.since')
-  since(@Payload() request: z.output<typeof SinceRequest>): Promise<CatchUpPageDto> {
-    return this.catchUp.since(request);
+  since(
+    @Payload() request: z.output<typeof SinceRequest>,
+    @Decision() decision: RequestDecision,
+  ): Promise<CatchUpPageDto> {
+    return this.catchUp.since(decision, request);
   }
 }

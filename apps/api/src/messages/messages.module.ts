@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ChannelsModule } from '../channels/channels.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { MemberRosterEvents } from '../members/member-roster-events';
 import { MembersModule } from '../members/members.module';
@@ -20,7 +19,6 @@ import { MessagesService } from './messages.service';
     GatewayModule,
     PolicyModule,
     RealtimeModule,
-    ChannelsModule,
     MembersModule,
   ],
   providers: [MentionResolver, MessageBatchWriter, MessagesService, CatchUpService, MessagesGateway],

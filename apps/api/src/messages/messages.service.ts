@@ -8,11 +8,11 @@ import type {
 } from '@mpqcht/protocol';
 import { HistoryRequest } from '@mpqcht/protocol';
 import type { z } from 'zod';
-import { ChannelsService } from '../channels/channels.service';
 import { Sql } from '../database/sql';
 import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy, type Actor, type MessageRef } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
+import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';
 import { MentionResolver } from './mention-resolver';
 import { MessageBatchWriter } from './message-batch-writer';
@@ -23,7 +23,6 @@ export class MessagesService {
   constructor(
     private readonly sql: Sql,
     private readonly policy: ChannelPolicy,
-    private readonly channels: ChannelsService,
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
     private readonly writer: MessageBatchWriter,
@@ -33,20 +32,21 @@ export class MessagesService {
    * Stores a message and pushes it to the channel. The ack (the return value) comes after the
    * commit. A retry with the same client id returns the stored message and pushes nothing new.
    * Mentions are resolved before and stored with the message; the store is group-committed with
-   * the other sends of the moment (MessageBatchWriter). (The AccessGuard has checked that the
-   * author may write in the channel.)
+   * the other sends of the moment (MessageBatchWriter). `decision` is the AccessGuard's: the
+   * author may write in the channel, with these limits.
    */
-  async send(author: Actor, request: SendMessageRequest): Promise<MessageDto> {
-    checkLength(request.content, this.policy.limits(author, request.channelId).maxMessageLength);
+  async send(author: Actor, request: SendMessageRequest, decision: RequestDecision): Promise<MessageDto> {
+    const { channelId, permissions } = decision;
+    checkLength(request.content, permissions.limits.maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
     const row = await this.writer.write({
-      channelId: request.channelId,
+      channelId,
       author: author.publicKey,
       clientId: request.clientId,
       content: request.content,
       mentions,
     });
-    if (row.duplicate && row.channel_id !== request.channelId) {
+    if (row.duplicate && row.channel_id !== channelId) {
       throw new ProtocolError('conflict', 'this clientId was already used for a message in another channel');
     }
     const message = toMessageDto(row);
@@ -93,21 +93,26 @@ export class MessagesService {
     return deleted;
   }
 
-  /** A page of live (not deleted) messages, oldest first, before or after a cursor message. */
-  async history(request: z.output<typeof HistoryRequest>): Promise<HistoryPageDto> {
-    this.channels.requireChannel(request.channelId);
+  /**
+   * A page of live (not deleted) messages, oldest first, before or after a cursor message, in the
+   * channel of the AccessGuard's decision (one the member can view).
+   */
+  async history(
+    { channelId }: RequestDecision,
+    request: z.output<typeof HistoryRequest>,
+  ): Promise<HistoryPageDto> {
     const cursor = request.before ?? request.after;
     if (cursor) {
       const found = await this.sql.rows<unknown>('SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2', [
         cursor,
-        request.channelId,
+        channelId,
       ]);
       if (found.length === 0)
         throw new ProtocolError('not_found', 'the cursor is not a message of this channel');
     }
     const forward = request.after !== undefined;
     const condition = cursor ? (forward ? 'AND id > $3' : 'AND id < $3') : '';
-    const params: unknown[] = [request.channelId, request.limit + 1];
+    const params: unknown[] = [channelId, request.limit + 1];
     if (cursor) params.push(cursor);
     const rows = await this.sql.rows<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages

@@ -4,7 +4,8 @@ import { firstValueFrom, isObservable, of, type Observable } from 'rxjs';
 import { ProtocolError } from '../common/protocol-error';
 import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { Actor } from '../policy/channel-policy';
-import type { SocketSession } from '../realtime/socket-session';
+import { recordDecision } from '../policy/request-decision';
+import { subjectOf, type SocketSession } from '../realtime/socket-session';
 import { ChallengeRateLimitInterceptor } from './challenge-rate-limit.interceptor';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
@@ -51,12 +52,12 @@ overrides = [{ role = "staff", limits = { slowmode_ms = 0 } }]
 function setup(store?: RateLimitStore) {
   const clock = { now: 1_000_000 };
   const memory = new MemoryRateLimitStore({ now: () => clock.now, sweepIntervalMs: 0 });
-  const { config, policy } = samplePolicy(TOML);
+  const { config } = samplePolicy(TOML);
   const used = store ?? memory;
   return {
     clock,
     config,
-    slowmode: new SlowmodeInterceptor(used, policy),
+    slowmode: new SlowmodeInterceptor(used),
     challenge: new ChallengeRateLimitInterceptor(used, config),
     login: new LoginRateLimiter(used, config),
   };
@@ -70,9 +71,17 @@ function sessionOf(who: Actor): SocketSession {
   };
 }
 
-function ws(session: SocketSession, event: RequestEvent, data: unknown = {}, id = 'socket-1') {
+const { policy } = samplePolicy(TOML);
+
+/** A request as slowmode sees it: after the AccessGuard, which recorded its channel decision. */
+function ws(session: SocketSession, event: RequestEvent, data: { channelId?: string } = {}, id = 'socket-1') {
   const context = new ExecutionContextHost([{ id, data: { session } }, data, () => undefined, event]);
   context.setType('ws');
+  const { channelId } = data;
+  if (channelId !== undefined) {
+    const permissions = policy.requireChannel(subjectOf(session), channelId, 'write');
+    recordDecision(context, { channelId, permissions });
+  }
   return context;
 }
 

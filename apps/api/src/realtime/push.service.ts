@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerToClientEvents, SessionEndedDto } from '@mpqcht/protocol';
+import { ClusterBus } from './cluster-bus';
 import { Rooms, type MemberRecord, type MpqchtServer, type SocketSession } from './socket-session';
 
 type PushArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
-/** A local socket or one fetched with `fetchSockets()`: what room membership needs. */
+/**
+ * A local socket or one fetched with `fetchSockets()`: what room membership needs. (A fetched socket
+ * may be a copy from another process, so its `data` is not offered: changing it would change
+ * nothing. Sessions change through the `ClusterBus`.)
+ */
 export interface ChannelRoomMember {
+  readonly id: string;
   readonly rooms: ReadonlySet<string>;
   join(rooms: string[]): unknown;
   leave(room: string): unknown;
@@ -18,6 +24,13 @@ export interface ChannelRoomMember {
 @Injectable()
 export class PushService {
   private server: MpqchtServer | undefined;
+
+  constructor(private readonly bus: ClusterBus) {
+    // Every process updates the sessions of its own sockets of that key.
+    bus.subscribe('member.updated', ({ member }) => {
+      for (const session of this.localSessions(Rooms.member(member.publicKey))) session.member = member;
+    });
+  }
 
   /** Called by MpqchtIoAdapter when it creates the Socket.IO server (at `app.listen`). */
   attach(server: MpqchtServer): void {
@@ -60,16 +73,31 @@ export class PushService {
       .emit(event, ...args);
   }
 
-  /** Updates the session of a member's live sockets (they joined, or their roles changed); returns them. */
-  /** The sessions of every live socket of this process (after a config change). */
-  async allSessions(): Promise<SocketSession[]> {
-    return (await this.io().fetchSockets()).map((socket) => socket.data.session);
+  /**
+   * The sessions of this process's live sockets, of one room or all: what this process may change
+   * (after a config change, or told by the bus). Read from the namespace, not `fetchSockets()`,
+   * whose results may be copies from other processes.
+   */
+  localSessions(room?: string): SocketSession[] {
+    const namespace = this.server?.of('/');
+    if (!namespace) return [];
+    const ids = room === undefined ? namespace.sockets.keys() : (namespace.adapter.rooms.get(room) ?? []);
+    const sessions: SocketSession[] = [];
+    for (const id of ids) {
+      const socket = namespace.sockets.get(id);
+      if (socket) sessions.push(socket.data.session);
+    }
+    return sessions;
   }
 
-  async updateSessions(publicKey: string, member: MemberRecord) {
-    const sockets = await this.io().in(Rooms.member(publicKey)).fetchSockets();
-    for (const socket of sockets) socket.data.session.member = member;
-    return sockets;
+  /**
+   * A member's record changed (they joined, or their roles changed): every process's sockets of the
+   * key take it, through the bus (this process's before this returns). Returns those sockets, in any
+   * process, for their rooms.
+   */
+  async updateSessions(member: MemberRecord): Promise<ChannelRoomMember[]> {
+    this.bus.publish('member.updated', { member });
+    return this.io().in(Rooms.member(member.publicKey)).fetchSockets();
   }
 
   /** The socket leaves the room of every channel not listed: those pushes stop reaching it at once. */

@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
+import { ClusterBus } from './cluster-bus';
 import { DrainInterceptor } from './drain.interceptor';
+import { InProcessClusterBus } from './in-process-cluster-bus';
 import { GracefulShutdown } from './graceful-shutdown';
 import { PushService } from './push.service';
 
 /**
  * The Socket.IO server's side that services use: pushes to rooms (`PushService`, handed the server
- * by `MpqchtIoAdapter` when it creates it) and the shutdown drain.
+ * by `MpqchtIoAdapter` when it creates it), the shutdown drain, and the `ClusterBus` between api
+ * processes (the in-process one: a single process is the default).
  */
 @Module({
-  providers: [PushService, GracefulShutdown, DrainInterceptor],
-  exports: [PushService, GracefulShutdown, DrainInterceptor],
+  providers: [
+    { provide: ClusterBus, useClass: InProcessClusterBus },
+    PushService,
+    GracefulShutdown,
+    DrainInterceptor,
+  ],
+  exports: [ClusterBus, PushService, GracefulShutdown, DrainInterceptor],
 })
 export class RealtimeModule {}

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { MemberDto } from '@mpqcht/protocol';
 import { ChannelsService } from '../channels/channels.service';
 import { MembersService } from '../members/members.service';
-import { PresenceService } from '../members/presence.service';
-import { PushService } from '../realtime/push.service';
+import { PresenceStore } from '../members/presence-store';
+import { PushService, type ChannelRoomMember } from '../realtime/push.service';
 import { Rooms, type MemberRecord, type MpqchtSocket, type SocketSession } from '../realtime/socket-session';
 
 /**
@@ -13,43 +13,60 @@ import { Rooms, type MemberRecord, type MpqchtSocket, type SocketSession } from 
  */
 @Injectable()
 export class ConnectionLifecycle {
+  private readonly logger = new Logger('Presence');
+
   constructor(
     private readonly members: MembersService,
     private readonly channels: ChannelsService,
-    private readonly presence: PresenceService,
+    private readonly presence: PresenceStore,
     private readonly push: PushService,
   ) {}
 
   connected(socket: MpqchtSocket): void {
     const session = socket.data.session;
     void socket.join(Rooms.member(session.publicKey));
-    if (session.member) this.enter(socket, session.member, session.isRoot);
+    if (session.member) this.settle(this.enter(socket, session.member, session.isRoot));
   }
 
   disconnected(socket: MpqchtSocket): void {
     const member = socket.data.session.member;
-    if (member && this.presence.disconnected(member.publicKey, socket.id)) {
-      this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: false });
-    }
+    if (member) this.settle(this.left(member.publicKey, socket.id));
   }
 
   async join(session: SocketSession, displayName: string): Promise<MemberDto> {
     const member = await this.members.join(session, displayName);
     // Every socket of this key joins now, not just the one that asked.
-    for (const own of await this.push.updateSessions(session.publicKey, member)) {
-      this.enter(own, member, session.isRoot);
+    for (const own of await this.push.updateSessions(member)) {
+      await this.enter(own, member, session.isRoot);
     }
-    const dto = this.members.toDto(member);
+    const dto = await this.members.toDto(member);
     this.push.toAllMembers('member.joined', dto);
     return dto;
   }
 
   /** A joined member's socket: into the rooms of the channels they can view, and online. */
-  private enter(socket: Pick<MpqchtSocket, 'id' | 'join'>, member: MemberRecord, isRoot: boolean): void {
+  private async enter(
+    socket: Pick<ChannelRoomMember, 'id' | 'join'>,
+    member: MemberRecord,
+    isRoot: boolean,
+  ): Promise<void> {
     const visible = this.channels.visibleChannelIds({ isRoot, roles: member.roles });
     void socket.join([Rooms.members, ...visible.map(Rooms.channel)]);
-    if (this.presence.connected(member.publicKey, socket.id)) {
+    if (await this.presence.connected(member.publicKey, socket.id)) {
       this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: true });
     }
+  }
+
+  private async left(publicKey: string, socketId: string): Promise<void> {
+    if (await this.presence.disconnected(publicKey, socketId)) {
+      this.push.toAllMembers('presence.updated', { publicKey, online: false });
+    }
+  }
+
+  /** Connect and disconnect have no one to answer: a presence store that fails is logged. */
+  private settle(work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      this.logger.error(`presence not updated: ${String(error)}`);
+    });
   }
 }

@@ -45,12 +45,15 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   @AllowBeforeJoin()
   @SubscribeMessage('session.get')
-  session(@ConnectedSocket() socket: MpqchtSocket, @Payload() _request: EmptyRequest): SessionDto {
+  async session(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() _request: EmptyRequest,
+  ): Promise<SessionDto> {
     const session = socket.data.session;
     return {
       publicKey: session.publicKey,
       isRoot: session.isRoot,
-      member: session.member ? this.members.toDto(session.member) : null,
+      member: session.member ? await this.members.toDto(session.member) : null,
       server: this.serverInfo.info(),
       permissions: this.serverInfo.permissionsOf({
         isRoot: session.isRoot,
