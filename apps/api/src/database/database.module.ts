@@ -9,7 +9,7 @@ import { Sql } from './sql';
 
 /**
  * The connection (TypeORM's pool), the migrations and the outage bookkeeping. There are no
- * entities: features query through `Sql` (docs/architecture.md, "Data"). Global: `Sql` and the
+ * entities: features query through `Sql` (docs/architecture.md, "Data"), which also runs transactions. Global: `Sql` and the
  * error filter's `OutageRefusals` are needed wherever a query runs or an error is answered.
  */
 @Global()
