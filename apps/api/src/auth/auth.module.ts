@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InvitesModule } from '../invites/invites.module';
 import { MembersModule } from '../members/members.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { AuthController } from './auth.controller';
 import { ChallengeStore } from './challenge-store';
-import { LoginChallengeEntity } from './login-challenge.entity';
 import { LoginService } from './login.service';
 import { SignatureVerifier } from './signature-verifier';
 
 /** Challenges (`POST /api/auth/challenge`) and the login proof; `LoginService` serves the handshake. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LoginChallengeEntity]), RateLimitModule, MembersModule, InvitesModule],
+  imports: [RateLimitModule, MembersModule, InvitesModule],
   controllers: [AuthController],
   providers: [ChallengeStore, SignatureVerifier, LoginService],
   exports: [LoginService],

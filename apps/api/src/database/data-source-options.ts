@@ -18,8 +18,9 @@ export const MIGRATIONS = [
 ];
 
 /**
- * The connection and the migrations only: each feature module registers its own entities
- * (`TypeOrmModule.forFeature`, collected by `autoLoadEntities`), so this folder imports no feature.
+ * The connection and the migrations only, no entities: TypeORM gives the pool, the migrations and
+ * transactions, and every query is hand-written SQL through `Sql`, so the schema is described in one
+ * place: the migrations.
  * `onPoolError`: errors of idle pooled connections (TypeORM logs them as warnings otherwise).
  */
 export function dataSourceOptions(url: string, onPoolError?: (error: unknown) => void): DataSourceOptions {

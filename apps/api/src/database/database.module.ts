@@ -8,10 +8,9 @@ import { Migrator } from './migrator';
 import { Sql } from './sql';
 
 /**
- * The connection (TypeORM's pool), the migrations and the outage bookkeeping. Feature modules
- * register their entities with `TypeOrmModule.forFeature`; this module knows none of them. Global:
- * `Sql` and the error filter's `OutageRefusals` are needed wherever a query runs or an error is
- * answered.
+ * The connection (TypeORM's pool), the migrations and the outage bookkeeping. There are no
+ * entities: features query through `Sql` (docs/architecture.md, "Data"), which also runs transactions. Global: `Sql` and the
+ * error filter's `OutageRefusals` are needed wherever a query runs or an error is answered.
  */
 @Global()
 @Module({})
@@ -27,7 +26,6 @@ export class DatabaseModule {
           ...dataSourceOptions(databaseUrl, (error) => {
             availability.poolError(error);
           }),
-          autoLoadEntities: true,
         }),
       ],
       providers: [

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelsModule } from '../channels/channels.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RealtimeModule } from '../realtime/realtime.module';
-import { MemberEntity } from './member.entity';
 import { MemberRosterEvents } from './member-roster-events';
 import { MembersGateway } from './members.gateway';
 import { MembersService } from './members.service';
@@ -13,13 +11,7 @@ import { PresenceStore } from './presence-store';
 
 /** Authorized keys and members, bans, presence; tells `MemberRosterEvents` of joins and removals. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([MemberEntity]),
-    GatewayModule,
-    PolicyModule,
-    RealtimeModule,
-    ChannelsModule,
-  ],
+  imports: [GatewayModule, PolicyModule, RealtimeModule, ChannelsModule],
   providers: [
     MembersService,
     // One process by default; a shared store replaces it when the api is scaled out.

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { parseAnyPublicKey } from '@mpqcht/identity';
 import type { AuthorizedKeyDto, BanDto, MemberDto, MemberRolesDto } from '@mpqcht/protocol';
-import { QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
@@ -11,7 +10,7 @@ import { ChannelPolicy, type Actor } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord, SocketSession } from '../realtime/socket-session';
 import { displayNameKey } from './display-name-key';
-import { MemberEntity } from './member.entity';
+import type { MemberRow } from './member-row';
 import { MemberRosterEvents } from './member-roster-events';
 import { PresenceStore } from './presence-store';
 
@@ -20,7 +19,7 @@ export interface Admission {
   readonly member: MemberRecord | null;
 }
 
-function toRecord(entity: MemberEntity): MemberRecord | null {
+function toRecord(entity: Omit<MemberRow, 'authorizedAt'>): MemberRecord | null {
   if (entity.displayName === null || entity.joinedAt === null) return null;
   return {
     publicKey: entity.publicKey,
@@ -60,7 +59,6 @@ function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class MembersService {
   constructor(
-    @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
     private readonly config: AppConfig,
     private readonly sql: Sql,
     private readonly presence: PresenceStore,
@@ -80,7 +78,10 @@ export class MembersService {
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
   async admission(publicKey: string): Promise<Admission | null> {
     const isRoot = this.config.current.rootKeys.has(publicKey);
-    const entity = await this.members.findOneBy({ publicKey });
+    const [entity] = await this.sql.rows<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE public_key = $1`,
+      [publicKey],
+    );
     if (!entity && !isRoot) return null;
     return { isRoot, member: entity ? toRecord(entity) : null };
   }
@@ -99,9 +100,9 @@ export class MembersService {
   /** First login of an authorized key: it picks a display name, unique per server (case-insensitive). */
   async join(session: SocketSession, displayName: string): Promise<MemberRecord> {
     if (session.member) throw new ProtocolError('already_joined', 'this key has already joined');
-    let rows: MemberEntity[];
+    let rows: Omit<MemberRow, 'authorizedAt'>[];
     try {
-      rows = await this.sql.rows<MemberEntity>(
+      rows = await this.sql.rows<Omit<MemberRow, 'authorizedAt'>>(
         `INSERT INTO members AS m (public_key, display_name, display_name_key, joined_at)
          SELECT $1, $2, $4, now() WHERE $3 OR EXISTS (SELECT 1 FROM members WHERE public_key = $1)
          ON CONFLICT (public_key) DO UPDATE
@@ -118,8 +119,10 @@ export class MembersService {
     }
     const row = rows[0];
     if (!row) {
-      const entity = await this.members.findOneBy({ publicKey: session.publicKey });
-      if (!entity) throw new ProtocolError('not_a_member', 'this key is no longer authorized here');
+      const [authorized] = await this.sql.rows<unknown>('SELECT 1 FROM members WHERE public_key = $1', [
+        session.publicKey,
+      ]);
+      if (!authorized) throw new ProtocolError('not_a_member', 'this key is no longer authorized here');
       throw new ProtocolError('already_joined', 'this key has already joined');
     }
     const member = toRecord(row);
@@ -129,7 +132,9 @@ export class MembersService {
   }
 
   async list(): Promise<MemberDto[]> {
-    const entities = await this.members.find({ order: { joinedAt: 'ASC' } });
+    const entities = await this.sql.rows<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM members ORDER BY joined_at`,
+    );
     const records = entities.flatMap((entity) => toRecord(entity) ?? []);
     return Promise.all(records.map((record) => this.toDto(record)));
   }
@@ -156,7 +161,7 @@ export class MembersService {
     );
     if (current?.banned) throw bannedRefusal();
     this.policy.authorizeRoleChange(actor, current?.roles ?? null, uniqueRoles);
-    const rows = await this.sql.rows<MemberEntity>(
+    const rows = await this.sql.rows<MemberRow>(
       `WITH old AS (SELECT roles FROM members WHERE public_key = $1),
        m AS (
          INSERT INTO members AS m (public_key, roles, authorized_by)
@@ -192,7 +197,7 @@ export class MembersService {
     );
     if (!current) throw new ProtocolError('not_found', 'this key is not authorized here');
     this.policy.authorizeRoleChange(actor, current.roles, uniqueRoles);
-    const rows = await this.sql.rows<MemberEntity>(
+    const rows = await this.sql.rows<MemberRow>(
       `WITH m AS (
          UPDATE members SET roles = $2::text[] WHERE public_key = $1::text AND roles = $4::text[]
          RETURNING ${MEMBER_COLUMNS}),

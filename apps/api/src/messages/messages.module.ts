@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatewayModule } from '../gateway/gateway.module';
 import { MemberRosterEvents } from '../members/member-roster-events';
 import { MembersModule } from '../members/members.module';
@@ -8,19 +7,12 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { CatchUpService } from './catch-up.service';
 import { MentionResolver } from './mention-resolver';
 import { MessageBatchWriter } from './message-batch-writer';
-import { MessageEntity } from './message.entity';
 import { MessagesGateway } from './messages.gateway';
 import { MessagesService } from './messages.service';
 
 /** Send, edit, delete, history and catch-up; mentions resolved from an in-memory name list. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([MessageEntity]),
-    GatewayModule,
-    PolicyModule,
-    RealtimeModule,
-    MembersModule,
-  ],
+  imports: [GatewayModule, PolicyModule, RealtimeModule, MembersModule],
   providers: [MentionResolver, MessageBatchWriter, MessagesService, CatchUpService, MessagesGateway],
 })
 export class MessagesModule {

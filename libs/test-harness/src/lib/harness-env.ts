@@ -9,13 +9,16 @@ export interface HarnessEnv {
   /** Passed on to spawned api processes so they find binaries (the embedded PostgreSQL's `initdb`). */
   readonly path: string;
   readonly home: string;
+  /** UPDATE_SCHEMA_SNAPSHOT=1: the schema test writes the migrated schema instead of comparing. */
+  readonly updateSchemaSnapshot: boolean;
 }
 
 export function harnessEnv(): HarnessEnv {
-  const { DATABASE_URL, PATH, HOME } = process.env;
+  const { DATABASE_URL, PATH, HOME, UPDATE_SCHEMA_SNAPSHOT } = process.env;
   return {
     databaseUrl: DATABASE_URL && DATABASE_URL.length > 0 ? DATABASE_URL : undefined,
     path: PATH ?? '',
     home: HOME ?? '/',
+    updateSchemaSnapshot: UPDATE_SCHEMA_SNAPSHOT === '1',
   };
 }

@@ -1,0 +1,251 @@
+-- The schema the migrations make (apps/api-e2e/src/schema.spec.ts compares; do not edit).
+-- After a deliberate migration: cd apps/api-e2e && UPDATE_SCHEMA_SNAPSHOT=1 npx jest src/schema.spec.ts
+
+-- migration CreateInitialSchema1764032400000
+-- migration AddMessageMentions1764040000000
+-- migration AddBansAndAuditLog1764050000000
+-- migration AddInvites1764060000000
+-- migration AddMessageRevisions1764070000000
+-- migration CountBatchSequencesInMemory1764080000000
+
+CREATE TABLE public.audit_log (
+  id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
+  at timestamp with time zone NOT NULL DEFAULT now(),
+  actor_key text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  details jsonb NOT NULL DEFAULT '{}'::jsonb,
+  CONSTRAINT audit_log_pkey PRIMARY KEY (id)
+);
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.mpqcht_audit_log_append_only();
+CREATE TRIGGER audit_log_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.mpqcht_audit_log_append_only();
+
+CREATE TABLE public.bans (
+  public_key text NOT NULL,
+  reason text NOT NULL,
+  banned_by text NOT NULL,
+  banned_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT bans_pkey PRIMARY KEY (public_key)
+);
+
+CREATE TABLE public.channel_sequences (
+  channel_id text NOT NULL,
+  last_seq bigint NOT NULL,
+  last_ms bigint NOT NULL,
+  last_rev bigint NOT NULL,
+  CONSTRAINT channel_sequences_pkey PRIMARY KEY (channel_id)
+);
+
+CREATE TABLE public.invites (
+  id bigint NOT NULL DEFAULT nextval('public.invites_id_seq'::regclass),
+  code_hash bytea NOT NULL,
+  created_by text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  max_uses integer,
+  uses integer NOT NULL DEFAULT 0,
+  expires_at timestamp with time zone,
+  roles text[] NOT NULL DEFAULT '{}'::text[],
+  note text,
+  revoked_at timestamp with time zone,
+  CONSTRAINT invites_check CHECK (((uses >= 0) AND ((max_uses IS NULL) OR (uses <= max_uses)))),
+  CONSTRAINT invites_code_hash_check CHECK ((octet_length(code_hash) = 32)),
+  CONSTRAINT invites_code_hash_key UNIQUE (code_hash),
+  CONSTRAINT invites_max_uses_check CHECK (((max_uses IS NULL) OR (max_uses > 0))),
+  CONSTRAINT invites_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE public.login_challenges (
+  nonce bytea NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  CONSTRAINT login_challenges_pkey PRIMARY KEY (nonce)
+);
+CREATE INDEX login_challenges_expires_at ON public.login_challenges USING btree (expires_at);
+
+CREATE TABLE public.members (
+  public_key text NOT NULL,
+  display_name text,
+  display_name_key text,
+  roles text[] NOT NULL DEFAULT '{}'::text[],
+  authorized_by text,
+  authorized_at timestamp with time zone NOT NULL DEFAULT now(),
+  joined_at timestamp with time zone,
+  CONSTRAINT members_pkey PRIMARY KEY (public_key),
+  CONSTRAINT members_public_key_check CHECK ((public_key ~ '^0[23][0-9a-f]{64}$'::text))
+);
+CREATE UNIQUE INDEX members_display_name_key ON public.members USING btree (display_name_key) WHERE (display_name_key IS NOT NULL);
+
+CREATE TABLE public.messages (
+  id uuid NOT NULL,
+  channel_id text NOT NULL,
+  seq bigint NOT NULL,
+  author_key text NOT NULL,
+  client_id uuid NOT NULL,
+  content text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  edited_at timestamp with time zone,
+  deleted_at timestamp with time zone,
+  mentions text[] NOT NULL DEFAULT '{}'::text[],
+  rev bigint NOT NULL,
+  CONSTRAINT messages_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX messages_author_client_id ON public.messages USING btree (author_key, client_id);
+CREATE INDEX messages_channel_id_id ON public.messages USING btree (channel_id, id);
+CREATE UNIQUE INDEX messages_channel_rev ON public.messages USING btree (channel_id, rev);
+CREATE UNIQUE INDEX messages_channel_seq ON public.messages USING btree (channel_id, seq);
+CREATE INDEX messages_mentions ON public.messages USING gin (mentions) WHERE (mentions <> '{}'::text[]);
+
+CREATE TABLE public.migrations (
+  id integer NOT NULL DEFAULT nextval('public.migrations_id_seq'::regclass),
+  "timestamp" bigint NOT NULL,
+  name character varying NOT NULL,
+  CONSTRAINT "PK_8c82d7f526340ab734260ea46be" PRIMARY KEY (id)
+);
+
+CREATE TABLE public.read_markers (
+  member_key text NOT NULL,
+  channel_id text NOT NULL,
+  last_read_seq bigint NOT NULL,
+  last_read_message_id uuid,
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT read_markers_pkey PRIMARY KEY (member_key, channel_id)
+);
+
+CREATE SEQUENCE public.audit_log_id_seq AS bigint OWNED BY public.audit_log.id;
+CREATE SEQUENCE public.invites_id_seq AS bigint OWNED BY public.invites.id;
+CREATE SEQUENCE public.migrations_id_seq AS integer OWNED BY public.migrations.id;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_audit_log_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP
+          USING ERRCODE = 'insufficient_privilege';
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_delete_message(p_id uuid, p_actor text, p_moderation boolean)
+ RETURNS TABLE(channel_id text, seq bigint, rev bigint)
+ LANGUAGE plpgsql
+AS $function$
+      #variable_conflict use_column
+      DECLARE
+        v_channel text;
+        v_rev bigint;
+      BEGIN
+        SELECT m.channel_id INTO v_channel FROM messages m WHERE m.id = p_id AND m.deleted_at IS NULL;
+        IF NOT FOUND THEN RETURN; END IF;
+        UPDATE channel_sequences c SET last_rev = c.last_rev + 1 WHERE c.channel_id = v_channel
+        RETURNING c.last_rev INTO v_rev;
+        RETURN QUERY
+          WITH d AS (
+            UPDATE messages m SET content = '', mentions = '{}', deleted_at = now(), rev = v_rev
+            WHERE m.id = p_id AND m.deleted_at IS NULL
+            RETURNING m.channel_id, m.seq, m.rev, m.author_key),
+          a AS (
+            INSERT INTO audit_log (actor_key, action, target, details)
+            SELECT p_actor, 'message.removed', p_id::text,
+                   jsonb_build_object('channelId', d.channel_id, 'author', d.author_key, 'seq', d.seq)
+            FROM d WHERE p_moderation)
+          SELECT d.channel_id, d.seq, d.rev FROM d;
+        IF FOUND THEN RETURN; END IF;
+        UPDATE channel_sequences c SET last_rev = c.last_rev - 1 WHERE c.channel_id = v_channel;
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_edit_message(p_id uuid, p_author text, p_content text, p_mentions text[])
+ RETURNS TABLE(id uuid, channel_id text, seq bigint, rev bigint, author_key text, client_id uuid, content text, mentions text[], created_at timestamp with time zone, edited_at timestamp with time zone)
+ LANGUAGE plpgsql
+AS $function$
+      #variable_conflict use_column
+      DECLARE
+        v_channel text;
+        v_rev bigint;
+      BEGIN
+        SELECT m.channel_id INTO v_channel FROM messages m
+        WHERE m.id = p_id AND m.author_key = p_author AND m.deleted_at IS NULL;
+        IF NOT FOUND THEN RETURN; END IF;
+        UPDATE channel_sequences c SET last_rev = c.last_rev + 1 WHERE c.channel_id = v_channel
+        RETURNING c.last_rev INTO v_rev;
+        RETURN QUERY UPDATE messages m SET content = p_content, mentions = p_mentions, edited_at = now(),
+                                          rev = v_rev
+                     WHERE m.id = p_id AND m.deleted_at IS NULL
+                     RETURNING m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id, m.content,
+                               m.mentions, m.created_at, m.edited_at;
+        IF FOUND THEN RETURN; END IF;
+        UPDATE channel_sequences c SET last_rev = c.last_rev - 1 WHERE c.channel_id = v_channel;
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_post_messages(p_channels text[], p_authors text[], p_clients uuid[], p_contents text[], p_mentions jsonb)
+ RETURNS TABLE(ord integer, id uuid, channel_id text, seq bigint, rev bigint, author_key text, client_id uuid, content text, mentions text[], created_at timestamp with time zone, edited_at timestamp with time zone, duplicate boolean)
+ LANGUAGE plpgsql
+AS $function$
+      #variable_conflict use_column
+      DECLARE
+        v_item record;
+        v_channel text;
+        v_seq bigint;
+        v_rev bigint;
+        v_ms bigint;
+        v_now_ms bigint;
+      BEGIN
+        FOR v_item IN
+          SELECT (i.ord - 1)::int AS ord, i.channel, i.author, i.client, i.content,
+                 ARRAY(SELECT jsonb_array_elements_text(p_mentions -> (i.ord - 1)::int)) AS mentions
+          FROM unnest(p_channels, p_authors, p_clients, p_contents)
+               WITH ORDINALITY AS i(channel, author, client, content, ord)
+          ORDER BY i.channel, i.ord
+        LOOP
+          IF v_channel IS DISTINCT FROM v_item.channel THEN
+            IF v_channel IS NOT NULL THEN
+              UPDATE channel_sequences c SET last_seq = v_seq, last_rev = v_rev, last_ms = v_ms
+              WHERE c.channel_id = v_channel;
+            END IF;
+            v_channel := v_item.channel;
+            INSERT INTO channel_sequences AS c (channel_id, last_seq, last_rev, last_ms)
+            VALUES (v_channel, 0, 0, 0) ON CONFLICT (channel_id) DO NOTHING;
+            SELECT c.last_seq, c.last_rev, c.last_ms INTO v_seq, v_rev, v_ms
+            FROM channel_sequences c WHERE c.channel_id = v_channel FOR UPDATE;
+          END IF;
+
+          v_now_ms := greatest(v_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+          RETURN QUERY INSERT INTO messages AS m (id, channel_id, seq, rev, author_key, client_id, content,
+                                                  mentions, created_at)
+                       VALUES (mpqcht_uuid7(v_now_ms, v_seq + 1), v_channel, v_seq + 1, v_rev + 1,
+                               v_item.author, v_item.client, v_item.content, v_item.mentions, now())
+                       ON CONFLICT (author_key, client_id) DO NOTHING
+                       RETURNING v_item.ord, m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id,
+                                 m.content, m.mentions, m.created_at, m.edited_at, false;
+          IF FOUND THEN
+            v_seq := v_seq + 1;
+            v_rev := v_rev + 1;
+            v_ms := v_now_ms;
+            CONTINUE;
+          END IF;
+
+          -- Stored before (a retry), or meanwhile by a concurrent transaction that committed while
+          -- this one waited on the unique index: the stored message, as a duplicate.
+          RETURN QUERY SELECT v_item.ord, m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id,
+                              m.content, m.mentions, m.created_at, m.edited_at, true
+                       FROM messages m WHERE m.author_key = v_item.author AND m.client_id = v_item.client;
+        END LOOP;
+        IF v_channel IS NOT NULL THEN
+          UPDATE channel_sequences c SET last_seq = v_seq, last_rev = v_rev, last_ms = v_ms
+          WHERE c.channel_id = v_channel;
+        END IF;
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_uuid7(p_ms bigint, p_seq bigint)
+ RETURNS uuid
+ LANGUAGE sql
+AS $function$
+        SELECT encode(
+          substring(int8send(p_ms) FROM 3 FOR 6)
+          || int2send((28672 | ((p_seq >> 28) & 4095))::smallint)
+          || int8send((-9223372036854775808)::bigint
+                      + ((p_seq & 268435455) << 34)
+                      + floor(random() * 17179869184)::bigint),
+          'hex')::uuid
+      $function$;
