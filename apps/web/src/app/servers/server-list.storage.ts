@@ -25,7 +25,3 @@ export function loadServerList(storage: Storage): StoredServer[] {
 export function saveServerList(storage: Storage, servers: readonly StoredServer[]): void {
   storage.setItem(KEY, JSON.stringify(servers.map((s) => ({ url: s.url }))));
 }
-
-export function clearServerList(storage: Storage): void {
-  storage.removeItem(KEY);
-}
