@@ -1,14 +1,15 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, type OnDestroy } from '@angular/core';
 import { Router } from '@angular/router';
+import { TimelinesState } from '../channels/timelines.state';
 import { IdentityStore } from '../identity/identity.store';
+import { MemberList } from '../members/member-list.component';
+import { MessagePane } from '../messages/message-pane.component';
+import { ChannelSidebar } from '../navigation/channel-sidebar.component';
+import { QuickSwitcher } from '../navigation/quick-switcher.component';
+import { ServerRail } from '../navigation/server-rail.component';
+import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { applyTheme } from '../shared/theme';
-import { ChannelSidebar } from './channel-sidebar.component';
-import { ChatSelection } from './chat-selection';
-import { MemberList } from './member-list.component';
-import { MessagePane } from './message-pane.component';
-import { QuickSwitcher } from './quick-switcher.component';
-import { ServerRail } from './server-rail.component';
 
 /** The chat screen: server rail, channels, messages, members; keyboard shortcuts live here. */
 @Component({
@@ -58,7 +59,9 @@ export class ChatShellPage implements OnDestroy {
       return;
     }
     if (this.servers.servers().length === 0) this.servers.start(identity);
-    effect(() => applyTheme(document.documentElement, this.selection.server()?.info()?.theme ?? null));
+    effect(() =>
+      applyTheme(document.documentElement, this.selection.server()?.session.info()?.theme ?? null),
+    );
   }
 
   ngOnDestroy(): void {
@@ -75,7 +78,11 @@ export class ChatShellPage implements OnDestroy {
     } else if (event.key === 'Escape' && !this.switcherOpen()) {
       const server = this.selection.server();
       const channel = this.selection.channel();
-      if (server && channel) void server.markRead(channel.id).catch(() => undefined);
+      if (server && channel)
+        void server
+          .get(TimelinesState)
+          .markRead(channel.id)
+          .catch(() => undefined);
     }
   }
 }

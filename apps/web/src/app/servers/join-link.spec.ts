@@ -1,7 +1,9 @@
 import { parseJoinLink } from './join.page';
+import { TestBed } from '@angular/core/testing';
+import { provideServerFeatures } from '../server-features';
 import { ServersStore } from './servers.store';
-import { FakeServerHttp, FakeSocketFactory } from './testing/fake-socket';
-import { answerLogin, member, settle, testIdentity, until, URL_A } from './testing/fixtures';
+import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
+import { answerLogin, member, settle, testIdentity, until, URL_A } from '../testing/fixtures';
 
 const CODE = 'abcdefghijklmnopqrstuvwxyzAB-_12';
 const STORAGE_KEY = 'mpqcht.servers.v1';
@@ -32,7 +34,8 @@ describe('ServersStore.add with an invite', () => {
   beforeEach(() => {
     localStorage.clear();
     factory = new FakeSocketFactory();
-    store = new ServersStore();
+    TestBed.configureTestingModule({ providers: [provideServerFeatures()] });
+    store = TestBed.inject(ServersStore);
     store.useDeps({ http: new FakeServerHttp(), socketFactory: factory.create, now: () => 0 });
   });
 
@@ -53,7 +56,7 @@ describe('ServersStore.add with an invite', () => {
     const connection = store.add(URL_A);
     await settle();
     factory.last.connectError('not_a_member', 'this key is not a member here');
-    expect(connection.status().kind).toBe('refused');
+    expect(connection.session.status().kind).toBe('refused');
 
     expect(store.add(URL_A, CODE)).toBe(connection);
     await settle();
@@ -65,7 +68,7 @@ describe('ServersStore.add with an invite', () => {
   it('logs a server that is still connecting in again with the invite (a join link after a reload)', async () => {
     store.start(await testIdentity());
     const connection = store.add(URL_A);
-    expect(connection.status().kind).toBe('connecting');
+    expect(connection.session.status().kind).toBe('connecting');
 
     store.add(URL_A, CODE);
     await settle();
@@ -80,13 +83,13 @@ describe('ServersStore.add with an invite', () => {
     await settle();
     answerLogin(factory.last, member(identity.publicKey.hex, 'Me'));
     factory.last.serverConnect();
-    await until(() => connection.status().kind === 'online', 'online');
+    await until(() => connection.session.status().kind === 'online', 'online');
 
     expect(store.add(URL_A, CODE)).toBe(connection);
     await settle();
 
     expect(factory.sockets).toHaveLength(1);
-    expect(connection.status().kind).toBe('online');
+    expect(connection.session.status().kind).toBe('online');
     expect(await factory.last.requestAuth()).not.toHaveProperty('invite');
   });
 });

@@ -1,7 +1,9 @@
 import { loadServerList, saveServerList } from './server-list.storage';
+import { TestBed } from '@angular/core/testing';
+import { provideServerFeatures } from '../server-features';
 import { ServersStore } from './servers.store';
-import { FakeServerHttp, FakeSocketFactory } from './testing/fake-socket';
-import { settle, testIdentity, URL_A } from './testing/fixtures';
+import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
+import { settle, testIdentity, URL_A } from '../testing/fixtures';
 
 const URL_B = 'http://localhost:3000';
 const STORAGE_KEY = 'mpqcht.servers.v1';
@@ -15,7 +17,8 @@ describe('ServersStore', () => {
     localStorage.clear();
     http = new FakeServerHttp();
     factory = new FakeSocketFactory();
-    store = new ServersStore();
+    TestBed.configureTestingModule({ providers: [provideServerFeatures()] });
+    store = TestBed.inject(ServersStore);
     store.useDeps({ http, socketFactory: factory.create, now: () => 0 });
   });
 
@@ -34,7 +37,7 @@ describe('ServersStore', () => {
     expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null')).toEqual([{ url: URL_A }, { url: URL_B }]);
     expect(http.infoCalls).toEqual([URL_A, URL_B]);
     expect(factory.sockets.map((s) => s.url)).toEqual([URL_A, URL_B]);
-    expect(connection.status()).toEqual({ kind: 'connecting' });
+    expect(connection.session.status()).toEqual({ kind: 'connecting' });
   });
 
   it('add() of a server already added returns the existing connection and does not duplicate it', async () => {
@@ -65,7 +68,7 @@ describe('ServersStore', () => {
 
     expect(store.servers().map((s) => s.url)).toEqual([URL_B]);
     expect(loadServerList(localStorage)).toEqual([{ url: URL_B }]);
-    expect(a.status()).toEqual({ kind: 'closed' });
+    expect(a.session.status()).toEqual({ kind: 'closed' });
     expect(factory.sockets[0]?.disconnectCalls).toBe(1);
     expect(store.activeUrl()).toBeNull();
     expect(store.active()?.url).toBe(URL_B);
@@ -79,7 +82,7 @@ describe('ServersStore', () => {
 
     expect(store.servers().map((s) => s.url)).toEqual([URL_B, URL_A]);
     expect(http.infoCalls).toEqual([URL_B, URL_A]);
-    expect(store.servers().every((s) => s.status().kind === 'connecting')).toBe(true);
+    expect(store.servers().every((s) => s.session.status().kind === 'connecting')).toBe(true);
   });
 
   it('stop() closes every connection but keeps the saved list', async () => {
@@ -90,7 +93,7 @@ describe('ServersStore', () => {
     store.stop();
 
     expect(store.servers()).toEqual([]);
-    expect(a.status()).toEqual({ kind: 'closed' });
+    expect(a.session.status()).toEqual({ kind: 'closed' });
     expect(loadServerList(localStorage)).toEqual([{ url: URL_A }]);
   });
 });

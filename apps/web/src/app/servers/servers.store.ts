@@ -1,7 +1,8 @@
-import { computed, Injectable, signal } from '@angular/core';
-import { ServerConnection, type ConnectionDeps, type SigningIdentity } from './server-connection';
-import { fetchServerHttp } from './server-http';
-import { createServerSocket } from './server-socket';
+import { computed, inject, Injectable, Injector, signal } from '@angular/core';
+import { SERVER_FEATURES, type ConnectionDeps, type SigningIdentity } from '../connection/connection-deps';
+import { ServerConnection } from '../connection/server-connection';
+import { fetchServerHttp } from '../connection/server-http';
+import { createServerSocket } from '../connection/server-socket';
 import { loadServerList, saveServerList } from './server-list.storage';
 
 /** Lets tests and the e2e harness swap the transport; the app uses the real ones. */
@@ -24,6 +25,8 @@ export class ServersStore {
     () => this.list().find((s) => s.url === this.activeUrl()) ?? this.list()[0] ?? null,
   );
 
+  private readonly features = inject(SERVER_FEATURES);
+  private readonly injector = inject(Injector);
   private deps: ConnectionDeps = DEFAULT_CONNECTION_DEPS;
   private identity: SigningIdentity | null = null;
 
@@ -35,16 +38,14 @@ export class ServersStore {
   start(identity: SigningIdentity): void {
     this.stop();
     this.identity = identity;
-    const connections = loadServerList(localStorage).map(
-      (s) => new ServerConnection(s.url, identity, this.deps),
-    );
+    const connections = loadServerList(localStorage).map((s) => this.connection(s.url, identity));
     this.list.set(connections);
-    for (const connection of connections) void connection.connect();
+    for (const connection of connections) void connection.session.connect();
   }
 
   /** Closes every connection and forgets the identity (the saved list stays). */
   stop(): void {
-    for (const connection of this.list()) connection.close();
+    for (const connection of this.list()) connection.session.close();
     this.list.set([]);
     this.identity = null;
   }
@@ -57,25 +58,25 @@ export class ServersStore {
   add(url: string, invite?: string): ServerConnection {
     const existing = this.list().find((s) => s.url === url);
     if (existing) {
-      const kind = existing.status().kind;
+      const kind = existing.session.status().kind;
       if (invite !== undefined && kind !== 'online' && kind !== 'joining') {
-        existing.useInvite(invite);
-        void existing.reconnect();
+        existing.session.useInvite(invite);
+        void existing.session.reconnect();
       }
       return existing;
     }
     if (!this.identity) throw new Error('unlock an identity before adding servers');
-    const connection = new ServerConnection(url, this.identity, this.deps);
-    if (invite !== undefined) connection.useInvite(invite);
+    const connection = this.connection(url, this.identity);
+    if (invite !== undefined) connection.session.useInvite(invite);
     this.list.update((list) => [...list, connection]);
     this.persist();
-    void connection.connect();
+    void connection.session.connect();
     return connection;
   }
 
   remove(url: string): void {
     const connection = this.list().find((s) => s.url === url);
-    connection?.close();
+    connection?.session.close();
     this.list.update((list) => list.filter((s) => s.url !== url));
     if (this.activeUrl() === url) this.activeUrl.set(null);
     this.persist();
@@ -83,6 +84,10 @@ export class ServersStore {
 
   select(url: string): void {
     this.activeUrl.set(url);
+  }
+
+  private connection(url: string, identity: SigningIdentity): ServerConnection {
+    return new ServerConnection(url, identity, this.deps, this.features, this.injector);
   }
 
   private persist(): void {

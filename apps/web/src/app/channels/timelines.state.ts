@@ -1,0 +1,211 @@
+import { inject, Injectable } from '@angular/core';
+import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+import { describeFailure, RequestFailed } from '../connection/request-failed';
+import { ServerSession } from '../connection/server-session';
+import { ChannelCatchUp } from './channel-catch-up';
+import { ChannelTimeline } from './channel-timeline';
+import { ChannelsState } from './channels.state';
+
+/**
+ * The message caches of one server's channels: history pages, optimistic sends with retry by client
+ * id, edits and deletes, the pushes that keep them current, and catching up with `messages.since`
+ * after a reconnect or a gap. Unread counts are kept by ChannelsState; this decides what counts.
+ */
+@Injectable()
+export class TimelinesState {
+  private readonly session = inject(ServerSession);
+  private readonly channels = inject(ChannelsState);
+  private readonly timelines = new Map<string, ChannelTimeline>();
+  private readonly catchUps = new ChannelCatchUp({
+    since: (channelId, afterRev) => this.session.request('messages.since', { channelId, afterRev }),
+    // applyMessage keeps the cache contiguous itself (ChannelTimeline.covers).
+    applyMessage: (_timeline, message) => this.applyMessage(message),
+    applyDeleted: (_timeline, deleted) => this.applyDeleted(deleted),
+    reload: (channelId) => this.open(channelId),
+  });
+  /** Off while a reconnect's catch-up runs: the channel list just read already counts those. */
+  private countingUnread = true;
+
+  constructor() {
+    this.session.on('message.created', (message) => {
+      this.applyMessage(message);
+      this.noteRev(message.channelId, message.rev);
+    });
+    this.session.on('message.updated', (message) => {
+      this.applyMessage(message);
+      this.noteRev(message.channelId, message.rev);
+    });
+    this.session.on('message.deleted', (deleted) => {
+      this.applyDeleted(deleted);
+      this.noteRev(deleted.channelId, deleted.rev);
+    });
+    this.session.onResume(() => this.catchUpAfterLogin());
+  }
+
+  timeline(channelId: string): ChannelTimeline {
+    let timeline = this.timelines.get(channelId);
+    if (!timeline) {
+      timeline = new ChannelTimeline(channelId);
+      this.timelines.set(channelId, timeline);
+    }
+    return timeline;
+  }
+
+  /** Loads the newest page of a channel the first time it is opened. */
+  async open(channelId: string): Promise<void> {
+    const timeline = this.timeline(channelId);
+    if (timeline.loaded() || timeline.loadingBefore()) return;
+    await this.loadOlder(channelId);
+  }
+
+  async loadOlder(channelId: string): Promise<void> {
+    const timeline = this.timeline(channelId);
+    if (timeline.loadingBefore() || (timeline.loaded() && !timeline.hasMoreBefore())) return;
+    timeline.loadingBefore.set(true);
+    try {
+      const before = timeline.oldestSent()?.id ?? undefined;
+      const page = await this.session.request(
+        'messages.history',
+        before ? { channelId, before } : { channelId },
+      );
+      if (!timeline.loaded()) {
+        // Complete up to the newest change the page or the channel list shows; if pushes the page
+        // missed came after, the next push reveals the gap and `messages.since` fills it.
+        const listed = this.channels.find(channelId)?.lastRev ?? 0;
+        timeline.rev = Math.max(listed, ...page.messages.map((m) => m.rev));
+      }
+      timeline.addPage(page.messages);
+      timeline.hasMoreBefore.set(page.hasMore);
+      timeline.loaded.set(true);
+    } finally {
+      timeline.loadingBefore.set(false);
+    }
+  }
+
+  /** Optimistic send: the message shows at once as pending; the ack replaces it. */
+  async send(channelId: string, content: string): Promise<void> {
+    const clientId = crypto.randomUUID();
+    this.timeline(channelId).addPending({ clientId, author: this.session.publicKey, content });
+    await this.deliver(channelId, clientId);
+  }
+
+  /** Sends a failed message again with the same client id, so it is stored at most once. */
+  async retry(channelId: string, clientId: string): Promise<void> {
+    this.timeline(channelId).setState(clientId, 'pending');
+    await this.deliver(channelId, clientId);
+  }
+
+  async edit(messageId: string, content: string): Promise<void> {
+    const message = await this.session.request('messages.edit', { messageId, content });
+    this.timeline(message.channelId).upsert(message);
+  }
+
+  async remove(channelId: string, messageId: string): Promise<void> {
+    await this.session.request('messages.delete', { messageId });
+    this.timeline(channelId).remove(messageId);
+  }
+
+  /** Marks everything up to the newest cached message of the channel as read. */
+  async markRead(channelId: string): Promise<void> {
+    const newest = this.timeline(channelId).newestSent();
+    const channel = this.channels.find(channelId);
+    if (!newest?.id || !channel || newest.seq <= channel.lastReadSeq) {
+      if (channel && channel.unread > 0 && !newest) this.channels.clearCounts(channel);
+      return;
+    }
+    const state = await this.session.request('channels.markRead', { channelId, messageId: newest.id });
+    this.channels.applyReadState(state);
+  }
+
+  private async deliver(channelId: string, clientId: string): Promise<void> {
+    const timeline = this.timeline(channelId);
+    const pending = timeline.find(clientId);
+    if (!pending) return;
+    try {
+      const message = await this.session.request('messages.send', {
+        channelId,
+        clientId,
+        content: pending.content,
+      });
+      timeline.upsert(message);
+      this.channels.noteOwnMessage(message);
+    } catch (error) {
+      // Keep when sending is allowed again, so the composer can count down to it.
+      const retryAfter =
+        error instanceof RequestFailed && error.code === 'rate_limited'
+          ? error.details?.['retryAfterMs']
+          : null;
+      const retryAt = typeof retryAfter === 'number' ? this.session.now() + retryAfter : undefined;
+      timeline.setState(clientId, 'failed', describeFailure(error), retryAt);
+    }
+  }
+
+  /**
+   * What the cached timelines missed while away. Counts come from the channel list just read, so
+   * what the catch-up adds is not counted again.
+   */
+  private async catchUpAfterLogin(): Promise<void> {
+    const visible = new Set(this.channels.channels().map((c) => c.id));
+    for (const timeline of this.timelines.values()) {
+      if (!timeline.loaded()) continue;
+      if (!visible.has(timeline.channelId)) {
+        timeline.reset();
+        continue;
+      }
+      this.countingUnread = false;
+      try {
+        await this.catchUps.request(timeline);
+      } catch {
+        timeline.reset();
+      } finally {
+        this.countingUnread = true;
+      }
+    }
+  }
+
+  /** A change number from a push: a gap behind it means changes were missed, which are fetched. */
+  private noteRev(channelId: string, rev: number): void {
+    const timeline = this.timeline(channelId);
+    if (!timeline.loaded() || timeline.noteRev(rev) !== 'gap') return;
+    this.catchUps.request(timeline).catch(() => timeline.reset());
+  }
+
+  /**
+   * A stored message from a push or a catch-up: new ones are added (and counted as unread), a
+   * newer version of a cached one replaces it. A change to a message that is not cached is only
+   * counted: caching it would make it a history cursor (the first page would start before it,
+   * older pages would skip what lies between).
+   */
+  private applyMessage(message: MessageDto): void {
+    const timeline = this.timeline(message.channelId);
+    const before = timeline.findById(message.id);
+    if (before) {
+      timeline.upsert(message);
+      this.channels.adjustUnread(
+        message.channelId,
+        message.seq,
+        message.author,
+        before.mentions,
+        message.mentions,
+        0,
+      );
+      return;
+    }
+    if (timeline.loaded()) {
+      if (!timeline.covers(message.seq) || !timeline.upsert(message)) return;
+    } else if (message.editedAt !== null) {
+      return; // an edit of a message this client never held: nothing to count
+    }
+    if (!this.countingUnread) return;
+    if (message.author === this.session.publicKey) this.channels.noteOwnMessage(message);
+    else this.channels.countIncoming(message);
+  }
+
+  private applyDeleted(deleted: MessageDeletedDto): void {
+    const timeline = this.timeline(deleted.channelId);
+    const before = timeline.findById(deleted.messageId);
+    if (!before || before.rev > deleted.rev) return;
+    timeline.remove(deleted.messageId);
+    this.channels.adjustUnread(deleted.channelId, deleted.seq, before.author, before.mentions, [], -1);
+  }
+}

@@ -1,0 +1,347 @@
+import { buildLoginBytes, hexToBytes, publicKeyToJwk } from '@mpqcht/identity';
+import { ServerUnreachable } from './server-http';
+import { serverInfo } from '../testing/fake-socket';
+import {
+  answerLogin,
+  channel,
+  harness,
+  member,
+  onlineHarness,
+  OTHER_KEY,
+  sessionDto,
+  settle,
+  until,
+  URL_A,
+} from '../testing/fixtures';
+
+async function verifies(publicKey: Parameters<typeof publicKeyToJwk>[0], origin: string, proof: object) {
+  const { nonce, signature } = proof as { nonce: string; signature: string };
+  const nonceBytes = hexToBytes(nonce);
+  const signatureBytes = hexToBytes(signature);
+  if (!nonceBytes || !signatureBytes) throw new Error('proof is not hex');
+  const key = await crypto.subtle.importKey(
+    'jwk',
+    publicKeyToJwk(publicKey),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  return crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    signatureBytes as BufferSource,
+    buildLoginBytes({ origin, nonce: nonceBytes, publicKey }) as BufferSource,
+  );
+}
+
+describe('ServerConnection status', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('goes closed → connecting → online: session.get with a member, then channels.list and members.list', async () => {
+    const { channels, members, session, factory, identity } = await harness();
+    expect(session.status()).toEqual({ kind: 'closed' });
+
+    const connecting = session.connect();
+    expect(session.status()).toEqual({ kind: 'connecting' });
+    await connecting;
+    expect(factory.sockets.map((s) => s.url)).toEqual([URL_A]);
+    const socket = factory.last;
+    expect(socket.requests).toEqual([]);
+
+    socket.serverConnect();
+    await until(() => socket.pending('session.get') !== undefined, 'session.get');
+    expect(session.status()).toEqual({ kind: 'connecting' });
+    const self = member(identity.publicKey.hex, 'Me');
+    socket.pending('session.get')?.ok(sessionDto(identity.publicKey.hex, self));
+
+    await until(() => socket.pending('members.list') !== undefined, 'members.list');
+    const channelsList = socket.pending('channels.list');
+    const membersList = socket.pending('members.list');
+    expect(channelsList?.payload).toEqual({});
+    expect(session.status()).toEqual({ kind: 'connecting' });
+    channelsList?.ok({
+      groups: [{ id: 'general', name: 'General' }],
+      channels: [
+        channel('lobby', { lastSeq: 7, lastRev: 9 }, { lastReadSeq: 5, unreadCount: 2, mentionCount: 1 }),
+      ],
+    });
+    membersList?.ok([self, member(OTHER_KEY, 'Ada')]);
+
+    await until(() => session.status().kind === 'online', 'online');
+    expect(session.self()).toEqual(self);
+    expect(session.info()?.origin).toBe(URL_A);
+    expect(channels.groups()).toEqual([{ id: 'general', name: 'General' }]);
+    expect(channels.channels()).toEqual([
+      {
+        id: 'lobby',
+        name: 'lobby',
+        groupId: 'general',
+        topic: '',
+        lastSeq: 7,
+        lastRev: 9,
+        lastReadSeq: 5,
+        lastReadMessageId: null,
+        unread: 2,
+        mentions: 1,
+        rights: { write: true, moderate: false, manage: false, maxMessageLength: 4000, slowmodeMs: 0 },
+      },
+    ]);
+    expect([...members.members().keys()]).toEqual([identity.publicKey.hex, OTHER_KEY]);
+    expect(members.memberName(OTHER_KEY)).toBe('Ada');
+    for (const request of socket.requests) expect(request.timeoutMs).toBeGreaterThan(0);
+  });
+
+  it('waits in joining when the key has no member yet, and goes online after join()', async () => {
+    const { session, factory, identity } = await harness();
+    await session.connect();
+    const socket = factory.last;
+    socket.handle('session.get', () => ({ ok: true, data: sessionDto(identity.publicKey.hex, null) }));
+    socket.serverConnect();
+    await until(() => session.status().kind === 'joining', 'joining');
+    await settle();
+    expect(socket.sent('channels.list')).toEqual([]);
+    expect(session.self()).toBeNull();
+
+    const self = member(identity.publicKey.hex, 'Ada Lovelace');
+    answerLogin(socket, self);
+    socket.handle('member.join', () => ({ ok: true, data: self }));
+    await session.join('Ada Lovelace');
+
+    expect(socket.sent('member.join').map((r) => r.payload)).toEqual([{ displayName: 'Ada Lovelace' }]);
+    expect(session.status()).toEqual({ kind: 'online' });
+    expect(session.self()).toEqual(self);
+    expect(socket.sent('channels.list')).toHaveLength(1);
+    expect(socket.sent('members.list')).toHaveLength(1);
+  });
+
+  it('stays joining and rejects join() with the server code when the name is taken', async () => {
+    const { session, factory, identity } = await harness();
+    await session.connect();
+    const socket = factory.last;
+    socket.handle('session.get', () => ({ ok: true, data: sessionDto(identity.publicKey.hex, null) }));
+    socket.handle('member.join', () => ({
+      ok: false,
+      error: { code: 'display_name_taken', message: 'someone has this name' },
+    }));
+    socket.serverConnect();
+    await until(() => session.status().kind === 'joining', 'joining');
+
+    await expect(session.join('Ada')).rejects.toMatchObject({
+      code: 'display_name_taken',
+      message: 'someone has this name',
+    });
+    expect(session.status()).toEqual({ kind: 'joining' });
+  });
+
+  it('is refused with the code and message of a not_a_member handshake refusal, and does not retry', async () => {
+    jest.useFakeTimers();
+    const { session, factory } = await harness();
+    await session.connect();
+    const socket = factory.last;
+
+    socket.connectError('not_a_member', 'this key is not a member here');
+
+    expect(session.status()).toEqual({
+      kind: 'refused',
+      code: 'not_a_member',
+      message: 'this key is not a member here',
+    });
+    jest.advanceTimersByTime(120_000);
+    expect(socket.connectCalls).toBe(0);
+    expect(session.status().kind).toBe('refused');
+  });
+
+  it('is refused without retrying when the key holds too many connections, until asked to reconnect', async () => {
+    jest.useFakeTimers();
+    const { session, factory } = await harness();
+    await session.connect();
+    const socket = factory.last;
+
+    socket.connectError('too_many_connections', 'this key already has 8 connections open here');
+
+    expect(session.status()).toMatchObject({ kind: 'refused', code: 'too_many_connections' });
+    jest.advanceTimersByTime(120_000);
+    expect(socket.connectCalls).toBe(0);
+  });
+
+  it('signs a fresh challenge again after a challenge race (challenge_expired)', async () => {
+    jest.useFakeTimers();
+    const { session, factory } = await harness();
+    await session.connect();
+    const socket = factory.last;
+
+    socket.connectError('challenge_expired', 'the challenge expired');
+
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 0 });
+    expect(socket.connectCalls).toBe(0);
+    jest.advanceTimersByTime(1_000);
+    expect(socket.connectCalls).toBe(1);
+  });
+
+  it('does not reopen a socket that was closed while a retry after a challenge race was scheduled', async () => {
+    jest.useFakeTimers();
+    const { session, factory } = await harness();
+    await session.connect();
+    const socket = factory.last;
+
+    socket.connectError('challenge_unknown', 'the challenge was already used');
+    session.close();
+    jest.advanceTimersByTime(5_000);
+
+    expect(socket.connectCalls).toBe(0);
+    expect(session.status()).toEqual({ kind: 'closed' });
+  });
+
+  it('is reconnecting on a transport disconnect and counts the manager attempts, then online again', async () => {
+    const { session, socket } = await onlineHarness();
+
+    socket.serverDisconnect('transport close');
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 0 });
+    socket.io.reconnectAttempt(1);
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1 });
+    socket.io.reconnectAttempt(4);
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 4 });
+
+    socket.serverConnect();
+    await until(() => session.status().kind === 'online', 'online again');
+    expect(socket.sent('session.get')).toHaveLength(2);
+    expect(socket.sent('channels.list')).toHaveLength(2);
+  });
+
+  it('is reconnecting after a connect_error without a code (the server is down)', async () => {
+    const { session, factory } = await harness();
+    await session.connect();
+    factory.last.connectError(null, 'websocket error');
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 0 });
+  });
+
+  it('refuses origin_mismatch when /api/server names another origin, without creating a socket', async () => {
+    const { session, factory, http } = await harness();
+    http.info = () => serverInfo('https://elsewhere.example.net');
+
+    await session.connect();
+
+    expect(session.status()).toMatchObject({ kind: 'refused', code: 'origin_mismatch' });
+    const status = session.status();
+    expect(status.kind === 'refused' && status.message).toContain('https://elsewhere.example.net');
+    expect(factory.sockets).toEqual([]);
+    expect(http.challenges).toEqual([]);
+  });
+
+  it('refuses unreachable when /api/server fails', async () => {
+    const { session, factory, http } = await harness();
+    http.info = () => new ServerUnreachable(`cannot reach ${URL_A}`);
+
+    await session.connect();
+
+    expect(session.status()).toEqual({
+      kind: 'refused',
+      code: 'unreachable',
+      message: `cannot reach ${URL_A}`,
+    });
+    expect(http.infoCalls).toEqual([URL_A]);
+    expect(factory.sockets).toEqual([]);
+  });
+
+  it('is refused and stops reconnecting when the session ends (revoked)', async () => {
+    const { session, socket } = await onlineHarness();
+
+    socket.push('session.ended', { reason: 'revoked', message: 'an admin revoked this key' });
+    socket.serverDisconnect('io server disconnect');
+
+    expect(session.status()).toEqual({
+      kind: 'refused',
+      code: 'revoked',
+      message: 'an admin revoked this key',
+    });
+    expect(socket.io.reconnectionCalls).toEqual([false]);
+  });
+
+  it('reconnect() after a refusal closes the old socket and opens a new one', async () => {
+    const { session, factory } = await harness();
+    await session.connect();
+    const first = factory.last;
+    first.connectError('not_a_member', 'not a member');
+
+    await session.reconnect();
+
+    expect(first.disconnectCalls).toBe(1);
+    expect(first.listenerCount('connect')).toBe(0);
+    expect(factory.sockets).toHaveLength(2);
+    expect(session.status()).toEqual({ kind: 'connecting' });
+  });
+
+  it('close() removes every listener, disconnects, and is closed', async () => {
+    const { session, socket } = await onlineHarness();
+
+    session.close();
+
+    expect(session.status()).toEqual({ kind: 'closed' });
+    expect(socket.disconnectCalls).toBe(1);
+    expect(socket.listenerCount('message.created')).toBe(0);
+    expect(socket.io.listenerCount('reconnect_attempt')).toBe(0);
+    await expect(session.request('channels.list', {})).rejects.toMatchObject({ code: 'offline' });
+  });
+});
+
+describe('ServerConnection login proof', () => {
+  it('signs a fresh challenge on every auth call, bound to the origin it connected to', async () => {
+    const { session, factory, http, identity } = await harness();
+    await session.connect();
+    const socket = factory.last;
+
+    const first = await socket.requestAuth();
+    const second = await socket.requestAuth();
+
+    expect(http.challenges).toHaveLength(2);
+    const [c1, c2] = http.challenges;
+    expect(c1?.nonce).not.toBe(c2?.nonce);
+    for (const [proof, challenge] of [
+      [first, c1],
+      [second, c2],
+    ] as const) {
+      expect(Object.keys(proof).sort()).toEqual(['nonce', 'publicKey', 'signature']);
+      expect(proof).toMatchObject({ publicKey: identity.publicKey.hex, nonce: challenge?.nonce });
+      expect((proof as { signature: string }).signature).toMatch(/^[0-9a-f]{128}$/);
+      expect(await verifies(identity.publicKey, URL_A, proof)).toBe(true);
+      expect(await verifies(identity.publicKey, 'https://elsewhere.example.net', proof)).toBe(false);
+    }
+  });
+
+  it('treats auth_malformed after a real proof as a final refusal', async () => {
+    const { session, factory } = await harness();
+    await session.connect();
+    const socket = factory.last;
+    await socket.requestAuth();
+
+    socket.connectError('auth_malformed', 'auth must be { publicKey, nonce, signature }');
+
+    expect(session.status()).toMatchObject({ kind: 'refused', code: 'auth_malformed' });
+  });
+
+  it('sends no proof when the challenge cannot be fetched, and retries instead of giving up', async () => {
+    jest.useFakeTimers();
+    try {
+      const { session, factory, http } = await harness();
+      await session.connect();
+      const socket = factory.last;
+      http.challengeError = new ServerUnreachable('database unavailable');
+
+      // Not even an empty auth: the server would count it as a failed login (issue 13).
+      let sent = false;
+      void socket.requestAuth().then(() => (sent = true));
+      await settle();
+      expect(sent).toBe(false);
+      expect(socket.disconnectCalls).toBe(1);
+
+      expect(session.status().kind).toBe('reconnecting');
+      http.challengeError = null;
+      jest.advanceTimersByTime(1_000);
+      expect(socket.connectCalls).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

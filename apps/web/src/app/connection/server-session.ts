@@ -1,0 +1,248 @@
+import { inject, Injectable, signal } from '@angular/core';
+import type {
+  Envelope,
+  MemberDto,
+  PushEvent,
+  RequestEvent,
+  RequestPayload,
+  ResponseTypes,
+  ServerInfoDto,
+  ServerToClientEvents,
+  SessionDto,
+} from '@mpqcht/protocol';
+import type { ServerPermission } from '@mpqcht/permissions';
+import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqcht/protocol-client';
+import { CONNECTION_DEPS, SERVER_URL, SIGNING_IDENTITY } from './connection-deps';
+import type { ConnectionStatus } from './connection-status';
+import { connectErrorOutcome, loginUnavailableOutcome, type HandshakeOutcome } from './handshake-outcome';
+import { describeFailure, RequestFailed } from './request-failed';
+import type { ServerSocket } from './server-socket';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+type Handler = (...args: never[]) => void;
+
+/**
+ * The session with one server: its socket and login (a fresh signed challenge per attempt), the
+ * connection status, who this member is there and what they may do, and the typed request. The
+ * feature states (channels, members, ...) register here what they load after a login, what they
+ * catch up after it, and the pushes they follow; the session knows none of them.
+ */
+@Injectable()
+export class ServerSession {
+  readonly url = inject(SERVER_URL);
+  private readonly identity = inject(SIGNING_IDENTITY);
+  private readonly deps = inject(CONNECTION_DEPS);
+
+  readonly status = signal<ConnectionStatus>({ kind: 'closed' });
+  readonly info = signal<ServerInfoDto | null>(null);
+  readonly self = signal<MemberDto | null>(null);
+  /** This member's server permissions, as `session.get` reported them (hides what would be refused). */
+  readonly permissions = signal<ReadonlySet<ServerPermission>>(new Set());
+
+  private socket: ServerSocket | null = null;
+  /** An invite code for the first login (a join link); dropped once a login succeeds, never stored. */
+  private invite: string | null = null;
+  private readonly pushHandlers: (readonly [PushEvent, Handler])[] = [];
+  private readonly sessionListeners: ((session: SessionDto) => void)[] = [];
+  private readonly loaders: (() => Promise<void>)[] = [];
+  private readonly resumers: (() => Promise<void>)[] = [];
+
+  get publicKey(): string {
+    return this.identity.publicKey.hex;
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  can(permission: ServerPermission): boolean {
+    return this.permissions().has(permission);
+  }
+
+  /** Follows a push on every socket this session opens. */
+  on<E extends PushEvent>(event: E, handler: ServerToClientEvents[E]): void {
+    this.pushHandlers.push([event, handler]);
+  }
+
+  /** Runs after every `session.get` answer (a login, or the rights changed). */
+  onSession(listener: (session: SessionDto) => void): void {
+    this.sessionListeners.push(listener);
+  }
+
+  /** What a feature loads after each login, in parallel with the others, before the session is online. */
+  onLogin(load: () => Promise<void>): void {
+    this.loaders.push(load);
+  }
+
+  /** What a feature catches up after each login, once every loader is done and the session is online. */
+  onResume(resume: () => Promise<void>): void {
+    this.resumers.push(resume);
+  }
+
+  /** Fetches the server's info, checks its origin, and opens the socket (which logs in). */
+  async connect(): Promise<void> {
+    if (this.socket) return;
+    this.status.set({ kind: 'connecting' });
+    let info: ServerInfoDto;
+    try {
+      info = await this.deps.http.serverInfo(this.url);
+    } catch (error) {
+      this.status.set({ kind: 'refused', code: 'unreachable', message: describeFailure(error) });
+      return;
+    }
+    this.info.set(info);
+    if (info.origin !== this.url) {
+      // Signing for the origin the server names while talking to another address would let a
+      // server collect signatures valid elsewhere.
+      this.status.set({
+        kind: 'refused',
+        code: 'origin_mismatch',
+        message: `this server says its address is ${info.origin}; add it by that address`,
+      });
+      return;
+    }
+    const login = async () =>
+      buildLoginAuth({
+        signer: { privateKey: this.identity.signingKey, publicKey: this.identity.publicKey },
+        origin: this.url,
+        challenge: await this.deps.http.challenge(this.url),
+        invite: this.invite,
+      });
+    const socket = this.deps.socketFactory(
+      this.url,
+      loginAuthCallback(login, (error) => {
+        // Not if the socket was closed meanwhile (logout, server removed).
+        if (this.socket !== socket) return;
+        // The handshake waits for an auth that will not come: end this attempt, then follow the outcome.
+        socket.disconnect();
+        this.afterFailedLogin(socket, loginUnavailableOutcome(error));
+      }),
+    );
+    this.socket = socket;
+    this.listen(socket);
+  }
+
+  /** Closes the socket for good (logout, server removed). */
+  close(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.io.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.status.set({ kind: 'closed' });
+  }
+
+  /** Sends `code` with the next logins until one succeeds (docs/protocol.md, Invites). */
+  useInvite(code: string): void {
+    this.invite = code;
+  }
+
+  /** Tries again after a refusal (e.g. once an admin authorized the key). */
+  async reconnect(): Promise<void> {
+    this.close();
+    await this.connect();
+  }
+
+  async join(displayName: string): Promise<void> {
+    const member = await this.request('member.join', { displayName });
+    this.self.set(member);
+    // Server permissions follow from being root and the roles. session.get before the join
+    // answered for a key without roles, so only roles the join brought need it asked again.
+    if (member.roles.length > 0 && !member.isRoot) await this.refresh();
+    await this.loadAfterLogin();
+  }
+
+  async request<E extends RequestEvent>(event: E, payload: RequestPayload<E>): Promise<ResponseTypes[E]> {
+    const socket = this.socket;
+    if (!socket?.connected) throw new RequestFailed('offline', 'not connected to this server');
+    let envelope: Envelope<ResponseTypes[E]>;
+    try {
+      envelope = await sendRequest(socket, event, payload, { timeoutMs: REQUEST_TIMEOUT_MS });
+    } catch {
+      throw new RequestFailed('timeout', 'the server did not answer in time');
+    }
+    if (!envelope.ok)
+      throw new RequestFailed(envelope.error.code, envelope.error.message, envelope.error.details);
+    return envelope.data;
+  }
+
+  /** Asks `session.get` again: the member's roles, and so their permissions, changed. */
+  async refresh(): Promise<void> {
+    try {
+      const session = await this.request('session.get', {});
+      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      if (session.member) this.self.set(session.member);
+      for (const listener of this.sessionListeners) listener(session);
+    } catch {
+      // Offline or refused: the next connect asks again.
+    }
+  }
+
+  private listen(socket: ServerSocket): void {
+    socket.on('connect', () => {
+      // Admitted: the key is a member now, later logins need no invite.
+      this.invite = null;
+      void this.afterConnect();
+    });
+    socket.on('connect_error', (error) => this.afterFailedLogin(socket, connectErrorOutcome(error)));
+    socket.io.on('reconnect_attempt', (attempt) => this.status.set({ kind: 'reconnecting', attempt }));
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return;
+      if (this.status().kind !== 'refused') this.status.set({ kind: 'reconnecting', attempt: 0 });
+    });
+    socket.on('session.ended', (ended) => {
+      this.status.set({ kind: 'refused', code: ended.reason, message: ended.message });
+      socket.io.reconnection(false);
+    });
+    // The server is draining for a restart; the transport closes next and the socket reconnects.
+    socket.on('server.restarting', () => this.status.set({ kind: 'reconnecting', attempt: 0 }));
+    // config.toml changed on the server: its name, theme and limits.
+    socket.on('server.updated', (info) => this.info.set(info));
+    // The features' pushes. Socket.IO's typed `on` cannot take an event chosen at run time.
+    const on = socket.on.bind(socket) as (event: PushEvent, handler: Handler) => void;
+    for (const [event, handler] of this.pushHandlers) on(event, handler);
+  }
+
+  /** A refusal is shown; a retry is scheduled (socket.io does not retry a refused handshake). */
+  private afterFailedLogin(socket: ServerSocket, outcome: HandshakeOutcome): void {
+    if (outcome.kind === 'refused') {
+      this.status.set({ kind: 'refused', code: outcome.code, message: outcome.message });
+      return;
+    }
+    if (outcome.kind === 'retry') {
+      setTimeout(() => {
+        // Not if the socket was closed meanwhile (logout, server removed).
+        if (this.socket === socket) socket.connect();
+      }, outcome.delayMs);
+      if (outcome.rateLimited) {
+        this.status.set({ kind: 'rate_limited', retryAt: this.deps.now() + outcome.delayMs });
+        return;
+      }
+    }
+    this.status.set({ kind: 'reconnecting', attempt: 0 });
+  }
+
+  private async afterConnect(): Promise<void> {
+    try {
+      const session = await this.request('session.get', {});
+      this.info.set(session.server);
+      this.self.set(session.member);
+      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      for (const listener of this.sessionListeners) listener(session);
+      if (!session.member) {
+        this.status.set({ kind: 'joining' });
+        return;
+      }
+      await this.loadAfterLogin();
+    } catch (error) {
+      this.status.set({ kind: 'refused', code: 'internal_error', message: describeFailure(error) });
+    }
+  }
+
+  /** After a (re)connect: what every feature loads, then online, then what they catch up. */
+  private async loadAfterLogin(): Promise<void> {
+    await Promise.all(this.loaders.map((load) => load()));
+    this.status.set({ kind: 'online' });
+    for (const resume of this.resumers) await resume();
+  }
+}

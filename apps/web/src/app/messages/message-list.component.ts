@@ -1,0 +1,244 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  type ElementRef,
+  input,
+  output,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import type { TimelineMessage } from '../channels/channel-timeline';
+import type { ChannelState } from '../channels/channels.state';
+import { TimelinesState } from '../channels/timelines.state';
+import type { ServerConnection } from '../connection/server-connection';
+import { MembersState } from '../roster/members.state';
+import { MessageItem } from './message-item.component';
+
+/** At most this many messages are in the DOM; the rest of the cache is windowed out. */
+const WINDOW = 150;
+const STEP = 50;
+const GROUP_GAP_MS = 7 * 60_000;
+/** How close to an edge (px) counts as reaching it. */
+const EDGE = 400;
+
+export interface MessageAction {
+  readonly kind: 'retry' | 'discard' | 'edit' | 'delete' | 'edit-start' | 'edit-cancel';
+  readonly message: TimelineMessage;
+  readonly content?: string;
+}
+
+/**
+ * The messages of one channel, newest at the bottom. The scroller is `column-reverse`, so it starts
+ * at the bottom and prepending history does not move what the person is reading. Only a window of
+ * the cache is rendered (WINDOW rows), so a channel with 100,000 cached messages costs what 150 do;
+ * scrolling to an edge slides the window, and past the oldest cached message loads the next page.
+ */
+@Component({
+  selector: 'mq-message-list',
+  imports: [MessageItem],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="scroller" #scroller (scroll)="onScroll()" data-test="message-scroller">
+      <div class="items">
+        @if (timeline().loadingBefore()) {
+          <p class="note">Loading older messages…</p>
+        } @else if (startsAtBeginning()) {
+          <p class="note beginning">This is the beginning of #{{ channel().name }}.</p>
+        }
+        @for (row of rows(); track row.message.key) {
+          @if (row.divider) {
+            <div class="divider" data-test="new-divider"><span>New messages</span></div>
+          }
+          <mq-message-item
+            [message]="row.message"
+            [authorName]="members().memberName(row.message.author)"
+            [authorColor]="members().memberColor(row.message.author)"
+            [grouped]="row.grouped"
+            [mine]="row.message.author === selfKey()"
+            [canModerate]="channel().rights.moderate"
+            [mentioned]="row.message.mentions.includes(selfKey())"
+            [editing]="editingKey() === row.message.key"
+            [maxLength]="maxLength()"
+            (retried)="act.emit({ kind: 'retry', message: row.message })"
+            (discarded)="act.emit({ kind: 'discard', message: row.message })"
+            (editStarted)="act.emit({ kind: 'edit-start', message: row.message })"
+            (editCancelled)="act.emit({ kind: 'edit-cancel', message: row.message })"
+            (edited)="act.emit({ kind: 'edit', message: row.message, content: $event })"
+            (deleted)="act.emit({ kind: 'delete', message: row.message })"
+          />
+        }
+      </div>
+    </div>
+    @if (hiddenBelow() > 0 || awayFromPresent()) {
+      <button type="button" class="present" (click)="jumpToPresent()" data-test="jump-to-present">
+        Jump to present ↓
+      </button>
+    }
+  `,
+  styles: `
+    :host {
+      position: relative;
+      display: flex;
+      min-height: 0;
+      flex: 1;
+    }
+    .scroller {
+      flex: 1;
+      display: flex;
+      flex-direction: column-reverse;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+    }
+    .items {
+      padding: 16px 0 8px;
+    }
+    .note {
+      margin: 8px 16px 16px;
+      color: var(--mq-text-muted);
+    }
+    .beginning {
+      font-size: 18px;
+      font-weight: 600;
+      color: var(--mq-text);
+    }
+    .divider {
+      display: flex;
+      align-items: center;
+      margin: 12px 16px 0 16px;
+      color: var(--mq-danger);
+      font-size: 12px;
+      font-weight: 600;
+    }
+    .divider::before,
+    .divider::after {
+      content: '';
+      flex: 1;
+      border-top: 1px solid var(--mq-danger);
+    }
+    .divider span {
+      padding: 0 8px;
+    }
+    .present {
+      position: absolute;
+      right: 24px;
+      bottom: 12px;
+      padding: 6px 12px;
+      border: none;
+      border-radius: 16px;
+      background: var(--mq-accent);
+      color: #fff;
+      cursor: pointer;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 30%);
+    }
+  `,
+})
+export class MessageList {
+  readonly server = input.required<ServerConnection>();
+  readonly channel = input.required<ChannelState>();
+  readonly editingKey = input<string | null>(null);
+  readonly maxLength = input(4000);
+  readonly act = output<MessageAction>();
+
+  private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  /** Newest cached messages not rendered (0: following the present). */
+  readonly hiddenBelow = signal(0);
+  readonly count = signal(STEP * 2);
+  readonly awayFromPresent = signal(false);
+  /** The read marker when the channel was opened, so the divider stays while it is read. */
+  private readonly dividerAfterSeq = signal(0);
+
+  readonly members = computed(() => this.server().get(MembersState));
+  readonly selfKey = computed(() => this.server().session.publicKey);
+  private readonly timelines = computed(() => this.server().get(TimelinesState));
+  readonly timeline = computed(() => this.timelines().timeline(this.channel().id));
+  /** Which channel is on screen: a new message or read state gives a new `channel()`, not a new channel. */
+  private readonly shownChannel = computed(() => `${this.server().url} ${this.channel().id}`);
+
+  private readonly windowed = computed(() => {
+    const all = this.timeline().messages();
+    const end = all.length - this.hiddenBelow();
+    return {
+      messages: all.slice(Math.max(0, end - this.count()), end),
+      start: Math.max(0, end - this.count()),
+    };
+  });
+
+  readonly startsAtBeginning = computed(
+    () => this.timeline().loaded() && !this.timeline().hasMoreBefore() && this.windowed().start === 0,
+  );
+
+  readonly rows = computed(() => {
+    const { messages } = this.windowed();
+    const marker = this.dividerAfterSeq();
+    let dividerShown = false;
+    return messages.map((message, index) => {
+      const previous = messages[index - 1];
+      const grouped =
+        previous !== undefined &&
+        previous.author === message.author &&
+        Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
+      const divider =
+        !dividerShown &&
+        marker > 0 &&
+        message.state === 'sent' &&
+        message.seq > marker &&
+        message.author !== this.selfKey();
+      if (divider) dividerShown = true;
+      return { message, grouped: grouped && !divider, divider };
+    });
+  });
+
+  constructor() {
+    // A new channel on screen: follow the present, and place the divider at its read marker.
+    effect(() => {
+      this.shownChannel();
+      untracked(() => {
+        const channel = this.channel();
+        this.hiddenBelow.set(0);
+        this.count.set(STEP * 2);
+        this.awayFromPresent.set(false);
+        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : 0);
+      });
+    });
+  }
+
+  onScroll(): void {
+    const el = this.scroller().nativeElement;
+    const fromBottom = Math.abs(el.scrollTop);
+    const fromTop = el.scrollHeight - el.clientHeight - fromBottom;
+    this.awayFromPresent.set(fromBottom > el.clientHeight * 2);
+    if (fromTop < EDGE) this.reachTop();
+    else if (fromBottom < EDGE && this.hiddenBelow() > 0)
+      this.hiddenBelow.update((n) => Math.max(0, n - STEP));
+  }
+
+  jumpToPresent(): void {
+    this.hiddenBelow.set(0);
+    this.count.set(STEP * 2);
+    this.awayFromPresent.set(false);
+    this.scroller().nativeElement.scrollTop = 0;
+  }
+
+  private reachTop(): void {
+    const { start } = this.windowed();
+    if (start > 0) {
+      // Slide the window up through the cache, dropping the newest rows past WINDOW.
+      if (this.count() < WINDOW) this.count.update((n) => n + STEP);
+      else this.hiddenBelow.update((n) => n + STEP);
+      return;
+    }
+    const timeline = this.timeline();
+    if (timeline.hasMoreBefore() && !timeline.loadingBefore()) {
+      void this.timelines()
+        .loadOlder(this.channel().id)
+        .then(() => {
+          if (this.count() < WINDOW) this.count.update((n) => n + STEP);
+          else this.hiddenBelow.update((n) => n + STEP);
+        })
+        .catch(() => undefined);
+    }
+  }
+}

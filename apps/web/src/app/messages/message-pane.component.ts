@@ -1,0 +1,277 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { ChannelsState } from '../channels/channels.state';
+import { TimelinesState } from '../channels/timelines.state';
+import { TypingState } from '../channels/typing.state';
+import { RequestFailed } from '../connection/request-failed';
+import { ChatSelection } from '../servers/chat-selection';
+import { Composer } from './composer.component';
+import { MessageList, type MessageAction } from './message-list.component';
+import { ServerStatus } from './server-status.component';
+
+/** The middle column: the channel's header, its messages, who is typing, and the composer. */
+@Component({
+  selector: 'mq-message-pane',
+  imports: [MessageList, Composer, ServerStatus],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (selection.server(); as server) {
+      @let status = server.session.status();
+      @if (
+        status.kind === 'online' ||
+        ((status.kind === 'reconnecting' || status.kind === 'rate_limited') && hasChannels())
+      ) {
+        @if (selection.channel(); as channel) {
+          <header class="channel-header">
+            <h1><span aria-hidden="true">#</span> {{ channel.name }}</h1>
+            @if (channel.topic) {
+              <span class="topic">{{ channel.topic }}</span>
+            }
+            @if (status.kind === 'reconnecting') {
+              <span class="offline" role="status" data-test="reconnecting">Reconnecting…</span>
+            } @else if (status.kind === 'rate_limited') {
+              <span class="offline" role="status" data-test="rate-limited"
+                >Too many logins from here; retrying…</span
+              >
+            }
+          </header>
+          <mq-message-list
+            [server]="server"
+            [channel]="channel"
+            [editingKey]="editingKey()"
+            [maxLength]="maxLength()"
+            (act)="onAction($event)"
+          />
+          <div class="typing" aria-live="polite" data-test="typing">{{ typingText() }}</div>
+          @if (error(); as message) {
+            <p class="error" role="alert" data-test="pane-error">{{ message }}</p>
+          }
+          @if (channel.rights.write) {
+            <mq-composer
+              [placeholder]="'Message #' + channel.name"
+              [maxLength]="maxLength()"
+              [retryAt]="retryAt()"
+              [slowmodeMs]="channel.rights.slowmodeMs"
+              (sent)="send($event)"
+              (typed)="typed(channel.id)"
+              (editLast)="editLast()"
+            />
+          } @else {
+            <p class="read-only" data-test="read-only">You cannot send messages in #{{ channel.name }}.</p>
+          }
+        } @else {
+          <p class="empty">This server has no channels you can see.</p>
+        }
+      } @else {
+        <mq-server-status [server]="server" />
+      }
+    } @else {
+      <section class="welcome">
+        <h1>Welcome to mpqcht</h1>
+        <p>Add a server with the <strong>+</strong> button. Your identity is the same on every server.</p>
+      </section>
+    }
+  `,
+  styles: `
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-width: 0;
+      min-height: 0;
+      background: var(--mq-surface-2);
+    }
+    .channel-header {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      height: 48px;
+      padding: 0 16px;
+      border-bottom: 1px solid var(--mq-border);
+      flex: none;
+    }
+    h1 {
+      margin: 0;
+      font-size: 16px;
+    }
+    .topic {
+      color: var(--mq-text-muted);
+      font-size: 13px;
+      overflow: hidden;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+    }
+    .offline {
+      margin-left: auto;
+      color: #f0b232;
+      font-size: 13px;
+    }
+    .typing {
+      height: 18px;
+      padding: 0 16px;
+      font-size: 12px;
+      color: var(--mq-text-muted);
+    }
+    .error {
+      margin: 0 16px 4px;
+      color: var(--mq-danger);
+      font-size: 13px;
+    }
+    .read-only {
+      margin: 0 16px 16px;
+      padding: 12px;
+      border-radius: 8px;
+      background: var(--mq-surface);
+      color: var(--mq-text-muted);
+      text-align: center;
+    }
+    .welcome,
+    .empty {
+      margin: 20vh auto 0;
+      max-width: 480px;
+      text-align: center;
+      color: var(--mq-text-muted);
+    }
+  `,
+})
+export class MessagePane {
+  readonly selection = inject(ChatSelection);
+  private readonly composer = viewChild(Composer);
+  readonly editingKey = signal<string | null>(null);
+  readonly error = signal<string | null>(null);
+
+  /** The member's own limit in this channel (roles and channels can change it). */
+  readonly maxLength = computed(
+    () =>
+      this.selection.channel()?.rights.maxMessageLength ??
+      this.selection.server()?.session.info()?.maxMessageLength ??
+      4000,
+  );
+
+  private readonly timelines = computed(() => this.selection.server()?.get(TimelinesState) ?? null);
+  readonly hasChannels = computed(
+    () => (this.selection.server()?.get(ChannelsState).channels().length ?? 0) > 0,
+  );
+
+  /** The latest rate-limited send's deadline in this channel: the composer counts down to it. */
+  readonly retryAt = computed(() => {
+    const timelines = this.timelines();
+    const channel = this.selection.channel();
+    if (!timelines || !channel) return null;
+    let latest: number | null = null;
+    for (const m of timelines.timeline(channel.id).messages()) {
+      if (m.state === 'failed' && m.retryAt && (latest === null || m.retryAt > latest)) latest = m.retryAt;
+    }
+    return latest;
+  });
+
+  readonly typingText = computed(() => {
+    const server = this.selection.server();
+    const channel = this.selection.channel();
+    if (!server || !channel) return '';
+    const names = (server.get(TypingState).typing().get(channel.id) ?? []).map((t) => t.displayName);
+    if (names.length === 0) return '';
+    if (names.length === 1) return `${names[0] ?? ''} is typing…`;
+    if (names.length <= 3) return `${names.join(', ')} are typing…`;
+    return 'Several people are typing…';
+  });
+
+  constructor() {
+    effect(() => {
+      this.selection.channel();
+      this.editingKey.set(null);
+      this.error.set(null);
+    });
+  }
+
+  send(content: string): void {
+    const timelines = this.timelines();
+    const channel = this.selection.channel();
+    if (!timelines || !channel) return;
+    this.error.set(null);
+    void timelines.send(channel.id, content);
+  }
+
+  typed(channelId: string): void {
+    this.selection.server()?.get(TypingState).typingIn(channelId);
+  }
+
+  editLast(): void {
+    const server = this.selection.server();
+    const channel = this.selection.channel();
+    if (!server || !channel) return;
+    const own = server
+      .get(TimelinesState)
+      .timeline(channel.id)
+      .messages()
+      .filter((m) => m.author === server.session.publicKey && m.state === 'sent');
+    const last = own[own.length - 1];
+    if (last) this.editingKey.set(last.key);
+  }
+
+  async onAction(action: MessageAction): Promise<void> {
+    const timelines = this.timelines();
+    const channel = this.selection.channel();
+    if (!timelines || !channel) return;
+    const { message } = action;
+    this.error.set(null);
+    try {
+      switch (action.kind) {
+        case 'retry':
+          await timelines.retry(channel.id, message.clientId);
+          break;
+        case 'discard':
+          timelines.timeline(channel.id).discard(message.clientId);
+          break;
+        case 'edit-start':
+          this.editingKey.set(message.key);
+          break;
+        case 'edit-cancel':
+          this.editingKey.set(null);
+          this.composer()?.focus();
+          break;
+        case 'edit':
+          if (message.id && action.content !== undefined) await timelines.edit(message.id, action.content);
+          this.editingKey.set(null);
+          this.composer()?.focus();
+          break;
+        case 'delete':
+          if (message.id) await timelines.remove(channel.id, message.id);
+          break;
+      }
+    } catch (error) {
+      this.error.set(describeRequestError(error));
+    }
+  }
+}
+
+function limitOf(details: Record<string, unknown> | undefined): string {
+  const max = details?.['max'];
+  return typeof max === 'number' ? String(max) : 'unknown';
+}
+
+function describeRequestError(error: unknown): string {
+  if (error instanceof RequestFailed) {
+    switch (error.code) {
+      case 'message_too_long':
+        return `That message is too long (the limit is ${limitOf(error.details)} characters).`;
+      case 'rate_limited':
+        return `Slow down: you can send again in ${Math.ceil(Number(error.details?.['retryAfterMs'] ?? 1000) / 1000)} s.`;
+      case 'forbidden':
+        return 'You are not allowed to do that here.';
+      case 'not_found':
+        return 'That message no longer exists.';
+      case 'offline':
+        return 'You are offline; try again when the connection is back.';
+      default:
+        return error.message;
+    }
+  }
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}

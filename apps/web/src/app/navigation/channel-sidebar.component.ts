@@ -1,0 +1,257 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { Router } from '@angular/router';
+import { InviteDialog } from '../admin/invite-dialog.component';
+import { ChannelsState } from '../channels/channels.state';
+import type { ServerConnection } from '../connection/server-connection';
+import { IdentityStore } from '../identity/identity.store';
+import { ChatSelection } from '../servers/chat-selection';
+import { ServersStore } from '../servers/servers.store';
+import { injectDialogs } from '../shared/dialogs';
+
+/** The active server's name and status, its channels in groups, and the person's own panel. */
+@Component({
+  selector: 'mq-channel-sidebar',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (selection.server(); as server) {
+      <header class="server-name" [attr.title]="server.url">
+        <span>{{ server.session.info()?.name ?? server.url }}</span>
+        @if (server.session.can('invite')) {
+          <button
+            type="button"
+            class="icon"
+            title="Invite people"
+            (click)="invite(server)"
+            aria-label="Invite people"
+            data-test="open-invite"
+          >
+            +
+          </button>
+        }
+        <button
+          type="button"
+          class="icon"
+          title="Remove this server"
+          (click)="remove(server.url)"
+          aria-label="Remove this server"
+        >
+          ×
+        </button>
+      </header>
+      <nav class="channels" aria-label="Channels">
+        @for (group of grouped(); track group.id) {
+          <h2 class="group">{{ group.name }}</h2>
+          @for (channel of group.channels; track channel.id) {
+            <button
+              type="button"
+              class="channel"
+              [class.active]="selection.channel()?.id === channel.id"
+              [class.unread]="channel.unread > 0"
+              [attr.aria-current]="selection.channel()?.id === channel.id"
+              [attr.data-channel]="channel.id"
+              (click)="selection.selectChannel(server, channel.id)"
+            >
+              <span class="hash" aria-hidden="true">#</span>
+              <span class="name">{{ channel.name }}</span>
+              @if (channel.mentions > 0) {
+                <span class="badge" data-test="channel-mentions">{{ channel.mentions }}</span>
+              }
+            </button>
+          }
+        }
+      </nav>
+    } @else {
+      <div class="empty">
+        <p>Add a server with the <strong>+</strong> on the left.</p>
+      </div>
+    }
+    @if (identity.identity(); as me) {
+      <footer class="me">
+        <div class="who">
+          <strong>{{ selection.server()?.session?.self()?.displayName ?? me.label }}</strong>
+          <button
+            type="button"
+            class="key"
+            (click)="copyKey(me.publicKey.hex)"
+            title="Copy your public key"
+            data-test="copy-key"
+          >
+            {{ copied() ? 'Copied!' : me.publicKey.hex.slice(0, 16) + '…' }}
+          </button>
+        </div>
+        <button
+          type="button"
+          class="icon"
+          title="Log out"
+          aria-label="Log out"
+          (click)="logOut()"
+          data-test="log-out"
+        >
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path
+              d="M10 17l5-5-5-5M15 12H3M14 3h5a2 2 0 012 2v14a2 2 0 01-2 2h-5"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+              stroke-linecap="round"
+              stroke-linejoin="round"
+            />
+          </svg>
+        </button>
+      </footer>
+    }
+  `,
+  styles: `
+    :host {
+      display: flex;
+      flex-direction: column;
+      background: var(--mq-surface);
+      border-right: 1px solid var(--mq-border);
+      min-height: 0;
+    }
+    .server-name {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      height: 48px;
+      padding: 0 12px 0 16px;
+      font-weight: 600;
+      border-bottom: 1px solid var(--mq-border);
+      white-space: nowrap;
+      overflow: hidden;
+    }
+    .server-name span {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .channels {
+      flex: 1;
+      overflow-y: auto;
+      padding: 8px;
+    }
+    .group {
+      margin: 16px 8px 4px;
+      font-size: 12px;
+      font-weight: 600;
+      text-transform: uppercase;
+      letter-spacing: 0.02em;
+      color: var(--mq-text-muted);
+    }
+    .channel {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      width: 100%;
+      padding: 6px 8px;
+      border: none;
+      border-radius: var(--mq-radius);
+      background: none;
+      color: var(--mq-text-muted);
+      font: inherit;
+      text-align: left;
+      cursor: pointer;
+    }
+    .channel:hover {
+      background: var(--mq-surface-2);
+      color: var(--mq-text);
+    }
+    .channel.active {
+      background: var(--mq-surface-2);
+      color: var(--mq-text);
+    }
+    .channel.unread {
+      color: var(--mq-text);
+      font-weight: 700;
+    }
+    .name {
+      flex: 1;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .badge {
+      min-width: 16px;
+      padding: 0 5px;
+      border-radius: 8px;
+      background: var(--mq-danger);
+      color: #fff;
+      font-size: 11px;
+      font-weight: 700;
+      line-height: 16px;
+      text-align: center;
+    }
+    .me {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
+      padding: 8px 12px;
+      background: var(--mq-background);
+    }
+    .who {
+      display: grid;
+      min-width: 0;
+    }
+    .key {
+      padding: 0;
+      border: none;
+      background: none;
+      color: var(--mq-text-muted);
+      font: 12px var(--mq-mono);
+      text-align: left;
+      cursor: pointer;
+    }
+    .icon {
+      border: none;
+      background: none;
+      color: var(--mq-text-muted);
+      font-size: 18px;
+      cursor: pointer;
+    }
+    .empty {
+      flex: 1;
+      padding: 16px;
+      color: var(--mq-text-muted);
+    }
+  `,
+})
+export class ChannelSidebar {
+  readonly selection = inject(ChatSelection);
+  readonly identity = inject(IdentityStore);
+  private readonly servers = inject(ServersStore);
+  private readonly router = inject(Router);
+  readonly copied = signal(false);
+  private readonly dialogs = injectDialogs();
+
+  readonly grouped = computed(() => {
+    const server = this.selection.server();
+    if (!server) return [];
+    const state = server.get(ChannelsState);
+    const channels = state.channels();
+    return state
+      .groups()
+      .map((group) => ({ ...group, channels: channels.filter((c) => c.groupId === group.id) }))
+      .filter((group) => group.channels.length > 0);
+  });
+
+  /** The invite dialog, for members who hold `invite`. */
+  invite(server: ServerConnection): void {
+    this.dialogs.open(InviteDialog, { label: 'Invite people', inputs: { server } });
+  }
+
+  async copyKey(hex: string): Promise<void> {
+    await navigator.clipboard.writeText(hex);
+    this.copied.set(true);
+    setTimeout(() => this.copied.set(false), 1_500);
+  }
+
+  remove(url: string): void {
+    if (confirm(`Remove ${url} from your servers?`)) this.servers.remove(url);
+  }
+
+  logOut(): void {
+    this.servers.stop();
+    this.identity.logOut();
+    void this.router.navigateByUrl('/unlock');
+  }
+}

@@ -1,0 +1,222 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { Autofocus } from '../shared/autofocus.directive';
+import { ChannelsState } from '../channels/channels.state';
+import type { ServerConnection } from '../connection/server-connection';
+import { ChatSelection } from '../servers/chat-selection';
+import { serverOrigin } from '../servers/server-address';
+import { ServersStore } from '../servers/servers.store';
+
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? (words[0]?.[0] ?? '') + (words[1]?.[0] ?? '') : name.slice(0, 2);
+  return letters.toUpperCase() || '?';
+}
+
+/** The column of servers: initials, an unread dot, a mention count, and "add a server". */
+@Component({
+  selector: 'mq-server-rail',
+  imports: [Autofocus],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <nav class="rail" aria-label="Servers">
+      @for (server of servers.servers(); track server.url) {
+        <button
+          type="button"
+          class="server"
+          [class.active]="selection.server() === server"
+          [class.unread]="channelsOf(server).unreadTotal() > 0"
+          [attr.title]="(server.session.info()?.name ?? server.url) + ' — ' + server.url"
+          [attr.aria-current]="selection.server() === server"
+          [attr.data-server]="server.url"
+          (click)="selection.selectServer(server)"
+        >
+          <span class="initials">{{
+            initials(server.session.info()?.name ?? server.url.replace('https://', ''))
+          }}</span>
+          @if (channelsOf(server).mentionTotal() > 0) {
+            <span class="badge" data-test="rail-mentions">{{ channelsOf(server).mentionTotal() }}</span>
+          }
+          @switch (server.session.status().kind) {
+            @case ('refused') {
+              <span class="state refused" title="Not connected">!</span>
+            }
+            @case ('reconnecting') {
+              <span class="state reconnecting" title="Reconnecting"></span>
+            }
+            @case ('rate_limited') {
+              <span class="state reconnecting" title="Too many logins from here; retrying"></span>
+            }
+          }
+        </button>
+      }
+      <button
+        type="button"
+        class="server add"
+        title="Add a server"
+        (click)="adding.set(!adding())"
+        data-test="add-server"
+      >
+        +
+      </button>
+    </nav>
+    @if (adding()) {
+      <form
+        class="add-dialog"
+        role="dialog"
+        aria-label="Add a server"
+        (submit)="$event.preventDefault(); add(address.value)"
+      >
+        <label>
+          <span>Server address</span>
+          <input
+            #address
+            mqAutofocus
+            placeholder="chat.example.org"
+            (input)="error.set(null)"
+            (keydown.escape)="adding.set(false)"
+            data-test="server-url"
+          />
+        </label>
+        @if (error(); as message) {
+          <p class="error" role="alert">{{ message }}</p>
+        }
+        <div class="actions">
+          <button type="button" class="button" (click)="adding.set(false)">Cancel</button>
+          <button type="submit" class="button primary" data-test="add-server-submit">Add</button>
+        </div>
+      </form>
+    }
+  `,
+  styles: `
+    :host {
+      background: var(--mq-background);
+      border-right: 1px solid var(--mq-border);
+      position: relative;
+    }
+    .rail {
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      gap: 8px;
+      padding: 12px 0;
+      height: 100%;
+      overflow-y: auto;
+      box-sizing: border-box;
+    }
+    .server {
+      position: relative;
+      width: 48px;
+      height: 48px;
+      border-radius: 50%;
+      border: none;
+      background: var(--mq-surface-2);
+      color: var(--mq-text);
+      font: 600 15px var(--mq-font);
+      cursor: pointer;
+      transition: border-radius 0.15s;
+      flex: none;
+    }
+    .server:hover,
+    .server.active {
+      border-radius: 16px;
+      background: var(--mq-accent);
+      color: #fff;
+    }
+    .server.unread::before {
+      content: '';
+      position: absolute;
+      left: -12px;
+      top: 50%;
+      width: 8px;
+      height: 8px;
+      margin-top: -4px;
+      border-radius: 4px;
+      background: var(--mq-text);
+    }
+    .badge {
+      position: absolute;
+      right: -6px;
+      bottom: -6px;
+      min-width: 18px;
+      height: 18px;
+      padding: 0 4px;
+      border-radius: 9px;
+      border: 3px solid var(--mq-background);
+      background: var(--mq-danger);
+      color: #fff;
+      font-size: 11px;
+      line-height: 18px;
+      box-sizing: content-box;
+    }
+    .state {
+      position: absolute;
+      top: -2px;
+      right: -2px;
+      width: 14px;
+      height: 14px;
+      border-radius: 7px;
+      font-size: 10px;
+      line-height: 14px;
+      color: #fff;
+    }
+    .refused {
+      background: var(--mq-danger);
+    }
+    .reconnecting {
+      background: #f0b232;
+    }
+    .add {
+      color: #23a55a;
+      font-size: 24px;
+    }
+    .add-dialog {
+      position: absolute;
+      left: 72px;
+      top: 12px;
+      z-index: 10;
+      width: 300px;
+      display: grid;
+      gap: 10px;
+      padding: 16px;
+      background: var(--mq-surface);
+      border: 1px solid var(--mq-border);
+      border-radius: 10px;
+      box-shadow: 0 8px 24px rgb(0 0 0 / 35%);
+    }
+    .add-dialog label {
+      display: grid;
+      gap: 4px;
+    }
+    .actions {
+      display: flex;
+      justify-content: flex-end;
+      gap: 8px;
+    }
+    .error {
+      margin: 0;
+      color: var(--mq-danger);
+    }
+  `,
+})
+export class ServerRail {
+  readonly servers = inject(ServersStore);
+  readonly selection = inject(ChatSelection);
+  readonly adding = signal(false);
+  readonly error = signal<string | null>(null);
+  readonly initials = initials;
+
+  channelsOf(server: ServerConnection): ChannelsState {
+    return server.get(ChannelsState);
+  }
+
+  add(address: string): void {
+    const origin = serverOrigin(address);
+    if (!origin) {
+      this.error.set('Enter a server address such as chat.example.org or http://localhost:3000.');
+      return;
+    }
+    const server = this.servers.add(origin);
+    this.selection.selectServer(server);
+    this.adding.set(false);
+  }
+}

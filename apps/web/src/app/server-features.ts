@@ -1,0 +1,21 @@
+import type { Type } from '@angular/core';
+import { ChannelsState } from './channels/channels.state';
+import { TimelinesState } from './channels/timelines.state';
+import { TypingState } from './channels/typing.state';
+import { serverFeaturesProvider } from './connection/connection-deps';
+import { MemberModeration } from './roster/member-moderation';
+import { MembersState } from './roster/members.state';
+
+/**
+ * The state every server connection holds, one instance per server (docs/web-client.md, State).
+ * A feature (voice, threads, search, ...) adds its state here.
+ */
+export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
+  ChannelsState,
+  TimelinesState,
+  TypingState,
+  MembersState,
+  MemberModeration,
+];
+
+export const provideServerFeatures = () => serverFeaturesProvider(SERVER_FEATURE_STATES);
