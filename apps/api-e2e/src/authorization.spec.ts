@@ -1,16 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import { Client } from 'pg';
+
 import {
-  REQUEST_SCHEMAS,
   type Envelope,
   type ErrorCode,
   type PushEvent,
+  REQUEST_SCHEMAS,
   type RequestEvent,
   type RequestPayload,
   type ResponseTypes,
 } from '@mpqcht/protocol';
-import { startApi, type ApiProcess } from '@mpqcht/test-harness';
-import { Client } from 'pg';
+import { type ApiProcess, startApi } from '@mpqcht/test-harness';
+
 import { connect, connectRefused, fails, nextPush, ok, request, type TestSocket } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 import { sendMarker } from './support/joined-members';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import type { MessageDto } from '@mpqcht/protocol';
-import { startApi, type ApiProcess } from '@mpqcht/test-harness';
+import { type ApiProcess, startApi } from '@mpqcht/test-harness';
+
 import { connect, ok, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 import { pushMatching } from './support/push-matching';

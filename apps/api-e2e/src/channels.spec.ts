@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { TYPING_TTL_MS, type ChannelDto, type MessageDto, type ReadStateDto } from '@mpqcht/protocol';
+
+import { type ChannelDto, type MessageDto, type ReadStateDto, TYPING_TTL_MS } from '@mpqcht/protocol';
+
 import { collectPushes, fails, nextPush, ok, type TestSocket } from './support/client';
 import {
+  type Community,
   extraChannels,
+  type JoinedMember,
   send,
   sendMarker,
   startCommunity,
-  type Community,
-  type JoinedMember,
 } from './support/joined-members';
 import { pushMatching } from './support/push-matching';
 

@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+
 import type { MessageDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, tempDir, type ApiProcess } from '@mpqcht/test-harness';
+import { type ApiProcess, defaultConfig, startApi, tempDir } from '@mpqcht/test-harness';
+
 import { connect, nextPush, ok, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_ACTOR, type AuditEntryDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import { type AuditEntryDto, CONFIG_FILE_ACTOR } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { collectPushes, connect, fails, nextPush, ok, request, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 import { pushMatching } from './support/push-matching';

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Envelope } from '@mpqcht/protocol';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+
+import type { Envelope } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, nextPush, ok, rawRequest, type TestSocket } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
+
 import type { MessageDto } from '@mpqcht/protocol';
 import {
+  type ApiOptions,
+  type ApiProcess,
   defaultConfig,
   freePort,
   serverUrl,
   startApi,
   withClient,
-  type ApiOptions,
-  type ApiProcess,
 } from '@mpqcht/test-harness';
+
 import { CatchUpReceiver } from './support/catch-up-client';
 import { connect, ok } from './support/client';
 import { newIdentity, type TestIdentity } from './support/identity';
 import { extraChannels } from './support/joined-members';
 import { stopLeftoverPostmasters } from './support/postmaster';
 import {
-  ReconnectingClient,
   type Answer,
+  ReconnectingClient,
   type ServerAddress,
   type ServerLife,
 } from './support/reconnecting-client';

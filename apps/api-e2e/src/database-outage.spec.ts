@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Envelope } from '@mpqcht/protocol';
 import {
+  type ApiProcess,
   createDatabase,
   defaultConfig,
   dropDatabase,
   serverUrl,
   startApi,
-  type ApiProcess,
 } from '@mpqcht/test-harness';
+
 import { connect, connectRefused, ok, request, type TestSocket } from './support/client';
 import { loginProof, newIdentity } from './support/identity';
 import { lockChannel } from './support/row-lock';
-import { startTcpProxy, throughProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTcpProxy, type TcpProxy, throughProxy } from './support/tcp-proxy';
 
 /**
  * Issue 12, point 7: while the api cannot reach its database, every request, handshake and HTTP

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import type { CatchUpPageDto, Envelope, MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+
 import { collectPushes, ok, rawRequest, request, type TestSocket } from './support/client';
-import { extraChannels, send, sendMarker, startCommunity, type Community } from './support/joined-members';
+import { type Community, extraChannels, send, sendMarker, startCommunity } from './support/joined-members';
 import { lockChannel } from './support/row-lock';
 
 /**

@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+
 import type { Envelope, HealthDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, tempDir, type ApiProcess } from '@mpqcht/test-harness';
+import { type ApiProcess, defaultConfig, startApi, tempDir } from '@mpqcht/test-harness';
+
 import { connect, ok, request, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 import {
   clusterDirOf,
   isRunning,
+  type PostmasterInfo,
   readPostmasterPid,
   stopLeftoverPostmasters,
   waitGone,
-  type PostmasterInfo,
 } from './support/postmaster';
 
 /**

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ErrorCode } from '@mpqcht/protocol';
 import { Client } from 'pg';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import type { ErrorCode } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, connectRefused, fails, ok, type TestSocket } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 

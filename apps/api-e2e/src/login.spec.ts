@@ -1,3 +1,5 @@
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+
 import {
   bigIntToBytes,
   buildLoginBytes,
@@ -5,16 +7,16 @@ import {
   bytesToHex,
   concatBytes,
   hexToBytes,
+  type LoginProof,
   P256_ORDER,
   publicKeyToJwk,
   signLoginChallenge,
   uncompressedPublicKey,
-  type LoginProof,
 } from '@mpqcht/identity';
 import type { Envelope, ErrorCode } from '@mpqcht/protocol';
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { defaultConfig, startApi, withClient, type ApiProcess } from '@mpqcht/test-harness';
-import { connect, connectRefused, fails, ok, type ConnectError, type TestSocket } from './support/client';
+import { type ApiProcess, defaultConfig, startApi, withClient } from '@mpqcht/test-harness';
+
+import { connect, type ConnectError, connectRefused, fails, ok, type TestSocket } from './support/client';
 import { fetchChallenge, loginProof, newIdentity, type TestIdentity } from './support/identity';
 
 /** P-256 field prime and curve constant b (SEC 2, 2.4.2), for making an x that is not on the curve. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, ok, request, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 

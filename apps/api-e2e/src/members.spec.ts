@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import type { MemberDto } from '@mpqcht/protocol';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import {
   collectPushes,
   connect,
@@ -8,8 +10,8 @@ import {
   fails,
   nextPush,
   ok,
-  waitForDisconnect,
   type TestSocket,
+  waitForDisconnect,
 } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 import { pushMatching } from './support/push-matching';

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import type { ChannelDto, MessageDto, ReadStateDto } from '@mpqcht/protocol';
+
 import { connect, nextPush, ok, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 import {
+  type Community,
   extraChannels,
+  type JoinedMember,
   send,
   startCommunity,
-  type Community,
-  type JoinedMember,
 } from './support/joined-members';
 import { pushMatching } from './support/push-matching';
 

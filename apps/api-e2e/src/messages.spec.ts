@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { HISTORY_PAGE_SIZE, type Envelope, type MessageDto } from '@mpqcht/protocol';
+
+import { type Envelope, HISTORY_PAGE_SIZE, type MessageDto } from '@mpqcht/protocol';
+
 import {
   collectPushes,
   fails,
@@ -7,16 +9,16 @@ import {
   ok,
   rawRequest,
   request,
-  waitForDisconnect,
   type TestSocket,
+  waitForDisconnect,
 } from './support/client';
 import {
+  type Community,
   extraChannels,
   send,
   sendMarker,
   startCommunity,
   UUID_V7,
-  type Community,
 } from './support/joined-members';
 import { pushMatching } from './support/push-matching';
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntryDto } from '@mpqcht/protocol';
 import { Client } from 'pg';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import type { AuditEntryDto } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import {
   connect,
   connectRefused,
@@ -9,8 +11,8 @@ import {
   nextPush,
   ok,
   request,
-  waitForDisconnect,
   type TestSocket,
+  waitForDisconnect,
 } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 import { pushMatching } from './support/push-matching';

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Envelope } from '@mpqcht/protocol';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { freePort, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import type { Envelope } from '@mpqcht/protocol';
+import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
+
 import {
   connect,
   connectRefused,
@@ -10,8 +12,8 @@ import {
   ok,
   rawRequest,
   request,
-  waitForDisconnect,
   type TestSocket,
+  waitForDisconnect,
 } from './support/client';
 import { loginProof, newIdentity, type TestIdentity } from './support/identity';
 

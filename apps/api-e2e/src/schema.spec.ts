@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { defaultConfig, harnessEnv, startApi, withClient } from '@mpqcht/test-harness';
+
 import { dumpSchema } from './support/schema-dump';
 
 /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, nextPush, ok, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 

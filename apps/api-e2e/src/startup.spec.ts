@@ -4,23 +4,25 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { defaultConfig, embeddedUrl, runApi, startApi, tempDir, type ApiProcess } from '@mpqcht/test-harness';
-import { connect, ok, waitForDisconnect, type TestSocket } from './support/client';
+
+import { type ApiProcess, defaultConfig, embeddedUrl, runApi, startApi, tempDir } from '@mpqcht/test-harness';
+
+import { connect, ok, type TestSocket, waitForDisconnect } from './support/client';
 import { newIdentity, type TestIdentity } from './support/identity';
 import {
   clusterDirOf,
+  type Exited,
   isPostmasterOf,
   isRunning,
   listeningAddresses,
+  type PostmasterInfo,
+  postmastersOf,
   processUid,
   readPostmasterPid,
-  postmastersOf,
   stopLeftoverPostmasters,
   tcpSocketsOf,
   waitForExit,
   waitGone,
-  type Exited,
-  type PostmasterInfo,
 } from './support/postmaster';
 
 /** Lines of a Node.js stack trace. */

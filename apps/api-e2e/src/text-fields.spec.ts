@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TEXT_RULE_MESSAGE, type Envelope } from '@mpqcht/protocol';
 import { Client } from 'pg';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import { type Envelope, TEXT_RULE_MESSAGE } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, ok, rawRequest, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
 

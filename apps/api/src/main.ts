@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+
 import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+
 import { mostGenerousLimits } from '@mpqcht/permissions';
+
 import { AppModule } from './app.module';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { ProtocolExceptionFilter } from './common/protocol-exception.filter';

@@ -1,6 +1,7 @@
-import { deriveIdentity, type DerivedIdentity } from '@mpqcht/identity';
-import { freePort, startApi, type ApiProcess } from '@mpqcht/test-harness';
-import { launchPerson, screenshot, type Person } from './support/browser';
+import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
+import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
+
+import { launchPerson, type Person, screenshot } from './support/browser';
 import { addServer, createIdentity, joinAs, unlock, WAIT } from './support/pages';
 
 const ERIN = { username: 'erin-e2e', passphrase: 'juniper falcon meadow quartz', displayName: 'Erin' };

@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deriveIdentity, passphraseStrength, type DerivedIdentity } from '@mpqcht/identity';
+import type { Page, Response } from 'playwright-core';
+
+import { type DerivedIdentity, deriveIdentity, passphraseStrength } from '@mpqcht/identity';
 import {
+  type ApiOptions,
+  type ApiProcess,
   createDatabase,
   dropDatabase,
   freePort,
@@ -9,11 +13,9 @@ import {
   startApi,
   tempDir,
   withClient,
-  type ApiOptions,
-  type ApiProcess,
 } from '@mpqcht/test-harness';
-import type { Page, Response } from 'playwright-core';
-import { launchPerson, screenshot, type Person } from './support/browser';
+
+import { launchPerson, type Person, screenshot } from './support/browser';
 import {
   addServer,
   channelTitle,
@@ -22,8 +24,8 @@ import {
   joinAs,
   rail,
   unlock,
-  waitUntil,
   WAIT,
+  waitUntil,
 } from './support/pages';
 import { connectAs, ok, send, type TestSocket } from './support/socket';
 import { XSS_PAYLOADS } from './support/xss-payloads';

@@ -1,5 +1,5 @@
-import { setupZonelessTestEnv } from 'jest-preset-angular/setup-env/zoneless';
 import { webcrypto } from 'node:crypto';
+import { setupZonelessTestEnv } from 'jest-preset-angular/setup-env/zoneless';
 
 setupZonelessTestEnv();
 

@@ -1,26 +1,26 @@
-export { ProtocolFailure, envelopeFailure, handshakeFailure, type FailureCode } from './lib/failure';
+export { type AuthCallback, loginAuthCallback } from './lib/auth-callback';
 export {
   ChallengeUnavailable,
   fetchChallenge,
   type FetchChallengeOptions,
   type FetchLike,
 } from './lib/challenge';
+export { envelopeFailure, type FailureCode, handshakeFailure, ProtocolFailure } from './lib/failure';
+export { freshLoginAuth, type FreshLoginInput } from './lib/fresh-login';
+export { type HandshakeSocket, whenConnected } from './lib/handshake';
 export {
-  OriginMismatch,
   buildLoginAuth,
   type LoginAuth,
   type LoginAuthInput,
   type LoginSigner,
+  OriginMismatch,
 } from './lib/login-auth';
-export { freshLoginAuth, type FreshLoginInput } from './lib/fresh-login';
-export { loginAuthCallback, type AuthCallback } from './lib/auth-callback';
 export {
-  RequestTimedOut,
   ok,
+  type ProtocolSocket,
   request,
   requestOk,
-  type ProtocolSocket,
   type RequestOptions,
   type RequestSocket,
+  RequestTimedOut,
 } from './lib/request';
-export { whenConnected, type HandshakeSocket } from './lib/handshake';

@@ -4,7 +4,7 @@
  * connection of a worker, one request at a time (latency, not throughput).
  */
 import { nowMs } from './clock';
-import { latency, merge, type Latency } from './histogram';
+import { type Latency, latency, merge } from './histogram';
 import type { Counts } from './ipc';
 import type { Load } from './load';
 import { logLine, progressLine } from './progress';

@@ -2,12 +2,12 @@
  * The load on one running server, as the coordinator keeps track of it: which worker holds which
  * connections, how many receivers are in the channel, what to measure CPU and memory of.
  */
-import { merge, latency, type Latency } from './histogram';
+import { type Latency, latency, merge } from './histogram';
 import type { Counts, Role, TargetSpec } from './ipc';
-import { split, type LoadPool } from './pool';
+import { type LoadPool, split } from './pool';
 import type { Root } from './root';
-import type { RunningServer } from './targets';
 import { sleep } from './system';
+import type { RunningServer } from './targets';
 
 /** Receivers on socket.io-client; every other receiver uses the minimal parser. */
 export const SAMPLE_RECEIVERS = 10;

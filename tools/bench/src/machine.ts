@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { withClient } from '@mpqcht/test-harness';
 
 const WORKSPACE = path.resolve(__dirname, '../../..');

@@ -4,10 +4,12 @@
  * embedded PostgreSQL), puts the same load on each from worker processes pinned to another core,
  * and prints and saves the figures with their ratio to bare Socket.IO.
  */
-import { harnessEnv } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'prettier';
+
+import { harnessEnv } from '@mpqcht/test-harness';
+
 import { installSignalHandlers, interrupted } from './cleanup';
 import { dropLeftoverDatabases } from './database';
 import { describeBuild, describeMachine } from './machine';

@@ -1,7 +1,9 @@
 /** Command line: `npm run bench -- [--quick] [--embedded] [--targets=socket.io,ws,mpqcht] [--api=FILE]`. */
 import * as path from 'node:path';
+
 import { API_MAIN } from '@mpqcht/test-harness';
-import { PARTS, type Part } from './plan';
+
+import { type Part, PARTS } from './plan';
 
 export interface Options {
   readonly quick: boolean;

@@ -2,12 +2,14 @@
  * The load generator: worker processes (worker/worker.ts, bundled once with esbuild into plain
  * CommonJS so they run on bare `node`), each holding a share of the connections, driven over IPC.
  */
-import { harnessEnv } from '@mpqcht/test-harness';
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+
+import { harnessEnv } from '@mpqcht/test-harness';
+
 import { onCleanup } from './cleanup';
 import type { CommandName, Commands, Request, Response } from './ipc';
 import { pin } from './system';

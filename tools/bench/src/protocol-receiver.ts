@@ -4,7 +4,8 @@
  * server cannot tell it from socket.io-client; it costs the load generator far less per delivery
  * because it never decodes or parses an event it does not need (see sio-packets.ts).
  */
-import { WebSocket, type RawData } from 'ws';
+import { type RawData, WebSocket } from 'ws';
+
 import { connectPacket, engineIoUrl, eventPacket, parsePacket, PONG } from './sio-packets';
 
 /** A stalled receiver's blind pong: more often than the server's ping interval (25 s). */

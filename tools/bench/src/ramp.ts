@@ -5,8 +5,8 @@
 import { nowMs } from './clock';
 import type { Latency } from './histogram';
 import type { Counts } from './ipc';
-import { split } from './pool';
 import type { Load } from './load';
+import { split } from './pool';
 import { logLine, progressLine } from './progress';
 import { cpuSpentMs, cpuTimes, machineBusyMs, rssMb, sleep, totalCpuMs, totalPssMb } from './system';
 

@@ -3,12 +3,14 @@
  * message of a cold start, and `members.authorize` for every load key (with the load role).
  */
 import { randomUUID } from 'node:crypto';
-import type { MessageDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
-import { request, whenConnected, type ProtocolSocket } from '@mpqcht/protocol-client';
 import { io } from 'socket.io-client';
-import { LOAD_CHANNEL, LOAD_ROLE } from './servers/bench-config';
-import { loginAuth, newKey, type Key } from './worker/login';
+
+import type { MessageDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
+import { type ProtocolSocket, request, whenConnected } from '@mpqcht/protocol-client';
+
 import type { TargetSpec } from './ipc';
+import { LOAD_CHANNEL, LOAD_ROLE } from './servers/bench-config';
+import { type Key, loginAuth, newKey } from './worker/login';
 
 const ACK_TIMEOUT_MS = 30_000;
 const AUTHORIZE_CONCURRENCY = 32;

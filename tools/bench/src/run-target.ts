@@ -4,14 +4,14 @@
  * a fresh one for the saturation search at each fan-out (receivers added between fan-outs), then
  * for mpqcht the history pages, then memory after the load.
  */
-import { coldStart, type ColdStart } from './cold-start';
-import { measureHistory, type History } from './history';
+import { type ColdStart, coldStart } from './cold-start';
+import { type History, measureHistory } from './history';
 import { Load } from './load';
 import type { Plan } from './plan';
 import type { LoadPool } from './pool';
 import { logLine, progressLine } from './progress';
-import { rampConnections, runRamp, type Ramp } from './ramp';
-import { searchSaturation, type Saturation } from './saturation';
+import { type Ramp, rampConnections, runRamp } from './ramp';
+import { type Saturation, searchSaturation } from './saturation';
 import { pin, rssMb, sleep, totalPssMb } from './system';
 import type { RunningServer, TargetDefinition } from './targets';
 

@@ -5,7 +5,7 @@
  * mpqcht the rows persisted.
  */
 import { nowMs } from './clock';
-import { latency, merge, type Latency } from './histogram';
+import { type Latency, latency, merge } from './histogram';
 import type { Counts, Progress } from './ipc';
 import type { Load } from './load';
 import { progressLine } from './progress';

@@ -6,11 +6,12 @@
  */
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
+
 import { stampedContent } from './content';
 import { BenchDb } from './database';
 import type { TargetKind, TargetSpec } from './ipc';
 import { Root } from './root';
-import { startBaseline, type BaselineName } from './servers/baselines';
+import { type BaselineName, startBaseline } from './servers/baselines';
 import { benchConfig, LOAD_CHANNEL } from './servers/bench-config';
 import { embeddedPostgresPids, PUBLIC_ORIGIN, startMpqcht } from './servers/mpqcht';
 import type { ServerProcess } from './servers/server-process';

@@ -1,4 +1,4 @@
-import { parseCommandLine, parseOrigin, type Command } from './args';
+import { type Command, parseCommandLine, parseOrigin } from './args';
 import { UsageError } from './errors';
 
 const G = '036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296';

@@ -1,5 +1,7 @@
-import { hexToBytes, NONCE_BYTES, parseAnyPublicKey } from '@mpqcht/identity';
 import { parseArgs } from 'node:util';
+
+import { hexToBytes, NONCE_BYTES, parseAnyPublicKey } from '@mpqcht/identity';
+
 import { UsageError } from './errors';
 
 /** Where to connect and as whom: shared by every command that talks to a server. */

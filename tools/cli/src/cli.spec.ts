@@ -1,11 +1,3 @@
-import {
-  buildLoginBytes,
-  hexToBytes,
-  parseWirePublicKey,
-  publicKeyToJwk,
-  type PublicKey,
-} from '@mpqcht/identity';
-import type { MessageDto } from '@mpqcht/protocol';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -13,6 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Server, type Socket } from 'socket.io';
+
+import {
+  buildLoginBytes,
+  hexToBytes,
+  parseWirePublicKey,
+  type PublicKey,
+  publicKeyToJwk,
+} from '@mpqcht/identity';
+import type { MessageDto } from '@mpqcht/protocol';
+
 import { runCli } from './cli';
 import { checkChallengeOrigin } from './connection';
 import { CliError } from './errors';

@@ -1,5 +1,5 @@
 import { commandUsage, parseCommandLine } from './args';
-import { runCommand, type Output, type StopSignal } from './commands';
+import { type Output, runCommand, type StopSignal } from './commands';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ProtocolFailure, UsageError } from './errors';
 
 /**

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { signLoginChallenge } from '@mpqcht/identity';
 import type { MessageDto } from '@mpqcht/protocol';
-import { randomUUID } from 'node:crypto';
+
 import type { Command, ServerTarget } from './args';
-import { connect, request, type ClientSocket } from './connection';
+import { type ClientSocket, connect, request } from './connection';
 import { CliError, EXIT_OK } from './errors';
-import { createKeyFile, loadKeyFile, type LoadedKey } from './key-file';
+import { createKeyFile, type LoadedKey, loadKeyFile } from './key-file';
 
 const SEEN_IDS_KEPT = 10_000;
 

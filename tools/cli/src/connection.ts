@@ -1,17 +1,19 @@
+import { io } from 'socket.io-client';
+
 import type { ChallengeDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
 import {
   buildLoginAuth,
   ChallengeUnavailable,
   fetchChallenge as fetchProtocolChallenge,
   handshakeFailure,
-  request as protocolRequest,
+  type LoginAuth,
   ok,
+  type ProtocolSocket,
+  request as protocolRequest,
   RequestTimedOut,
   whenConnected,
-  type LoginAuth,
-  type ProtocolSocket,
 } from '@mpqcht/protocol-client';
-import { io } from 'socket.io-client';
+
 import { CliError } from './errors';
 import type { LoadedKey } from './key-file';
 

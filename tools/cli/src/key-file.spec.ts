@@ -1,3 +1,8 @@
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
 import {
   buildLoginBytes,
   hexToBytes,
@@ -5,10 +10,7 @@ import {
   publicKeyToJwk,
   signLoginChallenge,
 } from '@mpqcht/identity';
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+
 import { createKeyFile, KeyFileError, loadKeyFile } from './key-file';
 
 describe('key files', () => {

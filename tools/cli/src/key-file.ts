@@ -1,12 +1,14 @@
+import { open, readFile, stat } from 'node:fs/promises';
+
 import {
   base64UrlToBytes,
   bytesToHex,
   generateSigningKeyPair,
   parseAnyPublicKey,
-  publicKeyFromCryptoKey,
   type PublicKey,
+  publicKeyFromCryptoKey,
 } from '@mpqcht/identity';
-import { open, readFile, stat } from 'node:fs/promises';
+
 import { CliError } from './errors';
 
 /** A key loaded from a file: the private key stays inside WebCrypto (non-extractable once loaded). */

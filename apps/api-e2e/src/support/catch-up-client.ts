@@ -1,4 +1,5 @@
 import type { CatchUpPageDto, MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+
 import type { TestIdentity } from './identity';
 import { ReconnectingClient, type ServerAddress, type ServerLife } from './reconnecting-client';
 

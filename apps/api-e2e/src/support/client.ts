@@ -1,3 +1,5 @@
+import { io, type Socket } from 'socket.io-client';
+
 import type {
   ClientToServerEvents,
   Envelope,
@@ -8,8 +10,8 @@ import type {
   ServerToClientEvents,
 } from '@mpqcht/protocol';
 import { request as protocolRequest, whenConnected } from '@mpqcht/protocol-client';
-import { io, type Socket } from 'socket.io-client';
 import type { ApiProcess } from '@mpqcht/test-harness';
+
 import { loginProof, type TestIdentity } from './identity';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,4 @@
-import { generateSigningKeyPair, publicKeyFromCryptoKey, type PublicKey } from '@mpqcht/identity';
+import { generateSigningKeyPair, type PublicKey, publicKeyFromCryptoKey } from '@mpqcht/identity';
 import type { ChallengeDto } from '@mpqcht/protocol';
 import {
   buildLoginAuth,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageDto } from '@mpqcht/protocol';
 import { Client } from 'pg';
-import { defaultConfig, startApi, type ApiProcess } from '@mpqcht/test-harness';
+
+import type { MessageDto } from '@mpqcht/protocol';
+import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
+
 import { connect, ok, type TestSocket } from './client';
 import { newIdentity, type TestIdentity } from './identity';
 import { pushMatching } from './push-matching';

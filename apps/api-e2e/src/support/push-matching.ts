@@ -1,4 +1,5 @@
 import type { ServerToClientEvents } from '@mpqcht/protocol';
+
 import type { TestSocket } from './client';
 
 type PushPayload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];

@@ -1,3 +1,5 @@
+import { io } from 'socket.io-client';
+
 import type {
   Envelope,
   ErrorCode,
@@ -6,7 +8,7 @@ import type {
   ResponseTypes,
   ServerRestartingDto,
 } from '@mpqcht/protocol';
-import { io } from 'socket.io-client';
+
 import type { TestSocket } from './client';
 import { loginProof, type TestIdentity } from './identity';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { ErrorCode, MessageDto } from '@mpqcht/protocol';
+
 import type { TestIdentity } from './identity';
 import { ReconnectingClient, type ServerAddress, type ServerLife } from './reconnecting-client';
 

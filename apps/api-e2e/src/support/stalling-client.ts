@@ -1,5 +1,7 @@
+import { type RawData, WebSocket } from 'ws';
+
 import type { ApiProcess } from '@mpqcht/test-harness';
-import { WebSocket, type RawData } from 'ws';
+
 import { loginProof, type TestIdentity } from './identity';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AuditListRequest, type AuditAction, type AuditEntryDto, type AuditPageDto } from '@mpqcht/protocol';
 import type { z } from 'zod';
+
+import { type AuditAction, type AuditEntryDto, AuditListRequest, type AuditPageDto } from '@mpqcht/protocol';
+
 import { Sql } from '../database/sql';
 
 interface AuditRow {

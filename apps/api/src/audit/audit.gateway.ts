@@ -1,6 +1,8 @@
 import { SubscribeMessage } from '@nestjs/websockets';
-import { AuditListRequest, type AuditPageDto } from '@mpqcht/protocol';
 import type { z } from 'zod';
+
+import { AuditListRequest, type AuditPageDto } from '@mpqcht/protocol';
+
 import { RequirePermission } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';

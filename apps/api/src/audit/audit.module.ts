@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+
 import { GatewayModule } from '../gateway/gateway.module';
-import { AuditLogService } from './audit-log.service';
 import { AuditGateway } from './audit.gateway';
+import { AuditLogService } from './audit-log.service';
 
 /** The append-only audit log: written by the features that act, read by `audit.list`. */
 @Module({

@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
-import { EmptyRequest, type ChallengeDto } from '@mpqcht/protocol';
+
+import { type ChallengeDto, EmptyRequest } from '@mpqcht/protocol';
+
 import { validate } from '../common/validate';
 import { ChallengeRateLimitInterceptor } from '../rate-limit/challenge-rate-limit.interceptor';
 import { ChallengeStore } from './challenge-store';

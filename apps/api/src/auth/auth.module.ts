@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { InvitesModule } from '../invites/invites.module';
 import { MembersModule } from '../members/members.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+
 import { bytesToHex, NONCE_BYTES } from '@mpqcht/identity';
 import { CHALLENGE_TTL_MS, type ChallengeDto } from '@mpqcht/protocol';
-import { randomBytes } from 'node:crypto';
+
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import {
   buildLoginBytes,
   hexToBytes,
@@ -7,8 +8,9 @@ import {
   SIGNATURE_BYTES,
 } from '@mpqcht/identity';
 import { inviteCode, LoginAuth } from '@mpqcht/protocol';
-import { AppConfig } from '../config/app-config';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { InvitesService } from '../invites/invites.service';
 import { MembersService } from '../members/members.service';
 import type { SocketSession } from '../realtime/socket-session';

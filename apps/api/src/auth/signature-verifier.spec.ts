@@ -1,3 +1,7 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
 import {
   bigIntToBytes,
   bytesToBigInt,
@@ -8,9 +12,7 @@ import {
   parseWirePublicKey,
   type PublicKey,
 } from '@mpqcht/identity';
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+
 import { SignatureVerifier } from './signature-verifier';
 
 /**

@@ -1,6 +1,7 @@
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { publicKeyToJwk, SIGNATURE_BYTES, type PublicKey } from '@mpqcht/identity';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+
+import { type PublicKey, publicKeyToJwk, SIGNATURE_BYTES } from '@mpqcht/identity';
 
 const CACHE_LIMIT = 10_000;
 

@@ -1,11 +1,13 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+
 import {
+  type ChannelListDto,
   EmptyRequest,
   MarkReadRequest,
-  TypingRequest,
-  type ChannelListDto,
   type ReadStateDto,
+  TypingRequest,
 } from '@mpqcht/protocol';
+
 import { RequireChannel } from '../gateway/access.decorators';
 import { Decision } from '../gateway/decision.decorator';
 import { Payload } from '../gateway/payload.decorator';

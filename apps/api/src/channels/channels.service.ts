@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+
 import type { PermissionSubject } from '@mpqcht/permissions';
-import { UNREAD_COUNT_CAP, type ChannelListDto, type ReadStateDto } from '@mpqcht/protocol';
+import { type ChannelListDto, type ReadStateDto, UNREAD_COUNT_CAP } from '@mpqcht/protocol';
+
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
-import { ChannelPolicy, type Actor } from '../policy/channel-policy';
+import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { TYPING_TTL_MS } from '@mpqcht/protocol';
+
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 

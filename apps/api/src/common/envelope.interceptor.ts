@@ -1,6 +1,7 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Envelope } from '@mpqcht/protocol';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
+
+import type { Envelope } from '@mpqcht/protocol';
 
 /** Wraps a handler's result as `{ ok: true, data }`, the success half of the envelope. */
 @Injectable()

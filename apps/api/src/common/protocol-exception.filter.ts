@@ -1,13 +1,15 @@
 import {
+  type ArgumentsHost,
   Catch,
+  type ExceptionFilter,
   HttpException,
   Injectable,
   Logger,
-  type ArgumentsHost,
-  type ExceptionFilter,
 } from '@nestjs/common';
-import type { Envelope } from '@mpqcht/protocol';
 import type { Response } from 'express';
+
+import type { Envelope } from '@mpqcht/protocol';
+
 import { OutageRefusals } from './outage-refusals';
 import { ProtocolError } from './protocol-error';
 

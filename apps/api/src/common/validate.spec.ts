@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ProtocolError } from './protocol-error';
 import { validate } from './validate';
 

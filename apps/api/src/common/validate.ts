@@ -1,5 +1,7 @@
-import { textRuleIssues } from '@mpqcht/protocol';
 import type { z } from 'zod';
+
+import { textRuleIssues } from '@mpqcht/protocol';
+
 import { ProtocolError } from './protocol-error';
 
 /**

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
+
 import { can, resolvePermissions, visibleChannels } from '@mpqcht/permissions';
+
 import { loadCommunityConfig, parseCommunityConfig } from './load-community-config';
 
 const G = '036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296';

@@ -1,17 +1,18 @@
+import { z } from 'zod';
+
 import { parseAnyPublicKey, type PublicKeyParseError } from '@mpqcht/identity';
 import {
   CHANNEL_FLAGS,
+  type ChannelFlag,
   DEFAULT_BURST,
   DEFAULT_CHANNEL_FLAGS,
   DEFAULT_RATE_PER_SECOND,
-  SERVER_PERMISSIONS,
-  type ChannelFlag,
   type PermissionModel,
   type PermissionOverride,
+  SERVER_PERMISSIONS,
   type ServerPermission,
 } from '@mpqcht/permissions';
 import { DEFAULT_MAX_MESSAGE_LENGTH, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
-import { z } from 'zod';
 
 /** Server-wide permissions a role can grant (defined with the permission model). Roots have all of them. */
 export { SERVER_PERMISSIONS, type ServerPermission };

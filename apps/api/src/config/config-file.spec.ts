@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { backupPath, configHash, summariseChange, writeFileAtomically } from './config-file';
 import { parseCommunityConfig } from './load-community-config';
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+
 import type { CommunityConfig } from './community-config';
 
 /** The sha-256 of config.toml's bytes, lowercase hex: what `config.get` returns and `config.replace` expects. */

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+
 import { EnvError, loadEnv } from './env';
 
 /** The error loadEnv throws for this environment (fails the test if it does not throw). */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as toml from 'toml';
-import { CommunityConfigError, validateCommunityConfig, type CommunityConfig } from './community-config';
+
+import { type CommunityConfig, CommunityConfigError, validateCommunityConfig } from './community-config';
 
 interface TomlSyntaxError {
   readonly line: number;

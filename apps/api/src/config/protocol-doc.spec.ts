@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+
 import { resolvePermissions } from '@mpqcht/permissions';
+
 import { parseCommunityConfig } from './load-community-config';
 
 /**

@@ -1,11 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
-import { QueryLogger } from './query-logger';
+
 import { CreateInitialSchema1764032400000 } from './migrations/1764032400000-create-initial-schema';
 import { AddMessageMentions1764040000000 } from './migrations/1764040000000-add-message-mentions';
 import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-bans-and-audit-log';
 import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
 import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
 import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
+import { QueryLogger } from './query-logger';
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
 export const MIGRATIONS = [

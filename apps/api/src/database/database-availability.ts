@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
+
 import { OutageRefusals, type RefusedAt } from '../common/outage-refusals';
 import { ProtocolError } from '../common/protocol-error';
 import { isDatabaseUnreachable } from './database-unreachable';

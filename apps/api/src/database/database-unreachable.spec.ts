@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+
 import { isDatabaseUnreachable } from './database-unreachable';
 
 function withCode(message: string, code: string): Error {

@@ -1,5 +1,6 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { OutageRefusals } from '../common/outage-refusals';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseAvailability, probeDatabase } from './database-availability';

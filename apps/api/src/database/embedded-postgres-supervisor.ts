@@ -1,4 +1,5 @@
 import type { EmbeddedDatabaseHealthDto } from '@mpqcht/protocol';
+
 import type { EmbeddedPostgres, PostgresExit } from './embedded-postgres';
 import { postgresLogTail } from './postgres-log-tail';
 

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
+
 import { findPostgresBinaries, type OsUser, type PostgresBinaries } from './postgres-binaries';
 
 /** How the postmaster ended: an exit code, or the signal that killed it. */

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+
 import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
 
 export const ALLOW_BEFORE_JOIN = 'mpqcht:allow-before-join';

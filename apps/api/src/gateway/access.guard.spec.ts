@@ -1,12 +1,14 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+
 import type { ErrorCode, RequestEvent } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
-import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { Actor } from '../policy/channel-policy';
+import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
+import type { SocketSession } from '../realtime/socket-session';
 import { AllowBeforeJoin, RequireChannel, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
-import type { SocketSession } from '../realtime/socket-session';
 
 class Handlers {
   @AllowBeforeJoin()

@@ -1,13 +1,15 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+
 import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
 import { channelId as channelIdField } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy } from '../policy/channel-policy';
 import { recordDecision } from '../policy/request-decision';
+import { type MpqchtSocket, subjectOf } from '../realtime/socket-session';
 import { ALLOW_BEFORE_JOIN, REQUIRED_CHANNEL_FLAG, REQUIRED_PERMISSION } from './access.decorators';
 import { requestEvent, validatePayload } from './payload.decorator';
-import { subjectOf, type MpqchtSocket } from '../realtime/socket-session';
 
 /**
  * The one authorization gate, for Socket.IO events and HTTP routes alike; it reads the handler's

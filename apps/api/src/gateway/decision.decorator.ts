@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
 import { decisionOf, type RequestDecision } from '../policy/request-decision';
 
 /**

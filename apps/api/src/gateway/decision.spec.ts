@@ -1,7 +1,8 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { actor, samplePolicy } from '../policy/testing/sample-community';
+
 import { decisionOf, recordDecision } from '../policy/request-decision';
+import { actor, samplePolicy } from '../policy/testing/sample-community';
 import { RequireChannel } from './access.decorators';
 import { AccessGuard } from './access.guard';
 

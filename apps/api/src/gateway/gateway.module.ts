@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+
 import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { PolicyModule } from '../policy/policy.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';

@@ -1,5 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
 import { REQUEST_SCHEMAS, type RequestEvent } from '@mpqcht/protocol';
+
 import { validate } from '../common/validate';
 
 function isRequestEvent(event: unknown): event is RequestEvent {

@@ -1,5 +1,6 @@
 import { applyDecorators, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { WebSocketGateway } from '@nestjs/websockets';
+
 import { ProtocolExceptionFilter } from '../common/protocol-exception.filter';
 import { AccessGuard } from './access.guard';
 import { RequestPipelineInterceptor } from './request-pipeline.interceptor';

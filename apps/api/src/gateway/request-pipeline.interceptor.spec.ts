@@ -1,5 +1,6 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { firstValueFrom, of, type Observable } from 'rxjs';
+import { firstValueFrom, type Observable, of } from 'rxjs';
+
 import type { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import type { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from '../realtime/drain.interceptor';

@@ -1,5 +1,6 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { defer, from, mergeAll, type Observable } from 'rxjs';
+
 import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { SlowmodeInterceptor } from '../rate-limit/slowmode.interceptor';
 import { DrainInterceptor } from '../realtime/drain.interceptor';

@@ -1,4 +1,5 @@
 import { inviteCode } from '@mpqcht/protocol';
+
 import { INVITE_CODE_BYTES, inviteCodeHash, newInviteCode } from './invite-codes';
 
 describe('invite codes', () => {

@@ -1,12 +1,14 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+import type { z } from 'zod';
+
 import {
   CreateInviteRequest,
   EmptyRequest,
-  RevokeInviteRequest,
   type InviteCreatedDto,
   type InviteDto,
+  RevokeInviteRequest,
 } from '@mpqcht/protocol';
-import type { z } from 'zod';
+
 import { RequirePermission } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';

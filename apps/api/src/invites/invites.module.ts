@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { GatewayModule } from '../gateway/gateway.module';
 import { PolicyModule } from '../policy/policy.module';
 import { InvitesGateway } from './invites.gateway';

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+
 import type { InviteCreatedDto, InviteDto } from '@mpqcht/protocol';
-import { AppConfig } from '../config/app-config';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
-import { ChannelPolicy, type Actor } from '../policy/channel-policy';
+import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { inviteCodeHash, newInviteCode } from './invite-codes';
 
 interface InviteRow {

@@ -1,15 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { ConfigDto, ConfigReplacedDto } from '@mpqcht/protocol';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+
+import type { ConfigDto, ConfigReplacedDto } from '@mpqcht/protocol';
+
 import { AuditLogService } from '../audit/audit-log.service';
 import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';
-import { CommunityConfigError, type CommunityConfig } from '../config/community-config';
+import { type CommunityConfig, CommunityConfigError } from '../config/community-config';
 import { backupPath, configHash, summariseChange, writeFileAtomically } from '../config/config-file';
-import { LiveConfigApplier } from './live-config-applier';
 import { parseCommunityConfig } from '../config/load-community-config';
 import { ClusterBus } from '../realtime/cluster-bus';
+import { LiveConfigApplier } from './live-config-applier';
 
 /**
  * Reads and replaces config.toml over the protocol (`config.get`, `config.replace`). A replacement

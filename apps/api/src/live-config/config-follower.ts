@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+
 import { AppConfig } from '../config/app-config';
 import { configHash } from '../config/config-file';
 import { parseCommunityConfig } from '../config/load-community-config';

@@ -1,7 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { CONFIG_FILE_ACTOR } from '@mpqcht/protocol';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+
+import { CONFIG_FILE_ACTOR } from '@mpqcht/protocol';
+
 import { AuditLogService } from '../audit/audit-log.service';
 import { AppConfig } from '../config/app-config';
 import { CommunityConfigError } from '../config/community-config';

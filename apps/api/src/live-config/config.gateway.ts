@@ -1,5 +1,7 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
-import { EmptyRequest, ReplaceConfigRequest, type ConfigDto, type ConfigReplacedDto } from '@mpqcht/protocol';
+
+import { type ConfigDto, type ConfigReplacedDto, EmptyRequest, ReplaceConfigRequest } from '@mpqcht/protocol';
+
 import { RequirePermission } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';

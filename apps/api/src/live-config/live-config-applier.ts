@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
 import { ChannelsService } from '../channels/channels.service';
+import { AppConfig } from '../config/app-config';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 import { ServerInfoService } from '../server/server-info.service';
-import { AppConfig } from '../config/app-config';
 
 /**
  * Brings live sessions in line with a config.toml that just changed: roots follow `root_keys`,

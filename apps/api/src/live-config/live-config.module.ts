@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+
 import { AuditModule } from '../audit/audit.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ServerModule } from '../server/server.module';
+import { ConfigGateway } from './config.gateway';
 import { ConfigEditorService } from './config-editor.service';
 import { ConfigFollower } from './config-follower';
-import { ConfigGateway } from './config.gateway';
 import { ConfigWatcher } from './config-watcher';
 import { LiveConfigApplier } from './live-config-applier';
 

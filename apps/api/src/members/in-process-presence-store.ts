@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { PresenceStore } from './presence-store';
 
 /** Presence when the api is one process: the live sockets of each joined member, in memory. */

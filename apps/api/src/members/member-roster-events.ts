@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { ClusterBus } from '../realtime/cluster-bus';
 
 /** Someone who keeps a copy of the joined members' names (the MentionResolver, in messages/). */

@@ -1,20 +1,22 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+import type { z } from 'zod';
+
 import {
+  type AuthorizedKeyDto,
   AuthorizeMemberRequest,
+  type BanDto,
   BanRequest,
   EmptyRequest,
   KickRequest,
+  type MemberDto,
+  type MemberRolesDto,
   RevokeMemberRequest,
   SetRolesRequest,
   UnbanRequest,
-  type AuthorizedKeyDto,
-  type BanDto,
-  type MemberDto,
-  type MemberRolesDto,
 } from '@mpqcht/protocol';
-import type { z } from 'zod';
-import { Payload } from '../gateway/payload.decorator';
+
 import { RequirePermission } from '../gateway/access.decorators';
+import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MembersService } from './members.service';

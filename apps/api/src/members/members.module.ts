@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+
 import { ChannelsModule } from '../channels/channels.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { InProcessPresenceStore } from './in-process-presence-store';
 import { MemberRosterEvents } from './member-roster-events';
 import { MembersGateway } from './members.gateway';
 import { MembersService } from './members.service';
-import { InProcessPresenceStore } from './in-process-presence-store';
 import { PresenceStore } from './presence-store';
 
 /** Authorized keys and members, bans, presence; tells `MemberRosterEvents` of joins and removals. */

@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+
 import { parseAnyPublicKey } from '@mpqcht/identity';
 import type { AuthorizedKeyDto, BanDto, MemberDto, MemberRolesDto } from '@mpqcht/protocol';
-import { QueryFailedError } from 'typeorm';
+
 import { ChannelsService } from '../channels/channels.service';
+import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
-import { ProtocolError } from '../common/protocol-error';
-import { ChannelPolicy, type Actor } from '../policy/channel-policy';
+import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord, SocketSession } from '../realtime/socket-session';
 import { displayNameKey } from './display-name-key';
-import type { MemberRow } from './member-row';
 import { MemberRosterEvents } from './member-roster-events';
+import type { MemberRow } from './member-row';
 import { PresenceStore } from './presence-store';
 
 export interface Admission {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { z } from 'zod';
+
 import type { CatchUpPageDto, MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
 import type { SinceRequest } from '@mpqcht/protocol';
-import type { z } from 'zod';
+
 import { Sql } from '../database/sql';
 import type { RequestDecision } from '../policy/request-decision';
-import { MESSAGE_COLUMNS, toDeletedDto, toMessageDto, type MessageRow } from './message-row';
+import { MESSAGE_COLUMNS, type MessageRow, toDeletedDto, toMessageDto } from './message-row';
 
 type CatchUpRow = { head: string } & (
   (MessageRow & { deleted_at: Date | null }) | { [K in keyof MessageRow]: null }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { Sql } from '../database/sql';
 import type { MemberRosterListener } from '../members/member-roster-events';
 import { findMentions, mayMention, MemberNames } from './mentions';

@@ -1,4 +1,5 @@
 import { MAX_MENTIONS_PER_MESSAGE } from '@mpqcht/protocol';
+
 import { findMentions, mayMention, MemberNames, stripCode } from './mentions';
 
 /** Fake public keys: the tests only need distinct strings. */

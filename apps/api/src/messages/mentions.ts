@@ -1,4 +1,5 @@
 import { MAX_MENTIONS_PER_MESSAGE } from '@mpqcht/protocol';
+
 import { displayNameKey } from '../members/display-name-key';
 
 /**

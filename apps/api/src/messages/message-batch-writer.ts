@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { Sql } from '../database/sql';
 import { rateLimited } from '../rate-limit/rate-limited';
 import type { MessageRow } from './message-row';

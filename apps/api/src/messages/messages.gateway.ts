@@ -1,16 +1,18 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+import type { z } from 'zod';
+
 import {
+  type CatchUpPageDto,
   DeleteMessageRequest,
   EditMessageRequest,
-  HistoryRequest,
-  SendMessageRequest,
-  SinceRequest,
-  type CatchUpPageDto,
   type HistoryPageDto,
+  HistoryRequest,
   type MessageDeletedDto,
   type MessageDto,
+  SendMessageRequest,
+  SinceRequest,
 } from '@mpqcht/protocol';
-import type { z } from 'zod';
+
 import { RequireChannel } from '../gateway/access.decorators';
 import { Decision } from '../gateway/decision.decorator';
 import { Payload } from '../gateway/payload.decorator';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { GatewayModule } from '../gateway/gateway.module';
 import { MemberRosterEvents } from '../members/member-roster-events';
 import { MembersModule } from '../members/members.module';

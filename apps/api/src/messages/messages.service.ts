@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { z } from 'zod';
+
 import type {
   EditMessageRequest,
   HistoryPageDto,
@@ -7,16 +9,16 @@ import type {
   SendMessageRequest,
 } from '@mpqcht/protocol';
 import { HistoryRequest } from '@mpqcht/protocol';
-import type { z } from 'zod';
-import { Sql } from '../database/sql';
+
 import { ProtocolError } from '../common/protocol-error';
-import { ChannelPolicy, type Actor, type MessageRef } from '../policy/channel-policy';
+import { Sql } from '../database/sql';
+import { type Actor, ChannelPolicy, type MessageRef } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';
 import { MentionResolver } from './mention-resolver';
 import { MessageBatchWriter } from './message-batch-writer';
-import { MESSAGE_COLUMNS, toDeletedDto, toMessageDto, type MessageRow } from './message-row';
+import { MESSAGE_COLUMNS, type MessageRow, toDeletedDto, toMessageDto } from './message-row';
 
 @Injectable()
 export class MessagesService {

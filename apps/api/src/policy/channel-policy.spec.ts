@@ -1,7 +1,8 @@
 import type { ErrorCode } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
-import { actor, ROOT, SAMPLE_TOML, samplePolicy } from './testing/sample-community';
 import { noSuchMessage } from './hidden-refusals';
+import { actor, ROOT, SAMPLE_TOML, samplePolicy } from './testing/sample-community';
 
 /** The refusal's code, or 'allowed' when the call returns. */
 function outcome(call: () => unknown): ErrorCode | 'allowed' {

@@ -1,20 +1,22 @@
 import { Injectable } from '@nestjs/common';
+
 import {
-  hasServerPermission,
-  mostGenerousLimits,
-  resolveConnectionLimits,
-  resolvePermissions,
-  visibleChannels,
   type ChannelFlag,
   type ConnectionLimits,
   type EffectiveLimits,
   type EffectivePermissions,
+  hasServerPermission,
+  mostGenerousLimits,
   type PermissionSubject,
+  resolveConnectionLimits,
+  resolvePermissions,
   type ServerPermission,
+  visibleChannels,
 } from '@mpqcht/permissions';
 import type { ChannelRightsDto } from '@mpqcht/protocol';
-import { AppConfig } from '../config/app-config';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { noSuchChannel, noSuchMessage } from './hidden-refusals';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 

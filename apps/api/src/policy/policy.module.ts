@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { ChannelPolicy } from './channel-policy';
 
 /** Who may do what: `ChannelPolicy` over the current config.toml. */

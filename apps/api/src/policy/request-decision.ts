@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+
 import type { EffectivePermissions } from '@mpqcht/permissions';
 
 /**

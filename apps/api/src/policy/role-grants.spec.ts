@@ -1,6 +1,7 @@
-import { parseCommunityConfig } from '../config/load-community-config';
 import type { ErrorCode } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
+import { parseCommunityConfig } from '../config/load-community-config';
 import type { Actor, MemberAction } from './channel-policy';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 import { samplePolicy } from './testing/sample-community';

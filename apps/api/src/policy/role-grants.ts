@@ -1,7 +1,7 @@
 import {
-  resolveServerPermissions,
   type PermissionModel,
   type PermissionSubject,
+  resolveServerPermissions,
   type ServerPermission,
 } from '@mpqcht/permissions';
 

@@ -1,17 +1,18 @@
 import {
-  Inject,
-  Injectable,
   type CallHandler,
   type ExecutionContext,
+  Inject,
+  Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
-import { AppConfig } from '../config/app-config';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { remoteAddress } from './ip-address';
-import { enforce } from './rate-limited';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store';
+import { enforce } from './rate-limited';
 
 /**
  * Per-IP limit on challenge issuance (`POST /api/auth/challenge`): a bucket of `challenge_burst`

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { rateLimited } from './rate-limited';
 
 /** How long a key whose connection was ended for flooding is refused at the handshake. */

@@ -1,15 +1,17 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { firstValueFrom, isObservable, type Observable, of } from 'rxjs';
+
 import type { RequestEvent } from '@mpqcht/protocol';
-import { firstValueFrom, isObservable, of, type Observable } from 'rxjs';
+
 import { ProtocolError } from '../common/protocol-error';
-import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { Actor } from '../policy/channel-policy';
 import { recordDecision } from '../policy/request-decision';
-import { subjectOf, type SocketSession } from '../realtime/socket-session';
+import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
+import { type SocketSession, subjectOf } from '../realtime/socket-session';
 import { ChallengeRateLimitInterceptor } from './challenge-rate-limit.interceptor';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
-import { RateLimitStoreUnavailable, type RateLimitStore } from './rate-limit-store';
+import { type RateLimitStore, RateLimitStoreUnavailable } from './rate-limit-store';
 import { SlowmodeInterceptor } from './slowmode.interceptor';
 
 const TOML = `

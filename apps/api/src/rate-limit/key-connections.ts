@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { ProtocolError } from '../common/protocol-error';
 import type { MpqchtSocket } from '../realtime/socket-session';
 

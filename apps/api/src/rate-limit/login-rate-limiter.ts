@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
+import { type BucketSpec, RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store';
 import { rateLimited, STORE_DOWN_RETRY_MS } from './rate-limited';
-import { RATE_LIMIT_STORE, type BucketSpec, type RateLimitStore } from './rate-limit-store';
 
 /** Refusals that say nothing about the caller: they do not count as failed logins. */
 const NOT_FAILURES: ReadonlySet<string> = new Set(['internal_error', 'database_unavailable', 'rate_limited']);

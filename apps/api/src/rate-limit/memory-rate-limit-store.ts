@@ -1,10 +1,11 @@
 import type { OnModuleDestroy } from '@nestjs/common';
+
 import {
   ALLOWED,
-  refused,
   type BucketSpec,
   type RateDecision,
   type RateLimitStore,
+  refused,
 } from './rate-limit-store';
 
 interface Bucket {

@@ -1,4 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
+
 import { AppConfig } from '../config/app-config';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store';

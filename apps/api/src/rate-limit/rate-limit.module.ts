@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PolicyModule } from '../policy/policy.module';
 import { FloodCooldown } from './flood-cooldown';
 import { KeyConnections } from './key-connections';

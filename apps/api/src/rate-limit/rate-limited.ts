@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+
 import { ProtocolError } from '../common/protocol-error';
 import type { RateDecision } from './rate-limit-store';
 

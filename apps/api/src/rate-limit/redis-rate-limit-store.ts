@@ -1,12 +1,13 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { default as Redis, RedisOptions } from 'ioredis';
+
 import {
   ALLOWED,
-  RateLimitStoreUnavailable,
-  refused,
   type BucketSpec,
   type RateDecision,
   type RateLimitStore,
+  RateLimitStoreUnavailable,
+  refused,
 } from './rate-limit-store';
 import { SLOWMODE_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 

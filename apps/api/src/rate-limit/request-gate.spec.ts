@@ -1,11 +1,12 @@
 import type { Envelope, ErrorCode } from '@mpqcht/protocol';
-import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
+
 import type { Actor } from '../policy/channel-policy';
+import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import type { MpqchtSocket, SocketSession } from '../realtime/socket-session';
-import { MemoryRateLimitStore } from './memory-rate-limit-store';
-import { RateLimitStoreUnavailable, type RateLimitStore } from './rate-limit-store';
-import { DISCONNECT_ABOVE_SCORE, SLOWED_COST, SLOW_FROM_SCORE } from './refusal-score';
 import { FloodCooldown } from './flood-cooldown';
+import { MemoryRateLimitStore } from './memory-rate-limit-store';
+import { type RateLimitStore, RateLimitStoreUnavailable } from './rate-limit-store';
+import { DISCONNECT_ABOVE_SCORE, SLOW_FROM_SCORE, SLOWED_COST } from './refusal-score';
 import { RequestGate } from './request-gate';
 
 const TOML = `

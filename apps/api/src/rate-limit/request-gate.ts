@@ -1,24 +1,26 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+
 import type { PermissionModel } from '@mpqcht/permissions';
-import { REQUEST_SCHEMAS, type Envelope, type ErrorCode } from '@mpqcht/protocol';
-import { AppConfig } from '../config/app-config';
+import { type Envelope, type ErrorCode, REQUEST_SCHEMAS } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { ChannelPolicy } from '../policy/channel-policy';
 import {
-  subjectOf,
   type MemberRecord,
   type MpqchtSocket,
   type SocketSession,
+  subjectOf,
 } from '../realtime/socket-session';
-import { rateLimited, STORE_DOWN_RETRY_MS } from './rate-limited';
-import { isReadEvent } from './read-events';
+import { FloodCooldown } from './flood-cooldown';
 import {
-  RATE_LIMIT_STORE,
   type BucketSpec,
+  RATE_LIMIT_STORE,
   type RateDecision,
   type RateLimitStore,
 } from './rate-limit-store';
-import { FloodCooldown } from './flood-cooldown';
+import { rateLimited, STORE_DOWN_RETRY_MS } from './rate-limited';
+import { isReadEvent } from './read-events';
 import { RefusalScore, SLOWED_COST } from './refusal-score';
 
 type Ack = (envelope: Envelope<unknown>) => void;

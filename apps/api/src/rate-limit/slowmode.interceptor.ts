@@ -1,15 +1,16 @@
 import {
-  Inject,
-  Injectable,
   type CallHandler,
   type ExecutionContext,
+  Inject,
+  Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
+
 import { decisionOf } from '../policy/request-decision';
 import type { MpqchtSocket } from '../realtime/socket-session';
-import { enforce } from './rate-limited';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store';
+import { enforce } from './rate-limited';
 
 /** The events slowmode applies to. */
 const SLOWMODE_EVENT = 'messages.send';

@@ -1,5 +1,6 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { finalize, type Observable } from 'rxjs';
+
 import { GracefulShutdown } from './graceful-shutdown';
 
 /** Counts the requests being handled, so a shutdown can wait for them, and refuses new ones then. */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { ProtocolError } from '../common/protocol-error';
 import { PushService } from './push.service';
 

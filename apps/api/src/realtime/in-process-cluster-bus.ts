@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { ClusterBus, type ClusterEvent, type ClusterEvents, type ClusterHandler } from './cluster-bus';
 
 type AnyHandler = (payload: never) => void;

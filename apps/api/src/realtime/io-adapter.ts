@@ -1,10 +1,11 @@
-import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+
 import { OneWriteFrameAdapter } from './one-write-frame-adapter';
-import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
+import { type EngineConnection, OutboundBacklog } from './outbound-backlog';
 import type { PushService } from './push.service';
 import type { MpqchtServer } from './socket-session';
 

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { WebSocket } from 'ws';
+
 import { OneWriteFrameAdapter } from './one-write-frame-adapter';
 
 interface Packet {

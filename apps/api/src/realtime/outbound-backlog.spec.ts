@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { OutboundBacklog, type EngineConnection } from './outbound-backlog';
+
+import { type EngineConnection, OutboundBacklog } from './outbound-backlog';
 
 /** What engine.io 6 does that the bound relies on: `packetCreate` before the push, flush empties the buffer. */
 class FakeConnection extends EventEmitter implements EngineConnection {

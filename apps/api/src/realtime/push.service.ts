@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+
 import type { ServerToClientEvents, SessionEndedDto } from '@mpqcht/protocol';
+
 import { ClusterBus } from './cluster-bus';
-import { Rooms, type MemberRecord, type MpqchtServer, type SocketSession } from './socket-session';
+import { type MemberRecord, type MpqchtServer, Rooms, type SocketSession } from './socket-session';
 
 type PushArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 

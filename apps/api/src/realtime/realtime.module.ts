@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+
 import { ClusterBus } from './cluster-bus';
 import { DrainInterceptor } from './drain.interceptor';
-import { InProcessClusterBus } from './in-process-cluster-bus';
 import { GracefulShutdown } from './graceful-shutdown';
+import { InProcessClusterBus } from './in-process-cluster-bus';
 import { PushService } from './push.service';
 
 /**

@@ -1,6 +1,8 @@
+import type { Server, Socket } from 'socket.io';
+
 import type { PermissionSubject } from '@mpqcht/permissions';
 import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
-import type { Server, Socket } from 'socket.io';
+
 import type { Actor } from '../policy/channel-policy';
 
 export interface MemberRecord {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
+import { type PermissionSubject, resolveServerPermissions } from '@mpqcht/permissions';
 import type { ServerInfoDto } from '@mpqcht/protocol';
-import { resolveServerPermissions, type PermissionSubject } from '@mpqcht/permissions';
+
 import { AppConfig } from '../config/app-config';
 
 @Injectable()

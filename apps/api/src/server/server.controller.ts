@@ -1,8 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
 import { DataSource } from 'typeorm';
+
+import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
+
 import { ProtocolError } from '../common/protocol-error';
-import { DatabaseAvailability, DATABASE_RETRY_MS } from '../database/database-availability';
+import { DATABASE_RETRY_MS, DatabaseAvailability } from '../database/database-availability';
 import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from '../database/embedded-postgres-supervisor';
 import { ServerInfoService } from './server-info.service';
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ServerInfoService } from './server-info.service';
+
 import { ServerController } from './server.controller';
+import { ServerInfoService } from './server-info.service';
 
 /** `/api/server` and `/api/health`; `ServerInfoService` is exported for `session.get` and live config. */
 @Module({

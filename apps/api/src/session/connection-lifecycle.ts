@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import type { MemberDto } from '@mpqcht/protocol';
+
 import { ChannelsService } from '../channels/channels.service';
 import { MembersService } from '../members/members.service';
 import { PresenceStore } from '../members/presence-store';
-import { PushService, type ChannelRoomMember } from '../realtime/push.service';
-import { Rooms, type MemberRecord, type MpqchtSocket, type SocketSession } from '../realtime/socket-session';
+import { type ChannelRoomMember, PushService } from '../realtime/push.service';
+import { type MemberRecord, type MpqchtSocket, Rooms, type SocketSession } from '../realtime/socket-session';
 
 /**
  * What happens to an admitted socket: it enters its key's room at once, and a joined member's

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+
 import { LoginService } from '../auth/login.service';
 import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';

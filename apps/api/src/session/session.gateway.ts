@@ -1,11 +1,13 @@
 import {
   ConnectedSocket,
-  SubscribeMessage,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
+  SubscribeMessage,
 } from '@nestjs/websockets';
+
 import { EmptyRequest, JoinRequest, type MemberDto, type SessionDto } from '@mpqcht/protocol';
+
 import { AllowBeforeJoin } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+
 import { contentSecurityPolicy } from './content-security-policy';
 
 const NONCE_PLACEHOLDER = /__CSP_NONCE__/g;

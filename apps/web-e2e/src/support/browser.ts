@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type BrowserContext, chromium, type Dialog, type Page } from 'playwright-core';
+
 import { tempDir } from '@mpqcht/test-harness';
-import { chromium, type BrowserContext, type Dialog, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+
 import type { DerivedIdentity } from '@mpqcht/identity';
 import type {
   ClientToServerEvents,
@@ -9,7 +11,6 @@ import type {
   ServerToClientEvents,
 } from '@mpqcht/protocol';
 import { freshLoginAuth, requestOk, whenConnected } from '@mpqcht/protocol-client';
-import { io, type Socket } from 'socket.io-client';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,5 +1,6 @@
-import { provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
+import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
+
 import { routes } from './app.routes';
 import { provideServerFeatures } from './server-features';
 

@@ -1,5 +1,6 @@
 import { inject } from '@angular/core';
 import { Router, type RouterStateSnapshot, type Routes } from '@angular/router';
+
 import { IdentityStore } from './identity/identity.store';
 
 /** The chat needs an unlocked identity; without one, the unlock page comes first. */

@@ -1,4 +1,5 @@
 import type { Type } from '@angular/core';
+
 import { ChannelsState } from './channels/channels.state';
 import { TimelinesState } from './channels/timelines.state';
 import { TypingState } from './channels/typing.state';

@@ -6,12 +6,13 @@ import {
   pbkdf2Sync,
   verify as nodeVerify,
 } from 'node:crypto';
+
 import { deriveIdentity, IDENTITY_SALT_CONTEXT, normalizeUsername } from './derive-identity';
 import { bigIntToBytes, hexToBytes } from './hex';
 import { IDENTITY_KDF_ITERATIONS } from './kdf';
 import { buildLoginBytes } from './login-bytes';
 import { P256_ORDER } from './p256';
-import { publicKeyToJwk, type PublicKey } from './public-key';
+import { type PublicKey, publicKeyToJwk } from './public-key';
 import { signLoginChallenge } from './webcrypto-keys';
 
 const subtle = globalThis.crypto.subtle;

@@ -1,19 +1,19 @@
 import { concatBytes } from './hex';
 import { IdentityError } from './identity-error';
 import {
-  scalarFromWideBytes,
-  signingKeyFromScalar,
-  SIGNING_KEY_INFO,
-  VAULT_KEY_INFO,
   type DerivedIdentity,
+  scalarFromWideBytes,
+  SIGNING_KEY_INFO,
+  signingKeyFromScalar,
+  VAULT_KEY_INFO,
 } from './identity-keys';
 import {
   hkdfAesGcmKey,
   hkdfBytes,
   importHkdfKey,
+  type KdfOptions,
   pbkdf2Bytes,
   resolveIterations,
-  type KdfOptions,
 } from './kdf';
 
 /** The PBKDF2 salt's context tag; the username follows it after a 0x00 byte. */

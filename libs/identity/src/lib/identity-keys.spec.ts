@@ -1,4 +1,5 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, verify as nodeVerify } from 'node:crypto';
+
 import { bigIntToBytes, hexToBytes } from './hex';
 import {
   identityFromScalarBytes,

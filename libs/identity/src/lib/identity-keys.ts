@@ -1,7 +1,7 @@
 import { bigIntToBytes, bytesToBase64Url, bytesToBigInt } from './hex';
 import { hkdfAesGcmKey, importHkdfKey } from './kdf';
 import { multiplyBase, P256_ORDER } from './p256';
-import { publicKeyFromPoint, type PublicKey } from './public-key';
+import { type PublicKey, publicKeyFromPoint } from './public-key';
 
 /** HKDF info for the signing scalar of a passphrase-derived identity. */
 export const SIGNING_KEY_INFO = 'mpqcht-signing-key-v1';

@@ -1,4 +1,5 @@
 import { hkdfSync, pbkdf2Sync } from 'node:crypto';
+
 import { bytesToHex } from './hex';
 import { IdentityError } from './identity-error';
 import {

@@ -7,9 +7,10 @@ import {
   randomBytes,
   verify as nodeVerify,
 } from 'node:crypto';
+
 import { bigIntToBytes, bytesToHex } from './hex';
 import { IdentityError } from './identity-error';
-import { KEY_FILE_AAD_CONTEXT, importKeyFile, type KeyFileV1 } from './key-file';
+import { importKeyFile, KEY_FILE_AAD_CONTEXT, type KeyFileV1 } from './key-file';
 import { P256_ORDER } from './p256';
 import { publicKeyToJwk } from './public-key';
 import { generateRandomIdentity, type RandomIdentity } from './random-identity';

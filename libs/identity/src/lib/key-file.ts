@@ -1,7 +1,7 @@
 import { base64UrlToBytes, bytesToBase64Url, concatBytes } from './hex';
 import { IdentityError } from './identity-error';
-import { identityFromScalarBytes, type DerivedIdentity } from './identity-keys';
-import { bufferSource, pbkdf2AesGcmKey, resolveIterations, type KdfOptions } from './kdf';
+import { type DerivedIdentity, identityFromScalarBytes } from './identity-keys';
+import { bufferSource, type KdfOptions, pbkdf2AesGcmKey, resolveIterations } from './kdf';
 import { parseWirePublicKey, type PublicKey } from './public-key';
 
 export const KEY_FILE_FORMAT = 'mpqcht-key';

@@ -1,5 +1,5 @@
-import { buildLoginBytes, LOGIN_CONTEXT } from './login-bytes';
 import { bytesToHex, hexToBytes } from './hex';
+import { buildLoginBytes, LOGIN_CONTEXT } from './login-bytes';
 import { parseWirePublicKey } from './public-key';
 
 // The P-256 generator point, compressed: a fixed, valid key for byte-exact checks.

@@ -1,6 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+
 import { base64UrlToBytes, bigIntToBytes, bytesToBigInt, bytesToHex, concatBytes, hexToBytes } from './hex';
 import {
   decodeSec1Point,

@@ -3,9 +3,9 @@ import {
   parseAnyPublicKey,
   parseWirePublicKey,
   PUBLIC_KEY_HEX_LENGTH,
+  type PublicKeyParseResult,
   publicKeyToJwk,
   uncompressedPublicKey,
-  type PublicKeyParseResult,
 } from './public-key';
 
 // The generator G of P-256 in its three spellings.

@@ -6,6 +6,7 @@ import {
   pbkdf2Sync,
   verify as nodeVerify,
 } from 'node:crypto';
+
 import { IdentityError } from './identity-error';
 import { VAULT_KEY_INFO } from './identity-keys';
 import { importKeyFile, KEY_FILE_AAD_CONTEXT, type KeyFileV1 } from './key-file';

@@ -1,6 +1,6 @@
-import { IdentityError } from './identity-error';
-import { identityFromScalarBytes, scalarFromWideBytes, type DerivedIdentity } from './identity-keys';
 import { bigIntToBytes } from './hex';
+import { IdentityError } from './identity-error';
+import { type DerivedIdentity, identityFromScalarBytes, scalarFromWideBytes } from './identity-keys';
 import { type KdfOptions } from './kdf';
 import { writeKeyFile } from './key-file';
 

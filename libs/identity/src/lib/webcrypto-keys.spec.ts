@@ -1,7 +1,8 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+
 import { bytesToHex, hexToBytes } from './hex';
 import { buildLoginBytes, SIGNATURE_BYTES } from './login-bytes';
-import { parseWirePublicKey, publicKeyToJwk, uncompressedPublicKey, type PublicKey } from './public-key';
+import { parseWirePublicKey, type PublicKey, publicKeyToJwk, uncompressedPublicKey } from './public-key';
 import {
   generateSigningKeyPair,
   publicKeyFromCryptoKey,

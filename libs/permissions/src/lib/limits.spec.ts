@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, ROOT, member, model, override, role } from '../testing/model';
+import { DEFAULT_LIMITS, member, model, override, role, ROOT } from '../testing/model';
 import type { EffectiveLimits, PermissionModel, PermissionSubject } from './model';
 import { mostGenerousLimits, resolveConnectionLimits, resolvePermissions } from './resolve';
 

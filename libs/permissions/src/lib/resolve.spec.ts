@@ -1,4 +1,4 @@
-import { NOTHING, ROOT, member, model, override, role } from '../testing/model';
+import { member, model, NOTHING, override, role, ROOT } from '../testing/model';
 import { CHANNEL_FLAGS, type ChannelFlag, type PermissionModel } from './model';
 import { can, canView, resolvePermissions, visibleChannels } from './resolve';
 

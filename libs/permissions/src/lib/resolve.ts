@@ -1,7 +1,6 @@
 import {
   CHANNEL_FLAGS,
   CHANNEL_LIMITS,
-  SERVER_PERMISSIONS,
   type ChannelFlag,
   type ChannelFlags,
   type ChannelPermissions,
@@ -16,6 +15,7 @@ import {
   type PermissionSettings,
   type PermissionSubject,
   type RoleDefinition,
+  SERVER_PERMISSIONS,
   type ServerPermission,
 } from './model';
 

@@ -1,4 +1,4 @@
-import { ROOT, member, model, role } from '../testing/model';
+import { member, model, role, ROOT } from '../testing/model';
 import { SERVER_PERMISSIONS, type ServerPermission } from './model';
 import { hasServerPermission, memberColor, resolveServerPermissions, rolesOf } from './resolve';
 

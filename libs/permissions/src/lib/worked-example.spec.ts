@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+
 import { override, role } from '../testing/model';
 import { exampleMembers, exampleTable, number, yesNo } from '../testing/worked-example';
 import { DEFAULT_CHANNEL_FLAGS, type PermissionModel } from './model';

@@ -1,7 +1,7 @@
 import {
-  DEFAULT_CHANNEL_FLAGS,
   type ChannelFlag,
   type ChannelLimitSettings,
+  DEFAULT_CHANNEL_FLAGS,
   type EffectiveLimits,
   type PermissionModel,
   type PermissionOverride,

@@ -1,4 +1,5 @@
 import type { ChallengeDto } from '@mpqcht/protocol';
+
 import { envelopeFailure } from './failure';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

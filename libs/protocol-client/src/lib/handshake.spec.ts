@@ -1,4 +1,4 @@
-import { whenConnected, type HandshakeSocket } from './handshake';
+import { type HandshakeSocket, whenConnected } from './handshake';
 
 class FakeSocket {
   closed = 0;

@@ -2,12 +2,13 @@ import {
   buildLoginBytes,
   generateSigningKeyPair,
   hexToBytes,
-  publicKeyFromCryptoKey,
   type PublicKey,
+  publicKeyFromCryptoKey,
 } from '@mpqcht/identity';
 import type { ChallengeDto } from '@mpqcht/protocol';
+
 import { freshLoginAuth } from './fresh-login';
-import { buildLoginAuth, OriginMismatch, type LoginAuth, type LoginSigner } from './login-auth';
+import { buildLoginAuth, type LoginAuth, type LoginSigner, OriginMismatch } from './login-auth';
 
 const ORIGIN = 'https://chat.example.org';
 

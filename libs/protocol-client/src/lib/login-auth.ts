@@ -1,4 +1,4 @@
-import { signLoginChallenge, type LoginProof, type PublicKey } from '@mpqcht/identity';
+import { type LoginProof, type PublicKey, signLoginChallenge } from '@mpqcht/identity';
 import type { ChallengeDto } from '@mpqcht/protocol';
 
 /** The key that logs in: a WebCrypto ECDSA P-256 private key and its public key. */

@@ -1,6 +1,7 @@
 import type { Envelope } from '@mpqcht/protocol';
+
 import { ProtocolFailure } from './failure';
-import { ok, request, requestOk, RequestTimedOut, type RequestSocket } from './request';
+import { ok, request, requestOk, type RequestSocket, RequestTimedOut } from './request';
 
 /** A socket whose ack is whatever the test says: an envelope, or a rejection (a timeout). */
 function socketAnswering(answer: Envelope<unknown> | Error) {

@@ -1,3 +1,5 @@
+import type { Socket } from 'socket.io-client';
+
 import type {
   ClientToServerEvents,
   Envelope,
@@ -6,7 +8,7 @@ import type {
   ResponseTypes,
   ServerToClientEvents,
 } from '@mpqcht/protocol';
-import type { Socket } from 'socket.io-client';
+
 import { ProtocolFailure } from './failure';
 
 /** A socket.io-client socket typed with the protocol's event maps. */

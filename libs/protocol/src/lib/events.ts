@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+
 import type {
   AuditPageDto,
   AuthorizedKeyDto,
-  CatchUpPageDto,
   BanDto,
+  CatchUpPageDto,
   ChannelListDto,
   ConfigDto,
   ConfigReplacedDto,
@@ -36,8 +37,8 @@ import {
   JoinRequest,
   KickRequest,
   MarkReadRequest,
-  RevokeInviteRequest,
   ReplaceConfigRequest,
+  RevokeInviteRequest,
   RevokeMemberRequest,
   SendMessageRequest,
   SetRolesRequest,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
 
 export const publicKeyHex = z

@@ -1,3 +1,4 @@
+import { displayName } from './fields';
 import {
   AuditListRequest,
   BanRequest,
@@ -8,7 +9,6 @@ import {
   SetRolesRequest,
   SinceRequest,
 } from './requests';
-import { displayName } from './fields';
 
 describe('request schemas', () => {
   const send = { channelId: 'lobby', clientId: '0193a6f0-3c1e-7cc4-9b1e-2f0d2a5f3e11', content: 'hi' };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { channelId, displayName, hexBytes, messageContent, publicKeyHex, roleId, uuid } from './fields';
 import {
   AUDIT_PAGE_SIZE,

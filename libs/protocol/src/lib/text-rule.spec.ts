@@ -1,4 +1,4 @@
-import { textRuleIssues, TEXT_RULE_MESSAGE } from './text-rule';
+import { TEXT_RULE_MESSAGE, textRuleIssues } from './text-rule';
 
 describe('textRuleIssues', () => {
   it('accepts text, emoji (surrogate pairs) and other values', () => {

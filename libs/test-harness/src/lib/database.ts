@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+
 import { harnessEnv } from './harness-env';
 
 /**

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+
 import { defaultConfig, embeddedUrl, tempDir } from './api-process';
 import { freePort } from './free-port';
 

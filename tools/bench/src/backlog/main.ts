@@ -12,10 +12,12 @@
  * (V8 flags for every server process, after the memory probe's). Pinned as the benchmark is
  * (run-target.ts).
  */
-import { harnessEnv, API_MAIN, tempDir } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'prettier';
+
+import { API_MAIN, harnessEnv, tempDir } from '@mpqcht/test-harness';
+
 import { installSignalHandlers, interrupted } from '../cleanup';
 import { dropLeftoverDatabases } from '../database';
 import { describeBuild, describeMachine } from '../machine';

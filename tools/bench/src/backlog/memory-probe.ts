@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { sleep } from '../system';
 
 const PROBE = `

@@ -5,14 +5,14 @@
  * `process.memoryUsage()` breakdown before and after a full GC (memory-probe.ts).
  */
 import { nowMs } from '../clock';
-import { Load } from '../load';
-import { split, type LoadPool } from '../pool';
 import type { Progress } from '../ipc';
+import { Load } from '../load';
+import { type LoadPool, split } from '../pool';
 import { logLine, progressLine } from '../progress';
 import { SERVER_CORE } from '../run-target';
 import { cpuMs, pin, rssMb, sleep } from '../system';
 import type { TargetDefinition } from '../targets';
-import { readMemory, type MemoryProbe } from './memory-probe';
+import { type MemoryProbe, readMemory } from './memory-probe';
 
 export interface ScenarioSettings {
   readonly name: string;

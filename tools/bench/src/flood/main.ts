@@ -10,17 +10,19 @@
  * [--seconds=10]`. The server runs on core 0, this process on core 1 (as the benchmark pins them).
  */
 import { randomUUID } from 'node:crypto';
-import { API_MAIN } from '@mpqcht/test-harness';
 import * as path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+
+import { API_MAIN } from '@mpqcht/test-harness';
+
 import { installSignalHandlers } from '../cleanup';
 import { nowMs } from '../clock';
-import { latency, newHistogram, recordMs, type Latency } from '../histogram';
+import { type Latency, latency, newHistogram, recordMs } from '../histogram';
 import type { TargetSpec } from '../ipc';
 import { LOAD_CORE, SERVER_CORE } from '../run-target';
 import { PUBLIC_ORIGIN, startMpqcht } from '../servers/mpqcht';
 import { canPin, cpuMs, pin, sleep } from '../system';
-import { loginAuth, newKey, type Key } from '../worker/login';
+import { type Key, loginAuth, newKey } from '../worker/login';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const VICTIM_RATE = 8;

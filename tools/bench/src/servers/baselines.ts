@@ -3,13 +3,15 @@
  * in a temporary directory so that the measured process is bare `node` (no TypeScript loader in its
  * RSS); NODE_PATH lets them resolve the workspace's socket.io and ws.
  */
-import { harnessEnv } from '@mpqcht/test-harness';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
+
+import { harnessEnv } from '@mpqcht/test-harness';
+
 import { onCleanup } from '../cleanup';
-import { spawnServer, type ServerProcess } from './server-process';
+import { type ServerProcess, spawnServer } from './server-process';
 
 const WORKSPACE = path.resolve(__dirname, '../../../..');
 const START_TIMEOUT_MS = 15_000;

@@ -5,12 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { embeddedUrl, tempDir, harnessEnv } from '@mpqcht/test-harness';
+
+import { embeddedUrl, harnessEnv, tempDir } from '@mpqcht/test-harness';
+
 import { onCleanup } from '../cleanup';
-import { createBenchDatabase, dropBenchDatabase } from '../database';
 import { nowMs } from '../clock';
+import { createBenchDatabase, dropBenchDatabase } from '../database';
 import { childPids, sleep } from '../system';
-import { spawnServer, type ServerProcess } from './server-process';
+import { type ServerProcess, spawnServer } from './server-process';
 
 const START_TIMEOUT_MS = 90_000;
 export const PUBLIC_ORIGIN = 'http://mpqcht.test';

@@ -2,7 +2,8 @@
  * A server under test as a child process: spawned with every core allowed (the coordinator itself
  * is pinned to the load core and children inherit that), timed from spawn to its "listening" line.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+
 import { nowMs } from '../clock';
 import { allCores, canPin } from '../system';
 

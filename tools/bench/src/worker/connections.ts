@@ -3,13 +3,15 @@
  * connection logs in for real (login.ts) with a key the root authorized, then joins.
  */
 import { randomUUID } from 'node:crypto';
-import { handshakeFailure, request as protocolRequest, whenConnected } from '@mpqcht/protocol-client';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+
+import { handshakeFailure, request as protocolRequest, whenConnected } from '@mpqcht/protocol-client';
+
 import { nowMs } from '../clock';
 import type { Role, TargetSpec } from '../ipc';
 import { ConnectRefused, MinimalSocketIo } from '../protocol-receiver';
-import { loginAuth, type Key } from './login';
+import { type Key, loginAuth } from './login';
 import type { StepState } from './step-state';
 
 export const ACK_TIMEOUT_MS = 10_000;

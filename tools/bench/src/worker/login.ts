@@ -1,6 +1,7 @@
 /** mpqcht's real login, as a client does it: challenge over HTTP, ECDSA P-256 signature (WebCrypto). */
-import { generateSigningKeyPair, publicKeyFromCryptoKey, type PublicKey } from '@mpqcht/identity';
+import { generateSigningKeyPair, type PublicKey, publicKeyFromCryptoKey } from '@mpqcht/identity';
 import { freshLoginAuth, type LoginAuth } from '@mpqcht/protocol-client';
+
 import type { TargetSpec } from '../ipc';
 
 export interface Key {

@@ -1,6 +1,6 @@
 /** A worker's accounting of the current load step: deliveries, acks, their latency histograms. */
 import { nowMs } from '../clock';
-import { stampOf, stampOfBuffer, type Stamp } from '../content';
+import { type Stamp, stampOf, stampOfBuffer } from '../content';
 import { encode, newHistogram, recordMs } from '../histogram';
 import type { Counts, Progress, StepCounts } from '../ipc';
 

@@ -5,10 +5,10 @@
 import { nowMs } from '../clock';
 import { encode, newHistogram, recordMs } from '../histogram';
 import type { CommandName, Commands, Counts, OpenResult, Request, Response, Role, TargetSpec } from '../ipc';
-import { envelopeError, openConnection, OpenFailed, type Connection, ACK_TIMEOUT_MS } from './connections';
+import { ACK_TIMEOUT_MS, type Connection, envelopeError, openConnection, OpenFailed } from './connections';
 import { PAGE_SIZE, runHistory } from './history-requests';
-import { newKey, type Key } from './login';
-import { Schedule, type LocalSender } from './senders';
+import { type Key, newKey } from './login';
+import { type LocalSender, Schedule } from './senders';
 import { StepState } from './step-state';
 
 let target: TargetSpec | undefined;

@@ -1,7 +1,7 @@
 import { AppConfig } from '../../config/app-config';
 import { loadEnv } from '../../config/env';
 import { parseCommunityConfig } from '../../config/load-community-config';
-import { ChannelPolicy, type Actor } from '../channel-policy';
+import { type Actor, ChannelPolicy } from '../channel-policy';
 
 /**
  * A small community for the policy and guard specs: `lobby` (everyone writes; `mod` moderates;

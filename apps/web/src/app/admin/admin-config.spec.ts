@@ -1,17 +1,18 @@
-import { TestBed } from '@angular/core/testing';
 import { provideZonelessChangeDetection, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+
+import { MemberList } from '../members/member-list.component';
+import { ChatSelection } from '../servers/chat-selection';
 import {
   channel,
   member,
+  type OnlineHarness,
   onlineHarness,
   OTHER_KEY,
   THIRD_KEY,
   until,
-  type OnlineHarness,
 } from '../testing/fixtures';
 import { BansList } from './bans-list.component';
-import { MemberList } from '../members/member-list.component';
-import { ChatSelection } from '../servers/chat-selection';
 import { ConfigEditor } from './config-editor.component';
 
 const HASH = 'a'.repeat(64);

@@ -1,24 +1,25 @@
-import { TestBed } from '@angular/core/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideMarkdown } from 'ngx-markdown';
+
+import { MemberPanel } from '../members/member-panel.component';
+import { Composer } from '../messages/composer.component';
+import { memberActions } from '../roster/member-actions';
+import { Countdown } from '../shared/countdown';
 import { serverInfo } from '../testing/fake-socket';
 import {
   answerLogin,
   channel,
   harness,
   member,
+  type OnlineHarness,
   onlineHarness,
   OTHER_KEY,
   sessionDto,
   until,
   URL_A,
-  type OnlineHarness,
 } from '../testing/fixtures';
-import { provideMarkdown } from 'ngx-markdown';
 import { AuditLog } from './audit-log.component';
-import { MemberPanel } from '../members/member-panel.component';
-import { Composer } from '../messages/composer.component';
-import { memberActions } from '../roster/member-actions';
-import { Countdown } from '../shared/countdown';
 
 const ROLES = [
   { id: 'staff', name: 'Staff', color: '#ff8800', position: 10 },

@@ -8,11 +8,13 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+
 import type { AuditEntryDto } from '@mpqcht/protocol';
+
 import type { ServerConnection } from '../connection/server-connection';
 import { MemberModeration } from '../roster/member-moderation';
-import { describeModerationError } from '../roster/moderation-error';
 import { MembersState } from '../roster/members.state';
+import { describeModerationError } from '../roster/moderation-error';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -8,10 +8,12 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+
 import type { BanDto } from '@mpqcht/protocol';
+
 import type { ServerConnection } from '../connection/server-connection';
-import { describeModerationError } from '../roster/moderation-error';
 import { MembersState } from '../roster/members.state';
+import { describeModerationError } from '../roster/moderation-error';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -8,6 +8,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+
 import { RequestFailed } from '../connection/request-failed';
 import type { ServerConnection } from '../connection/server-connection';
 import { describeModerationError } from '../roster/moderation-error';

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+
 import type { ServerConnection } from '../connection/server-connection';
 import { describeModerationError } from '../roster/moderation-error';
 

@@ -1,4 +1,5 @@
 import type { CatchUpPageDto, MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+
 import type { ChannelTimeline } from './channel-timeline';
 
 /** What catching up needs from the connection. */

@@ -1,4 +1,5 @@
 import type { MessageDto } from '@mpqcht/protocol';
+
 import { ChannelTimeline } from './channel-timeline';
 
 let n = 0;

@@ -1,4 +1,5 @@
 import { computed, signal } from '@angular/core';
+
 import type { MessageDto } from '@mpqcht/protocol';
 
 export type SendState = 'sent' | 'pending' | 'failed';

@@ -1,4 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
+
 import type {
   ChannelDto,
   ChannelGroupDto,
@@ -7,6 +8,7 @@ import type {
   MessageDto,
   ReadStateDto,
 } from '@mpqcht/protocol';
+
 import { ServerSession } from '../connection/server-session';
 
 export interface ChannelState {

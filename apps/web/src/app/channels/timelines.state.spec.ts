@@ -1,15 +1,16 @@
 import type { MessageDto } from '@mpqcht/protocol';
+
 import type { FakeRequest } from '../testing/fake-socket';
 import {
   channel,
   message,
   messageId,
+  type OnlineHarness,
   onlineHarness,
   OTHER_KEY,
   settle,
   THIRD_KEY,
   until,
-  type OnlineHarness,
 } from '../testing/fixtures';
 
 const lobbyOnline = () => onlineHarness({ channels: [channel('lobby'), channel('random')] });

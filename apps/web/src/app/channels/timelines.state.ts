@@ -1,5 +1,7 @@
 import { inject, Injectable } from '@angular/core';
+
 import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+
 import { describeFailure, RequestFailed } from '../connection/request-failed';
 import { ServerSession } from '../connection/server-session';
 import { ChannelCatchUp } from './channel-catch-up';

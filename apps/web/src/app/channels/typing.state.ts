@@ -1,5 +1,7 @@
 import { inject, Injectable, signal } from '@angular/core';
+
 import type { TypingDto } from '@mpqcht/protocol';
+
 import { ServerSession } from '../connection/server-session';
 
 export interface Typist {

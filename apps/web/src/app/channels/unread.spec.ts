@@ -1,15 +1,16 @@
 import type { MessageDto } from '@mpqcht/protocol';
+
 import {
   channel,
   message,
   messageId,
+  type OnlineHarness,
   onlineHarness,
   OTHER_KEY,
   readState,
   settle,
   THIRD_KEY,
   until,
-  type OnlineHarness,
 } from '../testing/fixtures';
 
 /** lobby: two messages, both read; random: empty. */

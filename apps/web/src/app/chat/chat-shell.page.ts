@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, effect, inject, signal, type OnDestroy } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, type OnDestroy, signal } from '@angular/core';
 import { Router } from '@angular/router';
+
 import { TimelinesState } from '../channels/timelines.state';
 import { IdentityStore } from '../identity/identity.store';
 import { MemberList } from '../members/member-list.component';

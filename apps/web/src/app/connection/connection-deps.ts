@@ -1,5 +1,7 @@
 import { InjectionToken, type Provider, type Type } from '@angular/core';
+
 import type { PublicKey } from '@mpqcht/identity';
+
 import type { ServerHttp } from './server-http';
 import type { SocketFactory } from './server-socket';
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@mpqcht/protocol';
+
 import { ServerUnreachable } from './server-http';
 
 /** A request's refusal, with the server's stable code. */

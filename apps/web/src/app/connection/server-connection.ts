@@ -1,9 +1,10 @@
 import { Injector, type ProviderToken, type Type } from '@angular/core';
+
 import {
   CONNECTION_DEPS,
+  type ConnectionDeps,
   SERVER_URL,
   SIGNING_IDENTITY,
-  type ConnectionDeps,
   type SigningIdentity,
 } from './connection-deps';
 import { ServerSession } from './server-session';

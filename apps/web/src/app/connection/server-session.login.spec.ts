@@ -1,4 +1,5 @@
 import { ChallengeUnavailable, ProtocolFailure } from '@mpqcht/protocol-client';
+
 import { harness, member, sessionDto, settle, until, URL_A } from '../testing/fixtures';
 
 /** Runs the handshake's auth callback and tells whether it sent anything (it may never). */

@@ -1,5 +1,5 @@
 import { buildLoginBytes, hexToBytes, publicKeyToJwk } from '@mpqcht/identity';
-import { ServerUnreachable } from './server-http';
+
 import { serverInfo } from '../testing/fake-socket';
 import {
   answerLogin,
@@ -13,6 +13,7 @@ import {
   until,
   URL_A,
 } from '../testing/fixtures';
+import { ServerUnreachable } from './server-http';
 
 async function verifies(publicKey: Parameters<typeof publicKeyToJwk>[0], origin: string, proof: object) {
   const { nonce, signature } = proof as { nonce: string; signature: string };

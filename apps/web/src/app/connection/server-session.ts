@@ -1,4 +1,6 @@
 import { inject, Injectable, signal } from '@angular/core';
+
+import type { ServerPermission } from '@mpqcht/permissions';
 import type {
   Envelope,
   MemberDto,
@@ -10,11 +12,11 @@ import type {
   ServerToClientEvents,
   SessionDto,
 } from '@mpqcht/protocol';
-import type { ServerPermission } from '@mpqcht/permissions';
 import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqcht/protocol-client';
+
 import { CONNECTION_DEPS, SERVER_URL, SIGNING_IDENTITY } from './connection-deps';
 import type { ConnectionStatus } from './connection-status';
-import { connectErrorOutcome, loginUnavailableOutcome, type HandshakeOutcome } from './handshake-outcome';
+import { connectErrorOutcome, type HandshakeOutcome, loginUnavailableOutcome } from './handshake-outcome';
 import { describeFailure, RequestFailed } from './request-failed';
 import type { ServerSocket } from './server-socket';
 

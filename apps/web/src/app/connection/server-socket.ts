@@ -1,5 +1,6 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+
+import type { ClientToServerEvents, ServerToClientEvents } from '@mpqcht/protocol';
 
 export type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,11 +1,13 @@
 import { Injectable, signal } from '@angular/core';
+
 import type { PublicKey } from '@mpqcht/identity';
 import { deriveIdentity, generateRandomIdentity, importKeyFile } from '@mpqcht/identity';
+
 import {
   forgetIdentity,
   loadRememberedIdentity,
-  rememberIdentity,
   type RememberedIdentity,
+  rememberIdentity,
 } from './identity.storage';
 
 /** The unlocked identity: keys that never leave this page and cannot be exported. */

@@ -1,5 +1,6 @@
 import { computed, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+
 import { passphraseStrengthSignals } from './passphrase-strength.signal';
 
 /** Runs effects and waits (timers, the dictionaries' first load) until `done` holds. */

@@ -1,5 +1,6 @@
-import { computed, effect, signal, type Signal } from '@angular/core';
-import { passphraseStrength, type PassphraseStrength } from '@mpqcht/identity';
+import { computed, effect, type Signal, signal } from '@angular/core';
+
+import { type PassphraseStrength, passphraseStrength } from '@mpqcht/identity';
 
 /** How long typing pauses before the passphrase is estimated. */
 const SETTLE_MS = 150;

@@ -1,6 +1,7 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
+
 import { IdentityStore } from './identity.store';
 import { passphraseStrengthSignals } from './passphrase-strength.signal';
 

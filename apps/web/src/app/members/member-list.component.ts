@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
+
 import { AuditLog } from '../admin/audit-log.component';
 import { BansList } from '../admin/bans-list.component';
 import { ConfigEditor } from '../admin/config-editor.component';

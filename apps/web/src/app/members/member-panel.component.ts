@@ -13,12 +13,14 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+
 import type { MemberDto } from '@mpqcht/protocol';
+
 import type { ServerConnection } from '../connection/server-connection';
 import { memberActions } from '../roster/member-actions';
 import { MemberModeration } from '../roster/member-moderation';
-import { describeModerationError } from '../roster/moderation-error';
 import { MembersState } from '../roster/members.state';
+import { describeModerationError } from '../roster/moderation-error';
 
 type Confirming = 'kick' | 'ban' | null;
 

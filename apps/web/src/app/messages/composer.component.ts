@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { MarkdownComponent } from 'ngx-markdown';
+
 import { Countdown } from '../shared/countdown';
 
 /**

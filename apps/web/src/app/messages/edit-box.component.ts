@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, input, output, signal, type OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, type OnInit, output, signal } from '@angular/core';
+
 import { Autofocus } from '../shared/autofocus.directive';
 
 /** Inline editing of a message: Enter saves, Shift+Enter is a new line, Esc cancels. */

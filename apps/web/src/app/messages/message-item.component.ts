@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { MarkdownComponent } from 'ngx-markdown';
+
 import type { TimelineMessage } from '../channels/channel-timeline';
 import { EditBox } from './edit-box.component';
 

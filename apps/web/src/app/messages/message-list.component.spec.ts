@@ -1,7 +1,9 @@
-import { TestBed } from '@angular/core/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
 import { provideMarkdown } from 'ngx-markdown';
+
 import type { MessageDto } from '@mpqcht/protocol';
+
 import { channel, message, onlineHarness } from '../testing/fixtures';
 import { MessageList } from './message-list.component';
 

@@ -10,6 +10,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+
 import type { TimelineMessage } from '../channels/channel-timeline';
 import type { ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';

@@ -7,13 +7,14 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+
 import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
 import { RequestFailed } from '../connection/request-failed';
 import { ChatSelection } from '../servers/chat-selection';
 import { Composer } from './composer.component';
-import { MessageList, type MessageAction } from './message-list.component';
+import { type MessageAction, MessageList } from './message-list.component';
 import { ServerStatus } from './server-status.component';
 
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */

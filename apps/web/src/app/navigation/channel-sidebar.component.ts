@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
+
 import { InviteDialog } from '../admin/invite-dialog.component';
 import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';

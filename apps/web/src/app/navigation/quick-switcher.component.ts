@@ -1,9 +1,10 @@
 import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
-import { Autofocus } from '../shared/autofocus.directive';
+
 import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
+import { Autofocus } from '../shared/autofocus.directive';
 
 interface Candidate {
   readonly server: ServerConnection;

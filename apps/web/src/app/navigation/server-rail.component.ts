@@ -1,10 +1,11 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { Autofocus } from '../shared/autofocus.directive';
+
 import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { ChatSelection } from '../servers/chat-selection';
 import { serverOrigin } from '../servers/server-address';
 import { ServersStore } from '../servers/servers.store';
+import { Autofocus } from '../shared/autofocus.directive';
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);

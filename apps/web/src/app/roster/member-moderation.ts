@@ -1,5 +1,7 @@
 import { inject, Injectable } from '@angular/core';
+
 import type { AuditPageDto } from '@mpqcht/protocol';
+
 import { ServerSession } from '../connection/server-session';
 import { MembersState } from './members.state';
 

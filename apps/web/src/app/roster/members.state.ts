@@ -1,5 +1,7 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
+
 import type { MemberDto, RoleInfoDto } from '@mpqcht/protocol';
+
 import { ServerSession } from '../connection/server-session';
 
 /** The members of one server with their presence, and the server's roles (names, colours, order). */

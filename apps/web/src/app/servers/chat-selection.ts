@@ -1,4 +1,5 @@
 import { computed, effect, inject, Injectable, signal, untracked } from '@angular/core';
+
 import { ChannelsState, type ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import type { ServerConnection } from '../connection/server-connection';

@@ -1,9 +1,10 @@
-import { parseJoinLink } from './join.page';
 import { TestBed } from '@angular/core/testing';
+
 import { provideServerFeatures } from '../server-features';
-import { ServersStore } from './servers.store';
 import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
 import { answerLogin, member, settle, testIdentity, until, URL_A } from '../testing/fixtures';
+import { parseJoinLink } from './join.page';
+import { ServersStore } from './servers.store';
 
 const CODE = 'abcdefghijklmnopqrstuvwxyzAB-_12';
 const STORAGE_KEY = 'mpqcht.servers.v1';

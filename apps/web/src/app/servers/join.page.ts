@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+
 import { IdentityStore } from '../identity/identity.store';
 import { serverOrigin } from './server-address';
 import { ServersStore } from './servers.store';

@@ -1,9 +1,10 @@
-import { loadServerList, saveServerList } from './server-list.storage';
 import { TestBed } from '@angular/core/testing';
+
 import { provideServerFeatures } from '../server-features';
-import { ServersStore } from './servers.store';
 import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
 import { settle, testIdentity, URL_A } from '../testing/fixtures';
+import { loadServerList, saveServerList } from './server-list.storage';
+import { ServersStore } from './servers.store';
 
 const URL_B = 'http://localhost:3000';
 const STORAGE_KEY = 'mpqcht.servers.v1';

@@ -1,5 +1,6 @@
 import { computed, inject, Injectable, Injector, signal } from '@angular/core';
-import { SERVER_FEATURES, type ConnectionDeps, type SigningIdentity } from '../connection/connection-deps';
+
+import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
 import { createServerSocket } from '../connection/server-socket';

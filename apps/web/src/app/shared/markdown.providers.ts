@@ -1,5 +1,6 @@
 import { Renderer, type Tokens } from 'marked';
 import { MARKED_OPTIONS, provideMarkdown, SANITIZE } from 'ngx-markdown';
+
 import { sanitizeHtml } from './sanitize-html';
 
 const ESCAPES: Record<string, string> = {

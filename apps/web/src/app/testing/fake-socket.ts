@@ -9,6 +9,7 @@ import type {
   ServerInfoDto,
   ServerToClientEvents,
 } from '@mpqcht/protocol';
+
 import type { ServerHttp } from '../connection/server-http';
 import type { AuthCallback, ServerSocket, SocketFactory } from '../connection/server-socket';
 

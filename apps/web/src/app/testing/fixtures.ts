@@ -1,5 +1,6 @@
-import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from '@mpqcht/protocol';
 import { generateRandomIdentity } from '@mpqcht/identity';
+import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from '@mpqcht/protocol';
+
 import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
@@ -9,7 +10,7 @@ import type { ServerSession } from '../connection/server-session';
 import { MemberModeration } from '../roster/member-moderation';
 import { MembersState } from '../roster/members.state';
 import { SERVER_FEATURE_STATES } from '../server-features';
-import { FakeServerHttp, FakeSocketFactory, serverInfo, type FakeSocket } from './fake-socket';
+import { FakeServerHttp, type FakeSocket, FakeSocketFactory, serverInfo } from './fake-socket';
 
 /** DTO builders and a connected ServerConnection over fakes, for unit tests. */
 
