@@ -13,9 +13,6 @@ import {
 import { DEFAULT_MAX_MESSAGE_LENGTH, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
 import { z } from 'zod';
 
-/** Server-wide permissions a role can grant (defined with the permission model). Roots have all of them. */
-export { SERVER_PERMISSIONS, type ServerPermission };
-
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'ids are lowercase letters, digits, - and _ (max 64)');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerInfoDto } from '@mpqcht/protocol';
-import { resolveServerPermissions, type PermissionSubject } from '@mpqcht/permissions';
+import { resolveServerPermissions, type PermissionSubject, type ServerPermission } from '@mpqcht/permissions';
 import { AppConfig } from '../config/app-config';
 
 @Injectable()
@@ -23,7 +23,7 @@ export class ServerInfoService {
   }
 
   /** The subject's server permissions under the running config (what `session.get` reports). */
-  permissionsOf(subject: PermissionSubject): string[] {
+  permissionsOf(subject: PermissionSubject): ServerPermission[] {
     return [...resolveServerPermissions(this.config.current.permissions, subject)];
   }
 }

@@ -457,7 +457,7 @@ export class ServerConnection {
       const session = await this.request('session.get', {});
       this.info.set(session.server);
       this.self.set(session.member);
-      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      this.permissions.set(new Set(session.permissions));
       if (!session.member) {
         this.status.set({ kind: 'joining' });
         return;
@@ -471,7 +471,7 @@ export class ServerConnection {
   private async refreshSession(): Promise<void> {
     try {
       const session = await this.request('session.get', {});
-      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      this.permissions.set(new Set(session.permissions));
       if (session.member) this.setMember(session.member);
     } catch {
       // Offline or refused: the next connect asks again.

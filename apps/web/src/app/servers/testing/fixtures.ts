@@ -1,4 +1,5 @@
 import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from '@mpqcht/protocol';
+import type { ServerPermission } from '@mpqcht/permissions';
 import { generateRandomIdentity } from '@mpqcht/identity';
 import { ServerConnection, type SigningIdentity } from '../server-connection';
 import { FakeServerHttp, FakeSocketFactory, serverInfo, type FakeSocket } from './fake-socket';
@@ -85,7 +86,9 @@ export function session(
   origin = URL_A,
   permissions: readonly string[] = [],
 ): SessionDto {
-  return { publicKey, isRoot: false, member: self, server: serverInfo(origin), permissions };
+  // A fake server: tests may report any names (one a newer server might add), so no narrowing here.
+  const reported = permissions as readonly ServerPermission[];
+  return { publicKey, isRoot: false, member: self, server: serverInfo(origin), permissions: reported };
 }
 
 /** Lets pending promise callbacks run until `condition` holds (no timers, no wall clock). */
