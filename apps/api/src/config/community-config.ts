@@ -10,12 +10,10 @@ import {
   type PermissionOverride,
   type ServerPermission,
 } from '@mpqcht/permissions';
-import { DEFAULT_MAX_MESSAGE_LENGTH, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
+import { DEFAULT_MAX_MESSAGE_LENGTH, ID_PATTERN, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
 import { z } from 'zod';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'ids are lowercase letters, digits, - and _ (max 64)');
+const id = z.string().regex(ID_PATTERN, 'ids are lowercase letters, digits, - and _ (max 64)');
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #5865f2');
 
 const KEY_ERRORS: Record<PublicKeyParseError, string> = {

@@ -14,9 +14,20 @@ export const hexBytes = (maxChars: number) =>
     .max(maxChars)
     .regex(/^(?:[0-9a-fA-F]{2})+$/, 'hex: an even number of digits 0-9, a-f (either case)');
 
-export const channelId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a channel id');
-export const roleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a role id');
+/**
+ * Channel, group and role ids, as config.toml declares them and the wire carries them: a lowercase
+ * letter or digit, then up to 63 of those, `-` and `_`.
+ */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export const channelId = z.string().regex(ID_PATTERN, 'a channel id');
+export const roleId = z.string().regex(ID_PATTERN, 'a role id');
 export const uuid = z.uuid();
+/**
+ * The id of a row numbered by the database in insertion order (an audit entry, an invite): a
+ * decimal string without leading zeros, at most 18 digits (a positive PostgreSQL bigint).
+ */
+export const serialId = (what: string) => z.string().regex(/^[1-9][0-9]{0,17}$/, what);
 
 /** Letters, digits, spaces and `. _ - '`; starts and ends with a letter or digit; no double spaces. */
 export const displayName = z

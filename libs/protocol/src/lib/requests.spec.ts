@@ -4,11 +4,12 @@ import {
   HistoryRequest,
   KickRequest,
   LoginAuth,
+  RevokeInviteRequest,
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
 } from './requests';
-import { displayName } from './fields';
+import { channelId, displayName, ID_PATTERN, roleId } from './fields';
 
 describe('request schemas', () => {
   const send = { channelId: 'lobby', clientId: '0193a6f0-3c1e-7cc4-9b1e-2f0d2a5f3e11', content: 'hi' };
@@ -78,6 +79,30 @@ describe('request schemas', () => {
       expect(AuditListRequest.safeParse({ limit: 51 }).success).toBe(false);
       expect(AuditListRequest.safeParse({ limit: 0 }).success).toBe(false);
     });
+  });
+
+  it('takes channel and role ids of one pattern: lowercase letters, digits, - and _, at most 64', () => {
+    for (const id of ['lobby', 'a', '0', 'off-topic', 'mods_only', 'a'.repeat(64)]) {
+      expect(ID_PATTERN.test(id)).toBe(true);
+      expect(channelId.safeParse(id).success).toBe(true);
+      expect(roleId.safeParse(id).success).toBe(true);
+    }
+    for (const id of ['', 'Lobby', '-lobby', '_x', 'a b', 'a.b', 'a'.repeat(65), 'é']) {
+      expect(ID_PATTERN.test(id)).toBe(false);
+      expect(channelId.safeParse(id).success).toBe(false);
+      expect(roleId.safeParse(id).success).toBe(false);
+    }
+  });
+
+  it('takes audit entry and invite ids of one pattern: a positive decimal bigint', () => {
+    for (const id of ['1', '42', '9'.repeat(18)]) {
+      expect(AuditListRequest.safeParse({ before: id }).success).toBe(true);
+      expect(RevokeInviteRequest.safeParse({ id }).success).toBe(true);
+    }
+    for (const id of ['0', '01', '-1', '1.5', 'abc', '1'.repeat(19), '']) {
+      expect(AuditListRequest.safeParse({ before: id }).success).toBe(false);
+      expect(RevokeInviteRequest.safeParse({ id }).success).toBe(false);
+    }
   });
 
   it.each([
