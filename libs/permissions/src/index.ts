@@ -1,2 +1,3 @@
 export * from './lib/model';
 export * from './lib/resolve';
+export * from './lib/member-actions';

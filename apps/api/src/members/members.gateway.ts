@@ -1,4 +1,5 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
+import { MEMBER_ACTION_PERMISSIONS } from '@mpqcht/permissions';
 import {
   AuthorizeMemberRequest,
   BanRequest,
@@ -42,7 +43,7 @@ export class MembersGateway {
     return this.members.authorize(actorOf(socket), request.publicKey, request.roles);
   }
 
-  @RequirePermission('manage_members')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.revoke)
   @SubscribeMessage('members.revoke')
   revoke(
     @ConnectedSocket() socket: MpqchtSocket,
@@ -51,7 +52,7 @@ export class MembersGateway {
     return this.members.revoke(actorOf(socket), request.publicKey);
   }
 
-  @RequirePermission('manage_roles')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.setRoles)
   @SubscribeMessage('members.setRoles')
   setRoles(
     @ConnectedSocket() socket: MpqchtSocket,
@@ -60,7 +61,7 @@ export class MembersGateway {
     return this.members.setRoles(actorOf(socket), canonical(request.publicKey), request.roles);
   }
 
-  @RequirePermission('kick')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.kick)
   @SubscribeMessage('members.kick')
   kick(
     @ConnectedSocket() socket: MpqchtSocket,
@@ -69,7 +70,7 @@ export class MembersGateway {
     return this.members.kick(actorOf(socket), canonical(request.publicKey), request.reason);
   }
 
-  @RequirePermission('ban')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.ban)
   @SubscribeMessage('members.ban')
   ban(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: BanRequest): Promise<BanDto> {
     return this.members.ban(actorOf(socket), canonical(request.publicKey), request.reason);

@@ -1,7 +1,8 @@
 import { parseCommunityConfig } from '../config/load-community-config';
 import type { ErrorCode } from '@mpqcht/protocol';
 import { ProtocolError } from '../common/protocol-error';
-import type { Actor, MemberAction } from './channel-policy';
+import type { MemberAction } from '@mpqcht/permissions';
+import type { Actor } from './channel-policy';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 import { samplePolicy } from './testing/sample-community';
 

@@ -13,6 +13,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { MEMBER_ACTION_PERMISSIONS, memberActionRefusal, type MemberAction } from '@mpqcht/permissions';
 import type { MemberDto } from '@mpqcht/protocol';
 import { RequestFailed, type ServerConnection } from '../servers/server-connection';
 
@@ -24,15 +25,12 @@ export interface MemberActions {
 }
 
 export function memberActions(server: ServerConnection, target: string): MemberActions {
-  const self = target === server.publicKey;
-  // Roots cannot be kicked or banned, and only a root may set a root's roles (docs/protocol.md).
-  const targetIsRoot = server.members().get(target)?.isRoot ?? false;
-  const viewerIsRoot = server.self()?.isRoot ?? false;
-  return {
-    setRoles: server.can('manage_roles') && (!targetIsRoot || viewerIsRoot),
-    kick: !self && !targetIsRoot && server.can('kick'),
-    ban: !self && !targetIsRoot && server.can('ban'),
-  };
+  // The permission, then who the two are: the rule the server enforces (@mpqcht/permissions).
+  const viewer = { publicKey: server.publicKey, isRoot: server.self()?.isRoot ?? false };
+  const subject = { publicKey: target, isRoot: server.members().get(target)?.isRoot ?? false };
+  const allowed = (action: MemberAction): boolean =>
+    server.can(MEMBER_ACTION_PERMISSIONS[action]) && memberActionRefusal(action, viewer, subject) === null;
+  return { setRoles: allowed('setRoles'), kick: allowed('kick'), ban: allowed('ban') };
 }
 
 /** A moderation request's refusal, for people (shown inline in the panel). */
