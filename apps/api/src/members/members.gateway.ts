@@ -20,11 +20,6 @@ import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MembersService } from './members.service';
 
-/** Keys are canonical lowercase hex on the wire and in the database. */
-function canonical(publicKey: string): string {
-  return publicKey.toLowerCase();
-}
-
 @RealtimeGateway()
 export class MembersGateway {
   constructor(private readonly members: MembersService) {}
@@ -58,7 +53,7 @@ export class MembersGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: SetRolesRequest,
   ): Promise<MemberRolesDto> {
-    return this.members.setRoles(actorOf(socket), canonical(request.publicKey), request.roles);
+    return this.members.setRoles(actorOf(socket), request.publicKey, request.roles);
   }
 
   @RequirePermission(MEMBER_ACTION_PERMISSIONS.kick)
@@ -67,13 +62,13 @@ export class MembersGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: KickRequest,
   ): Promise<{ publicKey: string }> {
-    return this.members.kick(actorOf(socket), canonical(request.publicKey), request.reason);
+    return this.members.kick(actorOf(socket), request.publicKey, request.reason);
   }
 
   @RequirePermission(MEMBER_ACTION_PERMISSIONS.ban)
   @SubscribeMessage('members.ban')
   ban(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: BanRequest): Promise<BanDto> {
-    return this.members.ban(actorOf(socket), canonical(request.publicKey), request.reason);
+    return this.members.ban(actorOf(socket), request.publicKey, request.reason);
   }
 
   @RequirePermission('ban')
@@ -82,7 +77,7 @@ export class MembersGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: UnbanRequest,
   ): Promise<{ publicKey: string }> {
-    return this.members.unban(actorOf(socket), canonical(request.publicKey));
+    return this.members.unban(actorOf(socket), request.publicKey);
   }
 
   @RequirePermission('ban')

@@ -1,9 +1,15 @@
+import { canonicalPublicKeyHex, WIRE_PUBLIC_KEY_PATTERN } from '@mpqcht/identity';
 import { z } from 'zod';
 import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
 
+/**
+ * A public key in a request: the wire's spelling in either case (`@mpqcht/identity`), read as its
+ * canonical spelling, so a handler gets the key as it is stored and compared.
+ */
 export const publicKeyHex = z
   .string()
-  .regex(/^0[23][0-9a-fA-F]{64}$/, 'a 33-byte compressed P-256 key in hex');
+  .regex(WIRE_PUBLIC_KEY_PATTERN, 'a 33-byte compressed P-256 key in hex')
+  .transform(canonicalPublicKeyHex);
 /**
  * Bytes in hex as the handshake carries them: a non-empty, even number of digits `0-9`, `a-f`, read
  * case-insensitively (the server writes lowercase). `maxChars` bounds the string before it is decoded.

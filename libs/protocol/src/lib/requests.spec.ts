@@ -5,9 +5,11 @@ import {
   KickRequest,
   LoginAuth,
   RevokeInviteRequest,
+  RevokeMemberRequest,
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
+  UnbanRequest,
 } from './requests';
 import { channelId, displayName, ID_PATTERN, roleId } from './fields';
 
@@ -68,6 +70,17 @@ describe('request schemas', () => {
       expect(BanRequest.safeParse({ publicKey, reason: '  ' }).success).toBe(false);
       expect(BanRequest.safeParse({ publicKey, reason: 'x'.repeat(501) }).success).toBe(false);
       expect(BanRequest.safeParse({ publicKey, reason: 'spam' }).success).toBe(true);
+    });
+
+    it('reads a key in either case as its canonical (lowercase) spelling', () => {
+      const upper = publicKey.toUpperCase();
+      expect(KickRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(BanRequest.parse({ publicKey: upper, reason: 'spam' }).publicKey).toBe(publicKey);
+      expect(UnbanRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(RevokeMemberRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(SetRolesRequest.parse({ publicKey: `02${'Ab'.repeat(32)}`, roles: [] }).publicKey).toBe(
+        publicKey,
+      );
     });
 
     it('pages the audit log by 50 with a numeric cursor', () => {
