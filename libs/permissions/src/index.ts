@@ -1,2 +1,3 @@
+export * from './lib/member-actions';
 export * from './lib/model';
 export * from './lib/resolve';

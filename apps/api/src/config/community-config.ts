@@ -12,14 +12,9 @@ import {
   SERVER_PERMISSIONS,
   type ServerPermission,
 } from '@mpqcht/permissions';
-import { DEFAULT_MAX_MESSAGE_LENGTH, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
+import { DEFAULT_MAX_MESSAGE_LENGTH, ID_PATTERN, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
 
-/** Server-wide permissions a role can grant (defined with the permission model). Roots have all of them. */
-export { SERVER_PERMISSIONS, type ServerPermission };
-
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'ids are lowercase letters, digits, - and _ (max 64)');
+const id = z.string().regex(ID_PATTERN, 'ids are lowercase letters, digits, - and _ (max 64)');
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #5865f2');
 
 const KEY_ERRORS: Record<PublicKeyParseError, string> = {

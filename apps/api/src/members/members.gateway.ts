@@ -1,6 +1,7 @@
 import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
 import type { z } from 'zod';
 
+import { MEMBER_ACTION_PERMISSIONS } from '@mpqcht/permissions';
 import {
   type AuthorizedKeyDto,
   AuthorizeMemberRequest,
@@ -21,11 +22,6 @@ import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
 import { MembersService } from './members.service';
 
-/** Keys are canonical lowercase hex on the wire and in the database. */
-function canonical(publicKey: string): string {
-  return publicKey.toLowerCase();
-}
-
 @RealtimeGateway()
 export class MembersGateway {
   constructor(private readonly members: MembersService) {}
@@ -44,7 +40,7 @@ export class MembersGateway {
     return this.members.authorize(actorOf(socket), request.publicKey, request.roles);
   }
 
-  @RequirePermission('manage_members')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.revoke)
   @SubscribeMessage('members.revoke')
   revoke(
     @ConnectedSocket() socket: MpqchtSocket,
@@ -53,28 +49,28 @@ export class MembersGateway {
     return this.members.revoke(actorOf(socket), request.publicKey);
   }
 
-  @RequirePermission('manage_roles')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.setRoles)
   @SubscribeMessage('members.setRoles')
   setRoles(
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: SetRolesRequest,
   ): Promise<MemberRolesDto> {
-    return this.members.setRoles(actorOf(socket), canonical(request.publicKey), request.roles);
+    return this.members.setRoles(actorOf(socket), request.publicKey, request.roles);
   }
 
-  @RequirePermission('kick')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.kick)
   @SubscribeMessage('members.kick')
   kick(
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: KickRequest,
   ): Promise<{ publicKey: string }> {
-    return this.members.kick(actorOf(socket), canonical(request.publicKey), request.reason);
+    return this.members.kick(actorOf(socket), request.publicKey, request.reason);
   }
 
-  @RequirePermission('ban')
+  @RequirePermission(MEMBER_ACTION_PERMISSIONS.ban)
   @SubscribeMessage('members.ban')
   ban(@ConnectedSocket() socket: MpqchtSocket, @Payload() request: BanRequest): Promise<BanDto> {
-    return this.members.ban(actorOf(socket), canonical(request.publicKey), request.reason);
+    return this.members.ban(actorOf(socket), request.publicKey, request.reason);
   }
 
   @RequirePermission('ban')
@@ -83,7 +79,7 @@ export class MembersGateway {
     @ConnectedSocket() socket: MpqchtSocket,
     @Payload() request: UnbanRequest,
   ): Promise<{ publicKey: string }> {
-    return this.members.unban(actorOf(socket), canonical(request.publicKey));
+    return this.members.unban(actorOf(socket), request.publicKey);
   }
 
   @RequirePermission('ban')

@@ -313,9 +313,7 @@ export class MembersService {
     const parsed = parseAnyPublicKey(publicKeyHex);
     if (!parsed.ok) throw new ProtocolError('validation_failed', 'publicKey: not a valid P-256 public key');
     const publicKey = parsed.key.hex;
-    if (this.config.current.rootKeys.has(publicKey)) {
-      throw new ProtocolError('forbidden', 'root keys are managed in config.toml');
-    }
+    this.policy.authorizeMemberAction(actor, publicKey, 'revoke');
     const removed = await this.sql.rows<unknown>(
       `WITH d AS (DELETE FROM members WHERE public_key = $1 RETURNING roles),
        a AS (

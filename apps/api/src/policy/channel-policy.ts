@@ -6,6 +6,8 @@ import {
   type EffectiveLimits,
   type EffectivePermissions,
   hasServerPermission,
+  type MemberAction,
+  memberActionRefusal,
   mostGenerousLimits,
   type PermissionSubject,
   resolveConnectionLimits,
@@ -30,9 +32,6 @@ export interface MessageRef {
   readonly channelId: string;
   readonly author: string;
 }
-
-/** Actions on another member's key that roots (config.toml) are immune to. */
-export type MemberAction = 'kick' | 'ban' | 'setRoles';
 
 const FLAG_REFUSALS: Record<Exclude<ChannelFlag, 'view'>, string> = {
   write: 'you cannot write in this channel',
@@ -145,17 +144,15 @@ export class ChannelPolicy {
   }
 
   /**
-   * Acting on another member's key (the handler's server permission was checked by the guard).
-   * Root keys live in config.toml: they cannot be kicked or banned, and only a root sets a root's
-   * roles. Kicking or banning oneself is refused as well (`forbidden`).
+   * Acting on another member's key (the handler's server permission was checked by the guard), by
+   * `memberActionRefusal` of `@mpqcht/permissions`: root keys live in config.toml, so they cannot be
+   * kicked, banned or revoked, and only a root sets a root's roles; kicking or banning oneself is
+   * refused as well. Both are `forbidden`.
    */
   authorizeMemberAction(actor: Actor, target: string, action: MemberAction): void {
-    if (action !== 'setRoles' && target === actor.publicKey) {
-      throw new ProtocolError('forbidden', `you cannot ${action} yourself`);
-    }
-    if (this.isRootKey(target) && !(action === 'setRoles' && actor.isRoot)) {
-      throw new ProtocolError('forbidden', 'root keys are managed in config.toml');
-    }
+    const refusal = memberActionRefusal(action, actor, { publicKey: target, isRoot: this.isRootKey(target) });
+    if (refusal === 'self') throw new ProtocolError('forbidden', `you cannot ${action} yourself`);
+    if (refusal === 'root') throw new ProtocolError('forbidden', 'root keys are managed in config.toml');
   }
 
   /**

@@ -1,8 +1,9 @@
+import type { MemberAction } from '@mpqcht/permissions';
 import type { ErrorCode } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { parseCommunityConfig } from '../config/load-community-config';
-import type { Actor, MemberAction } from './channel-policy';
+import type { Actor } from './channel-policy';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 import { samplePolicy } from './testing/sample-community';
 

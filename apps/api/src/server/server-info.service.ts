@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { type PermissionSubject, resolveServerPermissions } from '@mpqcht/permissions';
+import { type PermissionSubject, resolveServerPermissions, type ServerPermission } from '@mpqcht/permissions';
 import type { ServerInfoDto } from '@mpqcht/protocol';
 
 import { AppConfig } from '../config/app-config';
@@ -25,7 +25,7 @@ export class ServerInfoService {
   }
 
   /** The subject's server permissions under the running config (what `session.get` reports). */
-  permissionsOf(subject: PermissionSubject): string[] {
+  permissionsOf(subject: PermissionSubject): ServerPermission[] {
     return [...resolveServerPermissions(this.config.current.permissions, subject)];
   }
 }

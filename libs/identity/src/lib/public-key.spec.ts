@@ -1,11 +1,13 @@
 import { bytesToHex } from './hex';
 import {
+  canonicalPublicKeyHex,
   parseAnyPublicKey,
   parseWirePublicKey,
   PUBLIC_KEY_HEX_LENGTH,
   type PublicKeyParseResult,
   publicKeyToJwk,
   uncompressedPublicKey,
+  WIRE_PUBLIC_KEY_PATTERN,
 } from './public-key';
 
 // The generator G of P-256 in its three spellings.
@@ -62,6 +64,37 @@ describe('parseWirePublicKey', () => {
     ['prefix 05', '05' + GX],
   ])('refuses %s as invalid_point', (_label, hex) => {
     expect(parseWirePublicKey(hex)).toEqual({ ok: false, error: 'invalid_point' });
+  });
+});
+
+describe('the wire spelling and the canonical one', () => {
+  it('matches a compressed key of PUBLIC_KEY_HEX_LENGTH digits in either case, and nothing else', () => {
+    for (const hex of [G_COMPRESSED, G_COMPRESSED.toUpperCase(), '02' + GX, `02${'Ab'.repeat(32)}`]) {
+      expect(hex).toHaveLength(PUBLIC_KEY_HEX_LENGTH);
+      expect(WIRE_PUBLIC_KEY_PATTERN.test(hex)).toBe(true);
+    }
+    for (const hex of [
+      G_UNCOMPRESSED,
+      '04' + GX,
+      '05' + GX,
+      GX,
+      G_COMPRESSED + '00',
+      G_COMPRESSED.slice(0, -1),
+      ` ${G_COMPRESSED}`,
+      '0x' + G_COMPRESSED,
+      '',
+    ]) {
+      expect(WIRE_PUBLIC_KEY_PATTERN.test(hex)).toBe(false);
+    }
+  });
+
+  it('spells a key in lower case, as parsing does', () => {
+    expect(canonicalPublicKeyHex(G_COMPRESSED.toUpperCase())).toBe(G_COMPRESSED);
+    expect(canonicalPublicKeyHex(`03${GX.slice(0, 10).toUpperCase()}${GX.slice(10)}`)).toBe(G_COMPRESSED);
+    expect(canonicalPublicKeyHex(G_COMPRESSED)).toBe(G_COMPRESSED);
+    const parsed = parseWirePublicKey(G_COMPRESSED.toUpperCase());
+    expect(hexOf(parsed)).toBe(canonicalPublicKeyHex(G_COMPRESSED.toUpperCase()));
+    expect(WIRE_PUBLIC_KEY_PATTERN.test(hexOf(parsed))).toBe(true);
   });
 });
 

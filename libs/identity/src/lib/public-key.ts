@@ -5,6 +5,21 @@ import { decodeSec1Point, encodeCompressed, encodeUncompressed, isOnCurve, type 
 export const PUBLIC_KEY_HEX_LENGTH = 66;
 
 /**
+ * A public key as the wire spells it: 33-byte compressed SEC1 in hex (`02` or `03`, then x), either
+ * case. The shape only: `parseWirePublicKey` also checks that it is a point on the curve.
+ */
+export const WIRE_PUBLIC_KEY_PATTERN = /^0[23][0-9a-fA-F]{64}$/;
+
+/**
+ * The one spelling of a key: the hex of its compressed encoding in lowercase, as `PublicKey.hex`
+ * has it, the database stores it and every comparison expects it. For a key written in the wire's
+ * shape (either case); it checks nothing.
+ */
+export function canonicalPublicKeyHex(hex: string): string {
+  return hex.toLowerCase();
+}
+
+/**
  * A validated P-256 public key. `hex` is the one canonical form (lowercase, compressed SEC1) that
  * identifies a member everywhere: in the database, in signed bytes, and on the wire.
  */
@@ -20,7 +35,7 @@ export type PublicKeyParseResult = { ok: true; key: PublicKey } | { ok: false; e
 
 function fromPoint(point: P256Point): PublicKey {
   const compressed = encodeCompressed(point);
-  return { hex: bytesToHex(compressed), compressed, point };
+  return { hex: canonicalPublicKeyHex(bytesToHex(compressed)), compressed, point };
 }
 
 /** The canonical key for an affine point (e.g. from multiplyBase); throws if it is not on the curve. */

@@ -1,4 +1,9 @@
-/** Response and push payloads. Times are ISO 8601 strings in UTC; keys are canonical hex. */
+import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
+
+/**
+ * Response and push payloads. Times are ISO 8601 strings in UTC; keys are canonical hex. Permission
+ * and channel flag names are the vocabulary of `@mpqcht/permissions` (docs/permissions.md).
+ */
 
 export interface ThemeDto {
   readonly [variable: string]: string;
@@ -53,7 +58,7 @@ export interface SessionDto {
   readonly member: MemberDto | null;
   readonly server: ServerInfoDto;
   /** The caller's server permissions (docs/permissions.md) when asked; every one for a root. */
-  readonly permissions: readonly string[];
+  readonly permissions: readonly ServerPermission[];
 }
 
 export interface AuthorizedKeyDto {
@@ -87,11 +92,11 @@ export interface ChannelDto {
   readonly rights: ChannelRightsDto;
 }
 
-/** A member's effective permissions and limits in one channel (docs/permissions.md). */
-export interface ChannelRightsDto {
-  readonly write: boolean;
-  readonly moderate: boolean;
-  readonly manage: boolean;
+/**
+ * A member's effective permissions and limits in one channel (docs/permissions.md): every channel
+ * flag but `view` (`write`, `moderate`, `manage`; a listed channel is one the member can view).
+ */
+export interface ChannelRightsDto extends Readonly<Record<Exclude<ChannelFlag, 'view'>, boolean>> {
   /** Longest message in Unicode code points. */
   readonly maxMessageLength: number;
   /** Minimum time between two messages of this member here; 0 for none. */

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 
+import { canonicalPublicKeyHex, WIRE_PUBLIC_KEY_PATTERN } from '@mpqcht/identity';
+
 import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
 
+/**
+ * A public key in a request: the wire's spelling in either case (`@mpqcht/identity`), read as its
+ * canonical spelling, so a handler gets the key as it is stored and compared.
+ */
 export const publicKeyHex = z
   .string()
-  .regex(/^0[23][0-9a-fA-F]{64}$/, 'a 33-byte compressed P-256 key in hex');
+  .regex(WIRE_PUBLIC_KEY_PATTERN, 'a 33-byte compressed P-256 key in hex')
+  .transform(canonicalPublicKeyHex);
 /**
  * Bytes in hex as the handshake carries them: a non-empty, even number of digits `0-9`, `a-f`, read
  * case-insensitively (the server writes lowercase). `maxChars` bounds the string before it is decoded.
@@ -15,9 +22,20 @@ export const hexBytes = (maxChars: number) =>
     .max(maxChars)
     .regex(/^(?:[0-9a-fA-F]{2})+$/, 'hex: an even number of digits 0-9, a-f (either case)');
 
-export const channelId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a channel id');
-export const roleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a role id');
+/**
+ * Channel, group and role ids, as config.toml declares them and the wire carries them: a lowercase
+ * letter or digit, then up to 63 of those, `-` and `_`.
+ */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export const channelId = z.string().regex(ID_PATTERN, 'a channel id');
+export const roleId = z.string().regex(ID_PATTERN, 'a role id');
 export const uuid = z.uuid();
+/**
+ * The id of a row numbered by the database in insertion order (an audit entry, an invite): a
+ * decimal string without leading zeros, at most 18 digits (a positive PostgreSQL bigint).
+ */
+export const serialId = (what: string) => z.string().regex(/^[1-9][0-9]{0,17}$/, what);
 
 /** Letters, digits, spaces and `. _ - '`; starts and ends with a letter or digit; no double spaces. */
 export const displayName = z

@@ -1,13 +1,16 @@
-import { displayName } from './fields';
+import { channelId, displayName, ID_PATTERN, roleId } from './fields';
 import {
   AuditListRequest,
   BanRequest,
   HistoryRequest,
   KickRequest,
   LoginAuth,
+  RevokeInviteRequest,
+  RevokeMemberRequest,
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
+  UnbanRequest,
 } from './requests';
 
 describe('request schemas', () => {
@@ -69,6 +72,17 @@ describe('request schemas', () => {
       expect(BanRequest.safeParse({ publicKey, reason: 'spam' }).success).toBe(true);
     });
 
+    it('reads a key in either case as its canonical (lowercase) spelling', () => {
+      const upper = publicKey.toUpperCase();
+      expect(KickRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(BanRequest.parse({ publicKey: upper, reason: 'spam' }).publicKey).toBe(publicKey);
+      expect(UnbanRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(RevokeMemberRequest.parse({ publicKey: upper }).publicKey).toBe(publicKey);
+      expect(SetRolesRequest.parse({ publicKey: `02${'Ab'.repeat(32)}`, roles: [] }).publicKey).toBe(
+        publicKey,
+      );
+    });
+
     it('pages the audit log by 50 with a numeric cursor', () => {
       expect(AuditListRequest.parse({})).toEqual({ limit: 50 });
       expect(AuditListRequest.parse({ before: '42', limit: 10 })).toEqual({ before: '42', limit: 10 });
@@ -78,6 +92,30 @@ describe('request schemas', () => {
       expect(AuditListRequest.safeParse({ limit: 51 }).success).toBe(false);
       expect(AuditListRequest.safeParse({ limit: 0 }).success).toBe(false);
     });
+  });
+
+  it('takes channel and role ids of one pattern: lowercase letters, digits, - and _, at most 64', () => {
+    for (const id of ['lobby', 'a', '0', 'off-topic', 'mods_only', 'a'.repeat(64)]) {
+      expect(ID_PATTERN.test(id)).toBe(true);
+      expect(channelId.safeParse(id).success).toBe(true);
+      expect(roleId.safeParse(id).success).toBe(true);
+    }
+    for (const id of ['', 'Lobby', '-lobby', '_x', 'a b', 'a.b', 'a'.repeat(65), 'é']) {
+      expect(ID_PATTERN.test(id)).toBe(false);
+      expect(channelId.safeParse(id).success).toBe(false);
+      expect(roleId.safeParse(id).success).toBe(false);
+    }
+  });
+
+  it('takes audit entry and invite ids of one pattern: a positive decimal bigint', () => {
+    for (const id of ['1', '42', '9'.repeat(18)]) {
+      expect(AuditListRequest.safeParse({ before: id }).success).toBe(true);
+      expect(RevokeInviteRequest.safeParse({ id }).success).toBe(true);
+    }
+    for (const id of ['0', '01', '-1', '1.5', 'abc', '1'.repeat(19), '']) {
+      expect(AuditListRequest.safeParse({ before: id }).success).toBe(false);
+      expect(RevokeInviteRequest.safeParse({ id }).success).toBe(false);
+    }
   });
 
   it.each([

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-import { channelId, displayName, hexBytes, messageContent, publicKeyHex, roleId, uuid } from './fields';
+import {
+  channelId,
+  displayName,
+  hexBytes,
+  messageContent,
+  publicKeyHex,
+  roleId,
+  serialId,
+  uuid,
+} from './fields';
 import {
   AUDIT_PAGE_SIZE,
   CATCH_UP_PAGE_SIZE,
@@ -42,10 +51,7 @@ export const UnbanRequest = z.strictObject({ publicKey: publicKeyHex });
 
 /** `before`: the id of an audit entry; the page holds the entries just older than it. */
 export const AuditListRequest = z.strictObject({
-  before: z
-    .string()
-    .regex(/^[1-9][0-9]{0,17}$/, 'an audit entry id')
-    .optional(),
+  before: serialId('an audit entry id').optional(),
   limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE).default(AUDIT_PAGE_SIZE),
 });
 
@@ -105,10 +111,7 @@ export const CreateInviteRequest = z.strictObject({
 export const RevokeInviteRequest = z
   .strictObject({
     code: inviteCode.optional(),
-    id: z
-      .string()
-      .regex(/^[1-9][0-9]{0,17}$/, 'an invite id')
-      .optional(),
+    id: serialId('an invite id').optional(),
   })
   .refine((r) => (r.code === undefined) !== (r.id === undefined), 'give either code or id');
 

@@ -1,6 +1,8 @@
 import { provideZonelessChangeDetection, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
+import type { ServerPermission } from '@mpqcht/permissions';
+
 import { MemberList } from '../members/member-list.component';
 import { ChatSelection } from '../servers/chat-selection';
 import {
@@ -18,7 +20,7 @@ import { ConfigEditor } from './config-editor.component';
 const HASH = 'a'.repeat(64);
 const TEXT = '[server]\nname = "Test"\n';
 
-async function online(permissions: readonly string[]): Promise<OnlineHarness> {
+async function online(permissions: readonly ServerPermission[]): Promise<OnlineHarness> {
   const h = await onlineHarness({ channels: [channel('lobby')], permissions, members: [] });
   h.socket.push('member.joined', h.self);
   h.socket.push('member.joined', member(OTHER_KEY, 'Ada'));
@@ -26,7 +28,7 @@ async function online(permissions: readonly string[]): Promise<OnlineHarness> {
 }
 
 describe('MemberList admin buttons', () => {
-  async function render(permissions: readonly string[]) {
+  async function render(permissions: readonly ServerPermission[]) {
     const h = await online(permissions);
     TestBed.configureTestingModule({
       providers: [

@@ -2,6 +2,8 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideMarkdown } from 'ngx-markdown';
 
+import type { ServerPermission } from '@mpqcht/permissions';
+
 import { MemberPanel } from '../members/member-panel.component';
 import { Composer } from '../messages/composer.component';
 import { memberActions } from '../roster/member-actions';
@@ -27,7 +29,7 @@ const ROLES = [
   { id: 'vip', name: 'VIP', color: '#00aa00', position: 5 },
 ];
 
-async function online(permissions: readonly string[] = []): Promise<OnlineHarness> {
+async function online(permissions: readonly ServerPermission[] = []): Promise<OnlineHarness> {
   const h = await onlineHarness({
     channels: [channel('lobby')],
     permissions,
@@ -150,7 +152,7 @@ describe('ServerConnection for admin views', () => {
 });
 
 describe('MemberPanel', () => {
-  async function render(permissions: readonly string[]) {
+  async function render(permissions: readonly ServerPermission[]) {
     const h = await online(permissions);
     TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] });
     const fixture = TestBed.createComponent(MemberPanel);

@@ -18,7 +18,7 @@ describe('ServerConnection first join', () => {
     const key = identity.publicKey.hex;
     socket.handle('session.get', () => ({
       ok: true,
-      data: sessionDto(key, null, URL_A, ['create_invites']),
+      data: sessionDto(key, null, URL_A, ['invite']),
     }));
     socket.serverConnect();
     await until(() => session.status().kind === 'joining', 'joining');
@@ -33,7 +33,7 @@ describe('ServerConnection first join', () => {
     expect(socket.sent('session.get')).toHaveLength(1);
     expect(session.status()).toEqual({ kind: 'online' });
     expect(session.self()).toEqual(self);
-    expect([...session.permissions()]).toEqual(['create_invites']);
+    expect([...session.permissions()]).toEqual(['invite']);
   });
 
   it('asks session.get again when the join gave the member roles (their permissions are the server’s to tell)', async () => {

@@ -172,7 +172,7 @@ export class ServerSession {
   async refresh(): Promise<void> {
     try {
       const session = await this.request('session.get', {});
-      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      this.permissions.set(new Set(session.permissions));
       if (session.member) this.self.set(session.member);
       for (const listener of this.sessionListeners) listener(session);
     } catch {
@@ -229,7 +229,7 @@ export class ServerSession {
       const session = await this.request('session.get', {});
       this.info.set(session.server);
       this.self.set(session.member);
-      this.permissions.set(new Set(session.permissions as readonly ServerPermission[]));
+      this.permissions.set(new Set(session.permissions));
       for (const listener of this.sessionListeners) listener(session);
       if (!session.member) {
         this.status.set({ kind: 'joining' });

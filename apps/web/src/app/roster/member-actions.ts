@@ -1,3 +1,5 @@
+import { MEMBER_ACTION_PERMISSIONS, type MemberAction, memberActionRefusal } from '@mpqcht/permissions';
+
 import type { ServerSession } from '../connection/server-session';
 import type { MembersState } from './members.state';
 
@@ -9,13 +11,10 @@ export interface MemberActions {
 }
 
 export function memberActions(session: ServerSession, members: MembersState, target: string): MemberActions {
-  const self = target === session.publicKey;
-  // Roots cannot be kicked or banned, and only a root may set a root's roles (docs/protocol.md).
-  const targetIsRoot = members.members().get(target)?.isRoot ?? false;
-  const viewerIsRoot = session.self()?.isRoot ?? false;
-  return {
-    setRoles: session.can('manage_roles') && (!targetIsRoot || viewerIsRoot),
-    kick: !self && !targetIsRoot && session.can('kick'),
-    ban: !self && !targetIsRoot && session.can('ban'),
-  };
+  // The permission, then who the two are: the rule the server enforces (@mpqcht/permissions).
+  const viewer = { publicKey: session.publicKey, isRoot: session.self()?.isRoot ?? false };
+  const subject = { publicKey: target, isRoot: members.members().get(target)?.isRoot ?? false };
+  const allowed = (action: MemberAction): boolean =>
+    session.can(MEMBER_ACTION_PERMISSIONS[action]) && memberActionRefusal(action, viewer, subject) === null;
+  return { setRoles: allowed('setRoles'), kick: allowed('kick'), ban: allowed('ban') };
 }

@@ -1,4 +1,5 @@
 import { generateRandomIdentity } from '@mpqcht/identity';
+import type { ServerPermission } from '@mpqcht/permissions';
 import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from '@mpqcht/protocol';
 
 import { ChannelsState } from '../channels/channels.state';
@@ -92,7 +93,7 @@ export function sessionDto(
   publicKey: string,
   self: MemberDto | null,
   origin = URL_A,
-  permissions: readonly string[] = [],
+  permissions: readonly ServerPermission[] = [],
 ): SessionDto {
   return { publicKey, isRoot: false, member: self, server: serverInfo(origin), permissions };
 }
@@ -164,7 +165,7 @@ export interface OnlineOptions {
   readonly channels?: readonly ChannelDto[];
   readonly members?: readonly MemberDto[];
   /** The server permissions session.get reports for this member. */
-  readonly permissions?: readonly string[];
+  readonly permissions?: readonly ServerPermission[];
 }
 
 /**
