@@ -1,9 +1,13 @@
 import {
+  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   type ElementRef,
+  inject,
+  Injector,
   input,
   output,
   signal,
@@ -16,6 +20,7 @@ import type { ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
+import { ChatSelection } from '../servers/chat-selection';
 import { MessageItem } from './message-item.component';
 
 /** At most this many messages are in the DOM; the rest of the cache is windowed out. */
@@ -143,13 +148,20 @@ export class MessageList {
   readonly maxLength = input(4000);
   readonly act = output<MessageAction>();
 
+  private readonly selection = inject(ChatSelection);
+  private readonly injector = inject(Injector);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   /** Newest cached messages not rendered (0: following the present). */
   readonly hiddenBelow = signal(0);
   readonly count = signal(STEP * 2);
   readonly awayFromPresent = signal(false);
-  /** The read marker when the channel was opened, so the divider stays while it is read. */
-  private readonly dividerAfterSeq = signal(0);
+  readonly atPresent = computed(() => this.hiddenBelow() === 0 && !this.awayFromPresent());
+  /**
+   * The read marker the "New messages" divider follows: the one when the channel was opened with
+   * unread messages, or when messages became unread while the person was not reading. Marking
+   * read does not move it; leaving the channel drops it. null: no divider.
+   */
+  private readonly dividerAfterSeq = signal<number | null>(null);
 
   readonly members = computed(() => this.server().get(MembersState));
   readonly selfKey = computed(() => this.server().session.publicKey);
@@ -171,23 +183,33 @@ export class MessageList {
     () => this.timeline().loaded() && !this.timeline().hasMoreBefore() && this.windowed().start === 0,
   );
 
+  /**
+   * The first unread message by someone else, where the divider goes: only once the cache reaches
+   * back to the marker (or to the channel's start), so it never sits on a message that merely is
+   * the oldest one loaded.
+   */
+  private readonly firstUnreadKey = computed(() => {
+    const marker = this.dividerAfterSeq();
+    const timeline = this.timeline();
+    const oldest = timeline.oldestSent();
+    if (marker === null || (timeline.hasMoreBefore() && (oldest === null || oldest.seq > marker)))
+      return null;
+    const self = this.selfKey();
+    return (
+      timeline.messages().find((m) => m.state === 'sent' && m.seq > marker && m.author !== self)?.key ?? null
+    );
+  });
+
   readonly rows = computed(() => {
     const { messages } = this.windowed();
-    const marker = this.dividerAfterSeq();
-    let dividerShown = false;
+    const firstUnread = this.firstUnreadKey();
     return messages.map((message, index) => {
       const previous = messages[index - 1];
       const grouped =
         previous !== undefined &&
         previous.author === message.author &&
         Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
-      const divider =
-        !dividerShown &&
-        marker > 0 &&
-        message.state === 'sent' &&
-        message.seq > marker &&
-        message.author !== this.selfKey();
-      if (divider) dividerShown = true;
+      const divider = message.key === firstUnread;
       return { message, grouped: grouped && !divider, divider };
     });
   });
@@ -201,9 +223,32 @@ export class MessageList {
         this.hiddenBelow.set(0);
         this.count.set(STEP * 2);
         this.awayFromPresent.set(false);
-        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : 0);
+        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : null);
+        // The scroller is the last channel's: start this one at its newest messages.
+        const shown = this.shownChannel();
+        afterNextRender(
+          () => {
+            if (this.shownChannel() === shown) this.scroller().nativeElement.scrollTop = 0;
+          },
+          { injector: this.injector },
+        );
       });
     });
+    // Messages that became unread while the person was not reading (another window, scrolled up):
+    // the divider marks where they start, if none is shown yet.
+    effect(() => {
+      const channel = this.channel();
+      if (channel.unread === 0 || this.selection.reading()) return;
+      untracked(() => {
+        if (this.dividerAfterSeq() === null) this.dividerAfterSeq.set(channel.lastReadSeq);
+      });
+    });
+    // Reading needs the newest messages on screen (ChatSelection.reading).
+    effect(() => {
+      const atPresent = this.atPresent();
+      this.selection.showList({ server: this.server().url, channelId: this.channel().id, atPresent });
+    });
+    inject(DestroyRef).onDestroy(() => this.selection.showList(null));
   }
 
   onScroll(): void {

@@ -3,18 +3,30 @@ import { computed, effect, inject, Injectable, signal, untracked } from '@angula
 import { ChannelsState, type ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import type { ServerConnection } from '../connection/server-connection';
+import { PageAttention } from '../shared/page-attention';
 import { ServersStore } from './servers.store';
 
+/** The message list of a channel on screen, and whether it shows its newest messages. */
+export interface ShownList {
+  readonly server: string;
+  readonly channelId: string;
+  readonly atPresent: boolean;
+}
+
 /**
- * What is on screen: the active server and, per server, its selected channel. Only the channel on
- * screen counts as "viewing" (its new messages are not unread).
+ * What is on screen: the active server and, per server, its selected channel. A channel counts as read
+ * ("viewing") only while the person can be reading it: the page is visible and focused and its
+ * list shows the newest messages. Then its new messages are not unread, and it is marked read.
  */
 @Injectable({ providedIn: 'root' })
 export class ChatSelection {
   private readonly servers = inject(ServersStore);
+  private readonly attention = inject(PageAttention);
   private readonly channelByServer = signal<ReadonlyMap<string, string>>(new Map());
+  private readonly shownList = signal<ShownList | null>(null);
 
   readonly server = this.servers.active;
+  /** The chosen channel; before a choice, or when it is gone or hidden now, the first one. */
   readonly channel = computed<ChannelState | null>(() => {
     const server = this.server();
     if (!server) return null;
@@ -23,12 +35,29 @@ export class ChatSelection {
     return channels.find((c) => c.id === chosen) ?? channels[0] ?? null;
   });
 
+  /** The person can be reading the newest messages of the channel on screen. */
+  readonly reading = computed(() => {
+    const server = this.server();
+    const channel = this.channel();
+    const shown = this.shownList();
+    return (
+      server !== null &&
+      channel !== null &&
+      shown !== null &&
+      shown.server === server.url &&
+      shown.channelId === channel.id &&
+      shown.atPresent &&
+      this.attention.attentive()
+    );
+  });
+
   constructor() {
     effect(() => {
       const active = this.server();
       const channel = this.channel();
+      const reading = this.reading();
       for (const server of this.servers.servers()) {
-        server.get(ChannelsState).viewing.set(server === active && channel ? channel.id : null);
+        server.get(ChannelsState).viewing.set(server === active && channel && reading ? channel.id : null);
       }
       // Untracked: open() reads and writes the timeline's loading signals; tracking them would rerun
       // this effect after every failed load, in a loop that freezes the page while offline.
@@ -40,6 +69,15 @@ export class ChatSelection {
               .open(channel.id)
               .catch(() => undefined),
         );
+    });
+    // Reading the present: mark read what arrives (paced by TimelinesState), and what was unread.
+    effect(() => {
+      const server = this.server();
+      const channel = this.channel();
+      if (!server || !channel || !this.reading()) return;
+      const timelines = server.get(TimelinesState);
+      timelines.timeline(channel.id).messages();
+      untracked(() => timelines.markReadSoon(channel.id));
     });
   }
 
@@ -63,5 +101,10 @@ export class ChatSelection {
     const index = channels.findIndex((c) => c.id === current.id);
     const next = channels[(index + step + channels.length) % channels.length];
     if (next) this.selectChannel(server, next.id);
+  }
+
+  /** The message list says what it shows; null when it is gone from the screen. */
+  showList(shown: ShownList | null): void {
+    this.shownList.set(shown);
   }
 }
