@@ -446,8 +446,10 @@ describe('web client against two servers', () => {
     await page.locator('[data-test=unlock]').click();
     await page.waitForURL('**/chat', { timeout: WAIT });
     const chatShown = Date.now();
-    await messageWith(page, 'Hello from Ada on Alpha').waitFor({ timeout: WAIT });
+    // The place Ada left (restore-place.spec.ts covers it): Alpha's #xss.
+    await messageWith(page, 'end of payloads').waitFor({ timeout: WAIT });
     const firstMessage = Date.now();
+    await channelTitle(page, 'xss').waitFor();
 
     await rail(page, A.url).waitFor();
     await rail(page, B.url).waitFor();
@@ -456,7 +458,6 @@ describe('web client against two servers', () => {
         .locator('mq-server-rail button.server[data-server]')
         .evaluateAll((els) => els.map((el) => el.getAttribute('data-server'))),
     ).toEqual([A.url, B.url]);
-    await messageWith(page, 'could you look at the release notes').waitFor();
 
     console.log(
       [

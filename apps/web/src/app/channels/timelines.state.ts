@@ -19,6 +19,7 @@ export class TimelinesState {
   private readonly session = inject(ServerSession);
   private readonly channels = inject(ChannelsState);
   private readonly timelines = new Map<string, ChannelTimeline>();
+  private readonly loads = new Map<string, Promise<void>>();
   private readonly catchUps = new ChannelCatchUp({
     since: (channelId, afterRev) => this.session.request('messages.since', { channelId, afterRev }),
     // applyMessage keeps the cache contiguous itself (ChannelTimeline.covers).
@@ -59,14 +60,22 @@ export class TimelinesState {
 
   /** Loads the newest page of a channel the first time it is opened. */
   async open(channelId: string): Promise<void> {
-    const timeline = this.timeline(channelId);
-    if (timeline.loaded() || timeline.loadingBefore()) return;
+    if (this.timeline(channelId).loaded()) return;
     await this.loadOlder(channelId);
   }
 
-  async loadOlder(channelId: string): Promise<void> {
+  /** Loads the page before the oldest cached message; while one loads, that one's promise. */
+  loadOlder(channelId: string): Promise<void> {
+    const inFlight = this.loads.get(channelId);
+    if (inFlight) return inFlight;
     const timeline = this.timeline(channelId);
-    if (timeline.loadingBefore() || (timeline.loaded() && !timeline.hasMoreBefore())) return;
+    if (timeline.loaded() && !timeline.hasMoreBefore()) return Promise.resolve();
+    const load = this.fetchOlder(channelId, timeline).finally(() => this.loads.delete(channelId));
+    this.loads.set(channelId, load);
+    return load;
+  }
+
+  private async fetchOlder(channelId: string, timeline: ChannelTimeline): Promise<void> {
     timeline.loadingBefore.set(true);
     try {
       const before = timeline.oldestSent()?.id ?? undefined;

@@ -20,8 +20,11 @@ import {
   URL_A,
 } from '../testing/fixtures';
 import { ChatSelection } from './chat-selection';
+import { loadSavedPlace, saveActiveServer, saveServerPlaces } from './saved-place.storage';
 import { saveServerList } from './server-list.storage';
 import { ServersStore } from './servers.store';
+
+const URL_B = 'http://localhost:3000';
 
 /** lobby: read up to 2; random: two unread messages; both with a history of two messages. */
 const CHANNELS: readonly ChannelDto[] = [
@@ -132,5 +135,54 @@ describe('ChatSelection', () => {
 
     expect(selection.reading()).toBe(false);
     expect(markReads(URL_A)).toEqual([]);
+  });
+
+  it('restores the server and the channel this identity had on screen', async () => {
+    saveServerList(localStorage, [{ url: URL_A }, { url: URL_B }]);
+    saveActiveServer(localStorage, identityKey, URL_B);
+    saveServerPlaces(localStorage, identityKey, new Map([[URL_B, { channelId: 'random', anchor: null }]]));
+
+    await startOnline();
+
+    expect(selection.server()?.url).toBe(URL_B);
+    expect(selection.channel()?.id).toBe('random');
+    // The server's first channel where nothing was chosen.
+    selection.selectServer(store.servers()[0] as ServerConnection);
+    expect(selection.channel()?.id).toBe('lobby');
+    expect(loadSavedPlace(localStorage, identityKey).server).toBe(URL_A);
+  });
+
+  it('falls back to the first channel when the saved one is gone or hidden now', async () => {
+    saveServerList(localStorage, [{ url: URL_A }]);
+    saveServerPlaces(localStorage, identityKey, new Map([[URL_A, { channelId: 'secret', anchor: null }]]));
+
+    await startOnline();
+
+    expect(selection.channel()?.id).toBe('lobby');
+  });
+
+  it('saves the channel chosen and the scroll position of each server, per identity', async () => {
+    saveServerList(localStorage, [{ url: URL_A }]);
+    await startOnline();
+    const server = store.servers()[0] as ServerConnection;
+
+    selection.selectChannel(server, 'random');
+    selection.saveAnchor(URL_A, 'random', { messageId: messageId('random', 1), offset: -12 });
+    // A late save for the channel that was left does not overwrite the one chosen since.
+    selection.saveAnchor(URL_A, 'lobby', { messageId: messageId('lobby', 1), offset: 0 });
+
+    expect(loadSavedPlace(localStorage, identityKey).places.get(URL_A)).toEqual({
+      channelId: 'random',
+      anchor: { messageId: messageId('random', 1), offset: -12 },
+    });
+    expect(selection.anchorOf(URL_A, 'random')).toEqual({ messageId: messageId('random', 1), offset: -12 });
+    expect(selection.anchorOf(URL_A, 'lobby')).toBeNull();
+    expect(loadSavedPlace(localStorage, 'another key').places.size).toBe(0);
+    // Choosing another channel starts it at the present.
+    selection.selectChannel(server, 'lobby');
+    expect(loadSavedPlace(localStorage, identityKey).places.get(URL_A)).toEqual({
+      channelId: 'lobby',
+      anchor: null,
+    });
   });
 });
