@@ -46,7 +46,7 @@ function toChannelState(channel: ChannelDto): ChannelState {
 
 /**
  * The channels of one server this member can see, in their groups, with read state: unread and
- * mention counts per channel and in total. The channel on screen (`viewing`) counts nothing.
+ * mention counts per channel and in total. The channel being read (`viewing`) counts nothing.
  */
 @Injectable()
 export class ChannelsState {
@@ -54,7 +54,10 @@ export class ChannelsState {
 
   readonly groups = signal<readonly ChannelGroupDto[]>([]);
   readonly channels = signal<readonly ChannelState[]>([]);
-  /** The channel the person is looking at, or null: its new messages are not unread. */
+  /**
+   * The channel the person is reading, or null: on screen, at its newest messages, in a visible and
+   * focused page (ChatSelection decides). Its new messages are not unread: they are marked read.
+   */
   readonly viewing = signal<string | null>(null);
 
   readonly unreadTotal = computed(() => this.channels().reduce((n, c) => n + c.unread, 0));
@@ -136,16 +139,22 @@ export class ChannelsState {
     });
   }
 
+  /**
+   * A read state from the server. One older than the marker held is stale (the marker never moves
+   * back; two answers can cross). In the channel being read, what the answer still counts arrived
+   * after the request and is being read too: the next mark-read covers it, so it shows no badge.
+   */
   applyReadState(state: ReadStateDto): void {
+    const reading = this.viewing() === state.channelId;
     this.channels.update((channels) =>
       channels.map((c) =>
-        c.id === state.channelId
+        c.id === state.channelId && state.lastReadSeq >= c.lastReadSeq
           ? {
               ...c,
               lastReadSeq: state.lastReadSeq,
               lastReadMessageId: state.lastReadMessageId,
-              unread: state.unreadCount,
-              mentions: state.mentionCount,
+              unread: reading ? 0 : state.unreadCount,
+              mentions: reading ? 0 : state.mentionCount,
             }
           : c,
       ),

@@ -5,8 +5,9 @@ import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
 import { describeFailure, RequestFailed } from '../connection/request-failed';
 import { ServerSession } from '../connection/server-session';
 import { ChannelCatchUp } from './channel-catch-up';
-import { ChannelTimeline } from './channel-timeline';
+import { ChannelTimeline, type TimelineMessage } from './channel-timeline';
 import { ChannelsState } from './channels.state';
+import { MarkReadThrottle } from './mark-read-throttle';
 
 /**
  * The message caches of one server's channels: history pages, optimistic sends with retry by client
@@ -18,6 +19,7 @@ export class TimelinesState {
   private readonly session = inject(ServerSession);
   private readonly channels = inject(ChannelsState);
   private readonly timelines = new Map<string, ChannelTimeline>();
+  private readonly loads = new Map<string, Promise<void>>();
   private readonly catchUps = new ChannelCatchUp({
     since: (channelId, afterRev) => this.session.request('messages.since', { channelId, afterRev }),
     // applyMessage keeps the cache contiguous itself (ChannelTimeline.covers).
@@ -25,6 +27,9 @@ export class TimelinesState {
     applyDeleted: (_timeline, deleted) => this.applyDeleted(deleted),
     reload: (channelId) => this.open(channelId),
   });
+  private readonly readMarks = new MarkReadThrottle((channelId, messageId) =>
+    this.sendMarkRead(channelId, messageId),
+  );
   /** Off while a reconnect's catch-up runs: the channel list just read already counts those. */
   private countingUnread = true;
 
@@ -55,14 +60,22 @@ export class TimelinesState {
 
   /** Loads the newest page of a channel the first time it is opened. */
   async open(channelId: string): Promise<void> {
-    const timeline = this.timeline(channelId);
-    if (timeline.loaded() || timeline.loadingBefore()) return;
+    if (this.timeline(channelId).loaded()) return;
     await this.loadOlder(channelId);
   }
 
-  async loadOlder(channelId: string): Promise<void> {
+  /** Loads the page before the oldest cached message; while one loads, that one's promise. */
+  loadOlder(channelId: string): Promise<void> {
+    const inFlight = this.loads.get(channelId);
+    if (inFlight) return inFlight;
     const timeline = this.timeline(channelId);
-    if (timeline.loadingBefore() || (timeline.loaded() && !timeline.hasMoreBefore())) return;
+    if (timeline.loaded() && !timeline.hasMoreBefore()) return Promise.resolve();
+    const load = this.fetchOlder(channelId, timeline).finally(() => this.loads.delete(channelId));
+    this.loads.set(channelId, load);
+    return load;
+  }
+
+  private async fetchOlder(channelId: string, timeline: ChannelTimeline): Promise<void> {
     timeline.loadingBefore.set(true);
     try {
       const before = timeline.oldestSent()?.id ?? undefined;
@@ -107,7 +120,7 @@ export class TimelinesState {
     this.timeline(channelId).remove(messageId);
   }
 
-  /** Marks everything up to the newest cached message of the channel as read. */
+  /** Marks everything up to the newest cached message of the channel as read (Escape). */
   async markRead(channelId: string): Promise<void> {
     const newest = this.timeline(channelId).newestSent();
     const channel = this.channels.find(channelId);
@@ -115,7 +128,41 @@ export class TimelinesState {
       if (channel && channel.unread > 0 && !newest) this.channels.clearCounts(channel);
       return;
     }
-    const state = await this.session.request('channels.markRead', { channelId, messageId: newest.id });
+    await this.sendMarkRead(channelId, newest.id);
+  }
+
+  /**
+   * The member is reading the newest messages of the channel: marks it read up to the newest
+   * cached one, paced (MarkReadThrottle). Only when something is unread past the read marker: the
+   * member's own replies never are, so they cost no request.
+   */
+  markReadSoon(channelId: string): void {
+    const channel = this.channels.find(channelId);
+    const timeline = this.timeline(channelId);
+    const messages = timeline.messages();
+    if (!channel || !timeline.loaded()) return;
+    let newest: TimelineMessage | null = null;
+    let othersUnread = false;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i];
+      if (!message || message.state !== 'sent') continue;
+      if (message.seq <= channel.lastReadSeq) break;
+      newest ??= message;
+      if (message.author !== this.session.publicKey) {
+        othersUnread = true;
+        break;
+      }
+    }
+    if (newest?.id && (othersUnread || channel.unread > 0)) {
+      this.readMarks.request(channelId, { messageId: newest.id, seq: newest.seq });
+    } else if (!newest && channel.unread > 0) {
+      // Counted, but nothing newer than the marker is left to read (deleted meanwhile).
+      this.channels.clearCounts(channel);
+    }
+  }
+
+  private async sendMarkRead(channelId: string, messageId: string): Promise<void> {
+    const state = await this.session.request('channels.markRead', { channelId, messageId });
     this.channels.applyReadState(state);
   }
 

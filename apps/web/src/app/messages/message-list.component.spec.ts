@@ -4,6 +4,7 @@ import { provideMarkdown } from 'ngx-markdown';
 
 import type { MessageDto } from '@mpqcht/protocol';
 
+import { provideServerFeatures } from '../server-features';
 import { channel, message, onlineHarness } from '../testing/fixtures';
 import { MessageList } from './message-list.component';
 
@@ -24,7 +25,9 @@ describe('MessageList', () => {
     timeline.hasMoreBefore.set(false);
     timeline.loaded.set(true);
 
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideMarkdown()] });
+    TestBed.configureTestingModule({
+      providers: [provideZonelessChangeDetection(), provideMarkdown(), provideServerFeatures()],
+    });
     const fixture = TestBed.createComponent(MessageList);
     fixture.componentRef.setInput('server', connection);
     fixture.componentRef.setInput('channel', channels.channels()[0]);
@@ -47,7 +50,9 @@ describe('MessageList', () => {
     timeline.hasMoreBefore.set(false);
     timeline.loaded.set(true);
 
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideMarkdown()] });
+    TestBed.configureTestingModule({
+      providers: [provideZonelessChangeDetection(), provideMarkdown(), provideServerFeatures()],
+    });
     const fixture = TestBed.createComponent(MessageList);
     fixture.componentRef.setInput('server', connection);
     fixture.componentRef.setInput('channel', channels.channels()[0]);

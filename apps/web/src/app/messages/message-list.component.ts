@@ -1,9 +1,13 @@
 import {
+  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   type ElementRef,
+  inject,
+  Injector,
   input,
   output,
   signal,
@@ -16,7 +20,10 @@ import type { ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
+import { ChatSelection } from '../servers/chat-selection';
+import type { ScrollAnchor } from '../servers/saved-place.storage';
 import { MessageItem } from './message-item.component';
+import { anchorIn, scrollToAnchor } from './scroll-anchor';
 
 /** At most this many messages are in the DOM; the rest of the cache is windowed out. */
 const WINDOW = 150;
@@ -24,6 +31,8 @@ const STEP = 50;
 const GROUP_GAP_MS = 7 * 60_000;
 /** How close to an edge (px) counts as reaching it. */
 const EDGE = 400;
+/** How many older pages a restored scroll position may load to find its message. */
+const RESTORE_PAGES = 10;
 
 export interface MessageAction {
   readonly kind: 'retry' | 'discard' | 'edit' | 'delete' | 'edit-start' | 'edit-cancel';
@@ -41,6 +50,7 @@ export interface MessageAction {
   selector: 'mq-message-list',
   imports: [MessageItem],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(window:pagehide)': 'keepPlace()', '(document:visibilitychange)': 'keepPlace()' },
   template: `
     <div class="scroller" #scroller (scroll)="onScroll()" data-test="message-scroller">
       <div class="items">
@@ -143,13 +153,27 @@ export class MessageList {
   readonly maxLength = input(4000);
   readonly act = output<MessageAction>();
 
+  private readonly selection = inject(ChatSelection);
+  private readonly injector = inject(Injector);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   /** Newest cached messages not rendered (0: following the present). */
   readonly hiddenBelow = signal(0);
   readonly count = signal(STEP * 2);
   readonly awayFromPresent = signal(false);
-  /** The read marker when the channel was opened, so the divider stays while it is read. */
-  private readonly dividerAfterSeq = signal(0);
+  /** A saved scroll position is being brought back: not at the present, whatever the scroller says. */
+  private readonly restoring = signal(false);
+  readonly atPresent = computed(
+    () => !this.restoring() && this.hiddenBelow() === 0 && !this.awayFromPresent(),
+  );
+  /**
+   * The read marker the "New messages" divider follows: the one when the channel was opened with
+   * unread messages, or when messages became unread while the person was not reading. Marking
+   * read does not move it; leaving the channel drops it. null: no divider.
+   */
+  private readonly dividerAfterSeq = signal<number | null>(null);
+  /** Where the list is scrolled (null: at the present), kept as the person scrolls. */
+  private anchor: ScrollAnchor | null = null;
+  private shown: { server: string; channelId: string } | null = null;
 
   readonly members = computed(() => this.server().get(MembersState));
   readonly selfKey = computed(() => this.server().session.publicKey);
@@ -171,38 +195,83 @@ export class MessageList {
     () => this.timeline().loaded() && !this.timeline().hasMoreBefore() && this.windowed().start === 0,
   );
 
+  /**
+   * The first unread message by someone else, where the divider goes: only once the cache reaches
+   * back to the marker (or to the channel's start), so it never sits on a message that merely is
+   * the oldest one loaded.
+   */
+  private readonly firstUnreadKey = computed(() => {
+    const marker = this.dividerAfterSeq();
+    const timeline = this.timeline();
+    const oldest = timeline.oldestSent();
+    if (marker === null || (timeline.hasMoreBefore() && (oldest === null || oldest.seq > marker)))
+      return null;
+    const self = this.selfKey();
+    return (
+      timeline.messages().find((m) => m.state === 'sent' && m.seq > marker && m.author !== self)?.key ?? null
+    );
+  });
+
   readonly rows = computed(() => {
     const { messages } = this.windowed();
-    const marker = this.dividerAfterSeq();
-    let dividerShown = false;
+    const firstUnread = this.firstUnreadKey();
     return messages.map((message, index) => {
       const previous = messages[index - 1];
       const grouped =
         previous !== undefined &&
         previous.author === message.author &&
         Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
-      const divider =
-        !dividerShown &&
-        marker > 0 &&
-        message.state === 'sent' &&
-        message.seq > marker &&
-        message.author !== this.selfKey();
-      if (divider) dividerShown = true;
+      const divider = message.key === firstUnread;
       return { message, grouped: grouped && !divider, divider };
     });
   });
 
   constructor() {
-    // A new channel on screen: follow the present, and place the divider at its read marker.
+    // A new channel on screen: keep where the last one was, place the divider at the read marker,
+    // and show the saved position of this one, or the present.
     effect(() => {
       this.shownChannel();
       untracked(() => {
+        this.keepPlace();
         const channel = this.channel();
+        this.shown = { server: this.server().url, channelId: channel.id };
         this.hiddenBelow.set(0);
         this.count.set(STEP * 2);
         this.awayFromPresent.set(false);
-        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : 0);
+        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : null);
+        this.anchor = this.selection.anchorOf(this.shown.server, channel.id);
+        if (this.anchor) {
+          void this.restore(this.anchor);
+        } else {
+          this.restoring.set(false);
+          // The scroller is the last channel's: start this one at its newest messages.
+          const shown = this.shownChannel();
+          afterNextRender(
+            () => {
+              if (this.shownChannel() === shown && !this.anchor) this.scroller().nativeElement.scrollTop = 0;
+            },
+            { injector: this.injector },
+          );
+        }
       });
+    });
+    // Messages that became unread while the person was not reading (another window, scrolled up):
+    // the divider marks where they start, if none is shown yet.
+    effect(() => {
+      const channel = this.channel();
+      if (channel.unread === 0 || this.selection.reading()) return;
+      untracked(() => {
+        if (this.dividerAfterSeq() === null) this.dividerAfterSeq.set(channel.lastReadSeq);
+      });
+    });
+    // Reading needs the newest messages on screen (ChatSelection.reading).
+    effect(() => {
+      const atPresent = this.atPresent();
+      this.selection.showList({ server: this.server().url, channelId: this.channel().id, atPresent });
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.keepPlace();
+      this.selection.showList(null);
     });
   }
 
@@ -211,16 +280,75 @@ export class MessageList {
     const fromBottom = Math.abs(el.scrollTop);
     const fromTop = el.scrollHeight - el.clientHeight - fromBottom;
     this.awayFromPresent.set(fromBottom > el.clientHeight * 2);
+    if (!this.restoring()) this.anchor = this.atPresent() ? null : anchorIn(el);
     if (fromTop < EDGE) this.reachTop();
     else if (fromBottom < EDGE && this.hiddenBelow() > 0)
       this.hiddenBelow.update((n) => Math.max(0, n - STEP));
   }
 
   jumpToPresent(): void {
+    this.restoring.set(false);
+    this.anchor = null;
     this.hiddenBelow.set(0);
     this.count.set(STEP * 2);
     this.awayFromPresent.set(false);
     this.scroller().nativeElement.scrollTop = 0;
+  }
+
+  /** Saves where the channel on screen is scrolled (leaving it, or the page going away). */
+  keepPlace(): void {
+    if (this.shown) this.selection.saveAnchor(this.shown.server, this.shown.channelId, this.anchor);
+  }
+
+  /**
+   * Brings back a saved position: loads older pages until its message is cached (at most
+   * RESTORE_PAGES), renders the window around it and scrolls it to where it was. A message that
+   * is gone, or too far back, leaves the list at the present.
+   */
+  private async restore(anchor: ScrollAnchor): Promise<void> {
+    const shownChannel = this.shownChannel();
+    const channelId = this.channel().id;
+    const timelines = this.timelines();
+    const timeline = this.timeline();
+    const stillShown = () => this.shownChannel() === shownChannel && this.anchor === anchor;
+    this.restoring.set(true);
+    try {
+      await timelines.open(channelId);
+      for (let page = 0; page < RESTORE_PAGES && !timeline.findById(anchor.messageId); page++) {
+        if (!stillShown() || !timeline.hasMoreBefore()) break;
+        await timelines.loadOlder(channelId);
+      }
+    } catch {
+      // Offline: the present, once it loads.
+    }
+    if (!stillShown()) return;
+    const all = timeline.messages();
+    const index = all.findIndex((m) => m.id === anchor.messageId);
+    if (index < 0) {
+      this.anchor = null;
+      this.restoring.set(false);
+      return;
+    }
+    const end = Math.min(all.length, index + 1 + STEP);
+    this.hiddenBelow.set(all.length - end);
+    this.count.set(WINDOW);
+    afterNextRender(
+      () => {
+        if (!stillShown()) return;
+        const scroller = this.scroller().nativeElement;
+        scrollToAnchor(scroller, anchor);
+        // Markdown fills the rows a moment later, which can move the anchor: place it again then.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            if (!stillShown()) return;
+            scrollToAnchor(scroller, anchor);
+            this.awayFromPresent.set(Math.abs(scroller.scrollTop) > scroller.clientHeight * 2);
+            this.restoring.set(false);
+          }),
+        );
+      },
+      { injector: this.injector },
+    );
   }
 
   private reachTop(): void {

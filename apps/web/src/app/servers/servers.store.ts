@@ -4,6 +4,7 @@ import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../c
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
 import { createServerSocket } from '../connection/server-socket';
+import { loadSavedPlace, saveActiveServer } from './saved-place.storage';
 import { loadServerList, saveServerList } from './server-list.storage';
 
 /** Lets tests and the e2e harness swap the transport; the app uses the real ones. */
@@ -22,6 +23,8 @@ export class ServersStore {
   private readonly list = signal<readonly ServerConnection[]>([]);
   readonly servers = this.list.asReadonly();
   readonly activeUrl = signal<string | null>(null);
+  /** The unlocked identity's public key (hex): where its place on the page is saved. */
+  readonly identityKey = signal<string | null>(null);
   readonly active = computed(
     () => this.list().find((s) => s.url === this.activeUrl()) ?? this.list()[0] ?? null,
   );
@@ -35,12 +38,14 @@ export class ServersStore {
     this.deps = deps;
   }
 
-  /** Connects every saved server with this identity. */
+  /** Connects every saved server with this identity, and puts back the one it had on screen. */
   start(identity: SigningIdentity): void {
     this.stop();
     this.identity = identity;
     const connections = loadServerList(localStorage).map((s) => this.connection(s.url, identity));
     this.list.set(connections);
+    this.identityKey.set(identity.publicKey.hex);
+    this.activeUrl.set(loadSavedPlace(localStorage, identity.publicKey.hex).server);
     for (const connection of connections) void connection.session.connect();
   }
 
@@ -49,6 +54,8 @@ export class ServersStore {
     for (const connection of this.list()) connection.session.close();
     this.list.set([]);
     this.identity = null;
+    this.identityKey.set(null);
+    this.activeUrl.set(null);
   }
 
   /**
@@ -79,12 +86,14 @@ export class ServersStore {
     const connection = this.list().find((s) => s.url === url);
     connection?.session.close();
     this.list.update((list) => list.filter((s) => s.url !== url));
-    if (this.activeUrl() === url) this.activeUrl.set(null);
+    if (this.activeUrl() === url) this.select(null);
     this.persist();
   }
 
-  select(url: string): void {
+  select(url: string | null): void {
     this.activeUrl.set(url);
+    const key = this.identityKey();
+    if (key) saveActiveServer(localStorage, key, url);
   }
 
   private connection(url: string, identity: SigningIdentity): ServerConnection {
