@@ -1,9 +1,10 @@
-import { computed, inject, Injectable, Injector, signal } from '@angular/core';
+import { computed, DestroyRef, DOCUMENT, inject, Injectable, Injector, signal } from '@angular/core';
 
 import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
 import { createServerSocket } from '../connection/server-socket';
+import { reconnectOnWake } from './reconnect-on-wake';
 import { loadServerList, saveServerList } from './server-list.storage';
 
 /** Lets tests and the e2e harness swap the transport; the app uses the real ones. */
@@ -11,6 +12,7 @@ export const DEFAULT_CONNECTION_DEPS: ConnectionDeps = {
   http: fetchServerHttp,
   socketFactory: createServerSocket,
   now: () => Date.now(),
+  online: () => navigator.onLine,
 };
 
 /**
@@ -30,6 +32,11 @@ export class ServersStore {
   private readonly injector = inject(Injector);
   private deps: ConnectionDeps = DEFAULT_CONNECTION_DEPS;
   private identity: SigningIdentity | null = null;
+
+  constructor() {
+    const stop = reconnectOnWake(inject(DOCUMENT), () => this.list().map((s) => s.session));
+    inject(DestroyRef).onDestroy(stop);
+  }
 
   useDeps(deps: ConnectionDeps): void {
     this.deps = deps;
