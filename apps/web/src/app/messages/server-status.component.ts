@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   DestroyRef,
   effect,
   inject,
@@ -9,6 +10,7 @@ import {
   untracked,
 } from '@angular/core';
 
+import { Outbox } from '../channels/outbox';
 import { RequestFailed } from '../connection/request-failed';
 import type { ServerConnection } from '../connection/server-connection';
 import { Autofocus } from '../shared/autofocus.directive';
@@ -41,6 +43,12 @@ import { Countdown } from '../shared/countdown';
               Reconnecting to {{ server.url }} (attempt {{ status.attempt }})…
             }
           </p>
+          @if (waiting() > 0) {
+            <p data-test="outbox-waiting">
+              {{ waiting() === 1 ? '1 message is' : waiting() + ' messages are' }} waiting to be sent when the
+              connection is back.
+            </p>
+          }
           <div class="actions">
             <button
               class="button primary"
@@ -171,6 +179,8 @@ export class ServerStatus {
   readonly copied = signal(false);
   /** Seconds until the next attempt (rate limited, or reconnecting). */
   readonly countdown = new Countdown();
+  /** Messages typed before the connection went, sent when it is back. */
+  readonly waiting = computed(() => this.server().get(Outbox).size());
 
   constructor() {
     effect(() => {

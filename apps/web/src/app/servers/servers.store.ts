@@ -1,5 +1,6 @@
 import { computed, DestroyRef, DOCUMENT, inject, Injectable, Injector, signal } from '@angular/core';
 
+import { Outbox } from '../channels/outbox';
 import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
@@ -85,6 +86,8 @@ export class ServersStore {
   remove(url: string): void {
     const connection = this.list().find((s) => s.url === url);
     connection?.session.close();
+    // What waited for this server would otherwise be sent if it were ever added again.
+    connection?.get(Outbox).clear();
     this.list.update((list) => list.filter((s) => s.url !== url));
     if (this.activeUrl() === url) this.activeUrl.set(null);
     this.persist();
