@@ -1,6 +1,7 @@
 import type { Type } from '@angular/core';
 
 import { ChannelsState } from './channels/channels.state';
+import { Outbox } from './channels/outbox';
 import { TimelinesState } from './channels/timelines.state';
 import { TypingState } from './channels/typing.state';
 import { serverFeaturesProvider } from './connection/connection-deps';
@@ -13,6 +14,7 @@ import { MembersState } from './roster/members.state';
  */
 export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   ChannelsState,
+  Outbox,
   TimelinesState,
   TypingState,
   MembersState,

@@ -22,6 +22,8 @@ export interface TimelineMessage {
   readonly editedAt: string | null;
   readonly mentions: readonly string[];
   readonly state: SendState;
+  /** A pending send kept in the outbox until the connection is back (not being sent right now). */
+  readonly waiting?: boolean;
   /** Why a send failed, for people. */
   readonly error?: string;
   /** A send refused with `rate_limited`: when (epoch ms) sending is allowed again. */
@@ -133,7 +135,14 @@ export class ChannelTimeline {
     this.list.set(ordered([...older, ...this.list()]));
   }
 
-  addPending(message: { clientId: string; author: string; content: string }): void {
+  addPending(message: {
+    clientId: string;
+    author: string;
+    content: string;
+    createdAt?: string;
+    waiting?: boolean;
+  }): void {
+    if (this.find(message.clientId)) return;
     this.list.update((list) => [
       ...list,
       {
@@ -145,10 +154,11 @@ export class ChannelTimeline {
         rev: 0,
         author: message.author,
         content: message.content,
-        createdAt: new Date().toISOString(),
+        createdAt: message.createdAt ?? new Date().toISOString(),
         editedAt: null,
         mentions: [],
         state: 'pending',
+        waiting: message.waiting ?? false,
       },
     ]);
   }
@@ -157,9 +167,16 @@ export class ChannelTimeline {
     this.list.update((list) =>
       list.map((m) =>
         m.clientId === clientId && m.state !== 'sent'
-          ? { ...m, state, ...(error ? { error } : {}), retryAt: retryAt ?? null }
+          ? { ...m, state, waiting: false, ...(error ? { error } : {}), retryAt: retryAt ?? null }
           : m,
       ),
+    );
+  }
+
+  /** Marks a pending send as waiting for the connection (true) or being sent (false). */
+  setWaiting(clientId: string, waiting: boolean): void {
+    this.list.update((list) =>
+      list.map((m) => (m.clientId === clientId && m.state === 'pending' ? { ...m, waiting } : m)),
     );
   }
 

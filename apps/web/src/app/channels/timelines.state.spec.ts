@@ -123,7 +123,7 @@ describe('ServerConnection optimistic send', () => {
     });
   });
 
-  it('marks the send failed without emitting when offline', async () => {
+  it('keeps a send made while offline pending (waiting for the connection) without emitting', async () => {
     const h = await lobbyOnline();
     await open(h, 'lobby', []);
     h.socket.serverDisconnect();
@@ -131,21 +131,18 @@ describe('ServerConnection optimistic send', () => {
     await h.timelines.send('lobby', 'hello');
 
     expect(h.socket.sent('messages.send')).toEqual([]);
-    expect(h.timelines.timeline('lobby').messages()[0]).toMatchObject({
-      state: 'failed',
-      error: 'not connected to this server',
-    });
+    expect(h.timelines.timeline('lobby').messages()[0]).toMatchObject({ state: 'pending', waiting: true });
+    localStorage.clear();
   });
 
   it('retry() sends again with the same clientId and the message is stored once', async () => {
     const h = await lobbyOnline();
     await open(h, 'lobby', []);
-    h.socket.serverDisconnect();
-    await h.timelines.send('lobby', 'hello again');
+    const sending = h.timelines.send('lobby', 'hello again');
+    (await nextRequest(h, 'messages.send')).timeOut();
+    await sending;
     const [failed] = h.timelines.timeline('lobby').messages();
-    if (!failed) throw new Error('no failed message');
-    h.socket.serverConnect();
-    await until(() => h.session.status().kind === 'online', 'online');
+    if (failed?.state !== 'failed') throw new Error('no failed message');
 
     const retrying = h.timelines.retry('lobby', failed.clientId);
     expect(h.timelines.timeline('lobby').messages()[0]?.state).toBe('pending');

@@ -8,6 +8,14 @@ import { ChannelCatchUp } from './channel-catch-up';
 import { ChannelTimeline, type TimelineMessage } from './channel-timeline';
 import { ChannelsState } from './channels.state';
 import { MarkReadThrottle } from './mark-read-throttle';
+import { Outbox, type OutboxDelivery } from './outbox';
+import type { OutboxEntry } from './outbox.storage';
+
+/**
+ * Refusals after which a send waits in the outbox for the next login: the connection is gone or
+ * going (a restart drains), so the server did not decide about the message.
+ */
+const WAIT_FOR_CONNECTION = new Set(['offline', 'server_restarting']);
 
 /**
  * The message caches of one server's channels: history pages, optimistic sends with retry by client
@@ -18,6 +26,7 @@ import { MarkReadThrottle } from './mark-read-throttle';
 export class TimelinesState {
   private readonly session = inject(ServerSession);
   private readonly channels = inject(ChannelsState);
+  private readonly outbox = inject(Outbox);
   private readonly timelines = new Map<string, ChannelTimeline>();
   private readonly loads = new Map<string, Promise<void>>();
   private readonly catchUps = new ChannelCatchUp({
@@ -46,7 +55,20 @@ export class TimelinesState {
       this.applyDeleted(deleted);
       this.noteRev(deleted.channelId, deleted.rev);
     });
+    // What waited for the connection goes first, without holding up the catch-up.
+    this.session.onResume(() => {
+      void this.flush();
+      return Promise.resolve();
+    });
     this.session.onResume(() => this.catchUpAfterLogin());
+    // Sends that were waiting when the page was last closed: shown again, sent at the next login.
+    for (const entry of this.outbox.entries()) {
+      this.timeline(entry.channelId).addPending({
+        ...entry,
+        author: this.session.publicKey,
+        waiting: true,
+      });
+    }
   }
 
   timeline(channelId: string): ChannelTimeline {
@@ -97,17 +119,40 @@ export class TimelinesState {
     }
   }
 
-  /** Optimistic send: the message shows at once as pending; the ack replaces it. */
+  /**
+   * Optimistic send: the message shows at once as pending and goes into the outbox, which sends
+   * it now or, while the server is away, when it is back; the ack replaces it.
+   */
   async send(channelId: string, content: string): Promise<void> {
     const clientId = crypto.randomUUID();
-    this.timeline(channelId).addPending({ clientId, author: this.session.publicKey, content });
-    await this.deliver(channelId, clientId);
+    const createdAt = new Date().toISOString();
+    this.timeline(channelId).addPending({ clientId, author: this.session.publicKey, content, createdAt });
+    await this.enqueue({ channelId, clientId, content, createdAt });
   }
 
   /** Sends a failed message again with the same client id, so it is stored at most once. */
   async retry(channelId: string, clientId: string): Promise<void> {
-    this.timeline(channelId).setState(clientId, 'pending');
-    await this.deliver(channelId, clientId);
+    const timeline = this.timeline(channelId);
+    const failed = timeline.find(clientId);
+    if (!failed || failed.state !== 'failed') return;
+    timeline.setState(clientId, 'pending');
+    await this.enqueue({ channelId, clientId, content: failed.content, createdAt: failed.createdAt });
+  }
+
+  private async enqueue(entry: OutboxEntry): Promise<void> {
+    if (!this.outbox.add(entry)) {
+      this.timeline(entry.channelId).setState(
+        entry.clientId,
+        'failed',
+        'too many messages are waiting for this server; send it again once they are sent',
+      );
+      return;
+    }
+    await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    return this.outbox.flush((entry) => this.deliver(entry));
   }
 
   async edit(messageId: string, content: string): Promise<void> {
@@ -166,19 +211,22 @@ export class TimelinesState {
     this.channels.applyReadState(state);
   }
 
-  private async deliver(channelId: string, clientId: string): Promise<void> {
+  /** One attempt at an outbox entry: stored, refused for good (failed), or to wait for the connection. */
+  private async deliver({ channelId, clientId, content }: OutboxEntry): Promise<OutboxDelivery> {
     const timeline = this.timeline(channelId);
-    const pending = timeline.find(clientId);
-    if (!pending) return;
+    timeline.setWaiting(clientId, false);
     try {
-      const message = await this.session.request('messages.send', {
-        channelId,
-        clientId,
-        content: pending.content,
-      });
+      const message = await this.session.request('messages.send', { channelId, clientId, content });
       timeline.upsert(message);
       this.channels.noteOwnMessage(message);
+      return 'done';
     } catch (error) {
+      if (this.mustWait(error)) {
+        // This one and every one behind it wait for the next login.
+        for (const waiting of this.outbox.entries())
+          this.timeline(waiting.channelId).setWaiting(waiting.clientId, true);
+        return 'wait';
+      }
       // Keep when sending is allowed again, so the composer can count down to it.
       const retryAfter =
         error instanceof RequestFailed && error.code === 'rate_limited'
@@ -186,7 +234,15 @@ export class TimelinesState {
           : null;
       const retryAt = typeof retryAfter === 'number' ? this.session.now() + retryAfter : undefined;
       timeline.setState(clientId, 'failed', describeFailure(error), retryAt);
+      return 'done';
     }
+  }
+
+  /** The server did not decide: the connection was gone, or went while the send was on its way. */
+  private mustWait(error: unknown): boolean {
+    if (!(error instanceof RequestFailed)) return false;
+    if (WAIT_FOR_CONNECTION.has(error.code)) return true;
+    return error.code === 'timeout' && this.session.status().kind !== 'online';
   }
 
   /**

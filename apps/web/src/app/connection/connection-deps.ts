@@ -15,6 +15,10 @@ export interface ConnectionDeps {
   readonly http: ServerHttp;
   readonly socketFactory: SocketFactory;
   readonly now: () => number;
+  /** What the jitter of reconnect delays draws from; Math.random when absent. */
+  readonly random?: () => number;
+  /** Whether the browser says it has a network (`navigator.onLine`); assumed when absent. */
+  readonly online?: () => boolean;
 }
 
 /** The origin of the server a connection's injector serves. */

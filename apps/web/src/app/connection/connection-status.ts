@@ -3,7 +3,17 @@ export type ConnectionStatus =
   | { readonly kind: 'online' }
   /** Authorized here, but no display name picked yet. */
   | { readonly kind: 'joining' }
-  | { readonly kind: 'reconnecting'; readonly attempt: number }
+  /**
+   * Waiting to try again (docs/web-client.md, Reconnecting): `attempt` is the number of the next
+   * attempt since the connection was lost, `retryAt` when it starts (epoch ms; null while it runs),
+   * `reason` why the last one failed when the server could not be reached at all.
+   */
+  | {
+      readonly kind: 'reconnecting';
+      readonly attempt: number;
+      readonly retryAt: number | null;
+      readonly reason?: string;
+    }
   /** The server limits logins from this address: the next attempt is at `retryAt` (epoch ms). */
   | { readonly kind: 'rate_limited'; readonly retryAt: number }
   | { readonly kind: 'refused'; readonly code: string; readonly message: string }

@@ -79,7 +79,7 @@ describe('ServerConnection without a challenge', () => {
     // An empty auth would be refused as a failed login and spend the address's budget.
     expect(await authSent(socket)).toBeNull();
     expect(socket.disconnectCalls).toBe(1);
-    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 0 });
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: 1_001_000 });
 
     http.challengeError = null;
     jest.advanceTimersByTime(999);

@@ -17,12 +17,24 @@ import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqc
 import { CONNECTION_DEPS, SERVER_URL, SIGNING_IDENTITY } from './connection-deps';
 import type { ConnectionStatus } from './connection-status';
 import { connectErrorOutcome, type HandshakeOutcome, loginUnavailableOutcome } from './handshake-outcome';
+import { ReconnectPolicy } from './reconnect-policy';
 import { describeFailure, RequestFailed } from './request-failed';
 import type { ServerSocket } from './server-socket';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 type Handler = (...args: never[]) => void;
+
+/** What started an attempt before its time (logged with it). */
+export type ReconnectTrigger = 'button' | 'online' | 'visible';
+
+interface RetryOptions {
+  /** A wait the server asked for (`retryAfterMs`). */
+  readonly atLeastMs?: number;
+  readonly rateLimited?: boolean;
+  /** Why the server could not be reached, when that is all there is to say. */
+  readonly reason?: string;
+}
 
 /**
  * The session with one server: its socket and login (a fresh signed challenge per attempt), the
@@ -43,6 +55,12 @@ export class ServerSession {
   readonly permissions = signal<ReadonlySet<ServerPermission>>(new Set());
 
   private socket: ServerSocket | null = null;
+  /** Bumped by close(): what an older connect() was still waiting for is dropped. */
+  private generation = 0;
+  private readonly policy = new ReconnectPolicy(this.deps.random);
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The attempt waiting for its timer, to start early on "Reconnect now" or when the network returns. */
+  private waiting: { readonly attempt: number; readonly run: () => void } | null = null;
   /** An invite code for the first login (a join link); dropped once a login succeeds, never stored. */
   private invite: string | null = null;
   private readonly pushHandlers: (readonly [PushEvent, Handler])[] = [];
@@ -84,15 +102,22 @@ export class ServerSession {
 
   /** Fetches the server's info, checks its origin, and opens the socket (which logs in). */
   async connect(): Promise<void> {
-    if (this.socket) return;
+    if (this.socket || this.status().kind !== 'closed') return;
     this.status.set({ kind: 'connecting' });
+    await this.start(this.generation);
+  }
+
+  private async start(generation: number): Promise<void> {
     let info: ServerInfoDto;
     try {
       info = await this.deps.http.serverInfo(this.url);
     } catch (error) {
-      this.status.set({ kind: 'refused', code: 'unreachable', message: describeFailure(error) });
+      if (generation !== this.generation) return;
+      // Down, restarting, or the network is away: ask again on the policy's schedule.
+      this.scheduleRetry(() => void this.start(generation), { reason: describeFailure(error) });
       return;
     }
+    if (generation !== this.generation) return;
     this.info.set(info);
     if (info.origin !== this.url) {
       // Signing for the origin the server names while talking to another address would let a
@@ -127,6 +152,9 @@ export class ServerSession {
 
   /** Closes the socket for good (logout, server removed). */
   close(): void {
+    this.generation += 1;
+    this.cancelRetry();
+    this.policy.reset();
     this.socket?.removeAllListeners();
     this.socket?.io.removeAllListeners();
     this.socket?.disconnect();
@@ -137,6 +165,17 @@ export class ServerSession {
   /** Sends `code` with the next logins until one succeeds (docs/protocol.md, Invites). */
   useInvite(code: string): void {
     this.invite = code;
+  }
+
+  /**
+   * Starts the attempt that waits for its timer now: the person asked ("Reconnect now"), the
+   * network came back, or the tab became visible. Not while the server limits logins from here.
+   */
+  reconnectNow(trigger: ReconnectTrigger): void {
+    const waiting = this.waiting;
+    if (!waiting || this.status().kind === 'rate_limited') return;
+    console.debug(`mpqcht ${this.url}: reconnect attempt ${waiting.attempt} now (${trigger})`);
+    this.runAttempt(waiting.attempt, waiting.run);
   }
 
   /** Tries again after a refusal (e.g. once an admin authorized the key). */
@@ -187,17 +226,20 @@ export class ServerSession {
       void this.afterConnect();
     });
     socket.on('connect_error', (error) => this.afterFailedLogin(socket, connectErrorOutcome(error)));
-    socket.io.on('reconnect_attempt', (attempt) => this.status.set({ kind: 'reconnecting', attempt }));
     socket.on('disconnect', (reason) => {
-      if (reason === 'io client disconnect') return;
-      if (this.status().kind !== 'refused') this.status.set({ kind: 'reconnecting', attempt: 0 });
+      if (reason === 'io client disconnect' || this.status().kind === 'refused') return;
+      // A restart, a dropped transport, the network gone: the first attempt comes soon.
+      this.scheduleRetry(() => this.reopen(socket));
     });
     socket.on('session.ended', (ended) => {
+      this.cancelRetry();
       this.status.set({ kind: 'refused', code: ended.reason, message: ended.message });
-      socket.io.reconnection(false);
     });
     // The server is draining for a restart; the transport closes next and the socket reconnects.
-    socket.on('server.restarting', () => this.status.set({ kind: 'reconnecting', attempt: 0 }));
+    socket.on('server.restarting', () => {
+      this.policy.restarting();
+      this.status.set({ kind: 'reconnecting', attempt: 1, retryAt: null });
+    });
     // config.toml changed on the server: its name, theme and limits.
     socket.on('server.updated', (info) => this.info.set(info));
     // The features' pushes. Socket.IO's typed `on` cannot take an event chosen at run time.
@@ -205,28 +247,70 @@ export class ServerSession {
     for (const [event, handler] of this.pushHandlers) on(event, handler);
   }
 
-  /** A refusal is shown; a retry is scheduled (socket.io does not retry a refused handshake). */
+  /** A refusal is shown; anything else is tried again on the policy's schedule. */
   private afterFailedLogin(socket: ServerSocket, outcome: HandshakeOutcome): void {
+    // Not if the socket was closed meanwhile (logout, server removed).
+    if (this.socket !== socket) return;
     if (outcome.kind === 'refused') {
+      this.cancelRetry();
       this.status.set({ kind: 'refused', code: outcome.code, message: outcome.message });
       return;
     }
-    if (outcome.kind === 'retry') {
-      setTimeout(() => {
-        // Not if the socket was closed meanwhile (logout, server removed).
-        if (this.socket === socket) socket.connect();
-      }, outcome.delayMs);
-      if (outcome.rateLimited) {
-        this.status.set({ kind: 'rate_limited', retryAt: this.deps.now() + outcome.delayMs });
-        return;
-      }
-    }
-    this.status.set({ kind: 'reconnecting', attempt: 0 });
+    const options =
+      outcome.kind === 'retry' ? { atLeastMs: outcome.delayMs, rateLimited: outcome.rateLimited } : {};
+    this.scheduleRetry(() => this.reopen(socket), options);
+  }
+
+  private reopen(socket: ServerSocket): void {
+    // Not if the socket was closed meanwhile (logout, server removed).
+    if (this.socket === socket && !socket.connected) socket.connect();
+  }
+
+  /**
+   * The next attempt, after the policy's delay (its longest while the browser has no network: the
+   * `online` event starts it early). One at a time: a later failure replaces a waiting attempt.
+   */
+  private scheduleRetry(run: () => void, options: RetryOptions = {}): void {
+    this.cancelRetry();
+    const offline = this.deps.online?.() === false;
+    const atLeastMs = Math.max(options.atLeastMs ?? 0, offline ? this.policy.timings.maxMs : 0);
+    const { attempt, delayMs } = this.policy.next(atLeastMs);
+    const retryAt = this.deps.now() + delayMs;
+    console.debug(`mpqcht ${this.url}: reconnect attempt ${attempt} in ${delayMs} ms`);
+    this.status.set(
+      options.rateLimited
+        ? { kind: 'rate_limited', retryAt }
+        : {
+            kind: 'reconnecting',
+            attempt,
+            retryAt,
+            ...(options.reason ? { reason: options.reason } : {}),
+          },
+    );
+    this.waiting = { attempt, run };
+    this.retryTimer = setTimeout(() => this.runAttempt(attempt, run), delayMs);
+  }
+
+  private runAttempt(attempt: number, run: () => void): void {
+    const shown = this.status();
+    const reason = shown.kind === 'reconnecting' ? shown.reason : undefined;
+    this.cancelRetry();
+    this.status.set({ kind: 'reconnecting', attempt, retryAt: null, ...(reason ? { reason } : {}) });
+    run();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.waiting = null;
   }
 
   private async afterConnect(): Promise<void> {
+    this.cancelRetry();
     try {
       const session = await this.request('session.get', {});
+      // Logged in and answered: a later loss starts over with a quick attempt.
+      this.policy.reset();
       this.info.set(session.server);
       this.self.set(session.member);
       this.permissions.set(new Set(session.permissions));

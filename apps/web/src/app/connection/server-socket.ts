@@ -10,17 +10,16 @@ export type AuthCallback = (send: (auth: object) => void) => void;
 export type SocketFactory = (url: string, auth: AuthCallback) => ServerSocket;
 
 /**
- * One Socket.IO manager per server (`forceNew`), WebSocket only, reconnecting with exponential
- * backoff and jitter. `auth` is a callback, so every reconnect signs a fresh challenge.
+ * One Socket.IO manager per server (`forceNew`), WebSocket only. It does not reconnect by itself:
+ * the session does, on its ReconnectPolicy's schedule (quick after a restart, backing off while
+ * it fails, at once on "Reconnect now" or when the network returns). `auth` is a callback, so
+ * every reconnect signs a fresh challenge.
  */
 export const createServerSocket: SocketFactory = (url, auth) => {
   const options: Partial<ManagerOptions & SocketOptions> = {
     forceNew: true,
     transports: ['websocket'],
-    reconnection: true,
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 30_000,
-    randomizationFactor: 0.5,
+    reconnection: false,
     timeout: 10_000,
     auth,
   };

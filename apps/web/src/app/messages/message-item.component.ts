@@ -57,7 +57,9 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
       }
       @switch (m.state) {
         @case ('pending') {
-          <span class="state" data-test="pending">Sending…</span>
+          <span class="state" data-test="pending">{{
+            m.waiting ? 'Waiting for connection…' : 'Sending…'
+          }}</span>
         }
         @case ('failed') {
           <span class="state failed-note" role="alert">

@@ -36,7 +36,22 @@ import { ServerStatus } from './server-status.component';
               <span class="topic">{{ channel.topic }}</span>
             }
             @if (status.kind === 'reconnecting') {
-              <span class="offline" role="status" data-test="reconnecting">Reconnecting…</span>
+              <span
+                class="offline"
+                role="status"
+                data-test="reconnecting"
+                [attr.data-attempt]="status.attempt"
+                >Reconnecting…
+                <button
+                  class="link"
+                  type="button"
+                  [disabled]="status.retryAt === null"
+                  (click)="server.session.reconnectNow('button')"
+                  data-test="reconnect-now"
+                >
+                  Reconnect now
+                </button></span
+              >
             } @else if (status.kind === 'rate_limited') {
               <span class="offline" role="status" data-test="rate-limited"
                 >Too many logins from here; retrying…</span
@@ -112,6 +127,20 @@ import { ServerStatus } from './server-status.component';
       margin-left: auto;
       color: #f0b232;
       font-size: 13px;
+      white-space: nowrap;
+    }
+    .offline .link {
+      border: none;
+      background: none;
+      padding: 0 0 0 6px;
+      color: var(--mq-accent);
+      text-decoration: underline;
+      cursor: pointer;
+      font: inherit;
+    }
+    .offline .link:disabled {
+      opacity: 0.5;
+      cursor: default;
     }
     .typing {
       height: 18px;

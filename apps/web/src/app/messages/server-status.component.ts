@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   DestroyRef,
   effect,
   inject,
@@ -9,6 +10,7 @@ import {
   untracked,
 } from '@angular/core';
 
+import { Outbox } from '../channels/outbox';
 import { RequestFailed } from '../connection/request-failed';
 import type { ServerConnection } from '../connection/server-connection';
 import { Autofocus } from '../shared/autofocus.directive';
@@ -28,14 +30,36 @@ import { Countdown } from '../shared/countdown';
           <h2>Connecting to {{ server.url }}…</h2>
         }
         @case ('reconnecting') {
-          <h2>Connection lost</h2>
-          <p>
-            Reconnecting to {{ server.url }}
-            @if (status.attempt > 0) {
-              (attempt {{ status.attempt }})
+          @if (status.reason) {
+            <h2>{{ server.url }} is not answering</h2>
+            <p>{{ status.reason }}. The server may be down or restarting, or the address may be wrong.</p>
+          } @else {
+            <h2>Connection lost</h2>
+          }
+          <p data-test="reconnect-attempt" [attr.data-attempt]="status.attempt">
+            @if (countdown.running()) {
+              Trying again in {{ countdown.seconds() }} s (attempt {{ status.attempt }})…
+            } @else {
+              Reconnecting to {{ server.url }} (attempt {{ status.attempt }})…
             }
-            … Messages you send meanwhile are marked as failed and can be retried.
           </p>
+          @if (waiting() > 0) {
+            <p data-test="outbox-waiting">
+              {{ waiting() === 1 ? '1 message is' : waiting() + ' messages are' }} waiting to be sent when the
+              connection is back.
+            </p>
+          }
+          <div class="actions">
+            <button
+              class="button primary"
+              type="button"
+              [disabled]="status.retryAt === null"
+              (click)="server.reconnectNow('button')"
+              data-test="reconnect-now"
+            >
+              Reconnect now
+            </button>
+          </div>
         }
         @case ('rate_limited') {
           <h2>Too many logins from here</h2>
@@ -77,11 +101,6 @@ import { Countdown } from '../shared/countdown';
                   Try again
                 </button>
               </div>
-            }
-            @case ('unreachable') {
-              <h2>{{ server.url }} is not answering</h2>
-              <p>{{ status.message }}. The server may be down, or the address may be wrong.</p>
-              <button class="button primary" type="button" (click)="server.reconnect()">Try again</button>
             }
             @case ('revoked') {
               <h2>Your access to {{ server.info()?.name ?? server.url }} was revoked</h2>
@@ -158,13 +177,16 @@ export class ServerStatus {
   readonly busy = signal(false);
   readonly error = signal<string | null>(null);
   readonly copied = signal(false);
-  /** Seconds until a rate-limited server is asked again. */
+  /** Seconds until the next attempt (rate limited, or reconnecting). */
   readonly countdown = new Countdown();
+  /** Messages typed before the connection went, sent when it is back. */
+  readonly waiting = computed(() => this.server().get(Outbox).size());
 
   constructor() {
     effect(() => {
       const status = this.server().session.status();
-      const retryAt = status.kind === 'rate_limited' ? status.retryAt : null;
+      const retryAt =
+        status.kind === 'rate_limited' || status.kind === 'reconnecting' ? status.retryAt : null;
       untracked(() => this.countdown.start(retryAt));
     });
     inject(DestroyRef).onDestroy(() => this.countdown.stop());

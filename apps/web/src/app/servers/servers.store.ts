@@ -1,9 +1,11 @@
-import { computed, inject, Injectable, Injector, signal } from '@angular/core';
+import { computed, DestroyRef, DOCUMENT, inject, Injectable, Injector, signal } from '@angular/core';
 
+import { Outbox } from '../channels/outbox';
 import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
 import { createServerSocket } from '../connection/server-socket';
+import { reconnectOnWake } from './reconnect-on-wake';
 import { loadSavedPlace, saveActiveServer } from './saved-place.storage';
 import { loadServerList, saveServerList } from './server-list.storage';
 
@@ -12,6 +14,7 @@ export const DEFAULT_CONNECTION_DEPS: ConnectionDeps = {
   http: fetchServerHttp,
   socketFactory: createServerSocket,
   now: () => Date.now(),
+  online: () => navigator.onLine,
 };
 
 /**
@@ -33,6 +36,11 @@ export class ServersStore {
   private readonly injector = inject(Injector);
   private deps: ConnectionDeps = DEFAULT_CONNECTION_DEPS;
   private identity: SigningIdentity | null = null;
+
+  constructor() {
+    const stop = reconnectOnWake(inject(DOCUMENT), () => this.list().map((s) => s.session));
+    inject(DestroyRef).onDestroy(stop);
+  }
 
   useDeps(deps: ConnectionDeps): void {
     this.deps = deps;
@@ -85,6 +93,8 @@ export class ServersStore {
   remove(url: string): void {
     const connection = this.list().find((s) => s.url === url);
     connection?.session.close();
+    // What waited for this server would otherwise be sent if it were ever added again.
+    connection?.get(Outbox).clear();
     this.list.update((list) => list.filter((s) => s.url !== url));
     if (this.activeUrl() === url) this.select(null);
     this.persist();

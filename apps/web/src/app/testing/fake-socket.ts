@@ -80,29 +80,10 @@ class Emitter {
   }
 }
 
-/** The Socket.IO Manager part a ServerConnection touches: `reconnect_attempt` and `reconnection()`. */
-export class FakeManager extends Emitter {
-  /** Every value passed to reconnection(v). */
-  readonly reconnectionCalls: boolean[] = [];
-
-  reconnection(value: boolean): this {
-    this.reconnectionCalls.push(value);
-    return this;
-  }
-
-  get reconnectionEnabled(): boolean {
-    return this.reconnectionCalls.at(-1) ?? true;
-  }
-
-  /** The manager starts its n-th attempt to reconnect. */
-  reconnectAttempt(attempt: number): void {
-    this.fire('reconnect_attempt', attempt);
-  }
-}
-
 export class FakeSocket extends Emitter {
   connected = false;
-  readonly io = new FakeManager();
+  /** The Socket.IO Manager: the connection only removes its listeners on close. */
+  readonly io = new Emitter();
   /** Every request emitted, answered or not, in order. */
   readonly requests: FakeRequest[] = [];
   /** Calls of connect() and disconnect() made by the code under test. */

@@ -5,7 +5,7 @@ import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from
 import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
-import type { SigningIdentity } from '../connection/connection-deps';
+import type { ConnectionDeps, SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
 import type { ServerSession } from '../connection/server-session';
 import { MemberModeration } from '../roster/member-moderation';
@@ -133,19 +133,17 @@ export interface Harness {
   readonly identity: SigningIdentity;
   /** What `deps.now()` returns; tests move it along with fake timers. */
   readonly clock: { now: number };
+  /** The connection's deps; tests may swap `online` and `random` while it runs. */
+  readonly deps: { -readonly [K in keyof ConnectionDeps]: ConnectionDeps[K] };
 }
 
-export async function harness(url = URL_A): Promise<Harness> {
+export async function harness(url = URL_A, overrides: Partial<ConnectionDeps> = {}): Promise<Harness> {
   const identity = await testIdentity();
   const http = new FakeServerHttp();
   const factory = new FakeSocketFactory();
   const clock = { now: 1_000_000 };
-  const connection = new ServerConnection(
-    url,
-    identity,
-    { http, socketFactory: factory.create, now: () => clock.now },
-    SERVER_FEATURE_STATES,
-  );
+  const deps: Harness['deps'] = { http, socketFactory: factory.create, now: () => clock.now, ...overrides };
+  const connection = new ServerConnection(url, identity, deps, SERVER_FEATURE_STATES);
   return {
     connection,
     session: connection.session,
@@ -158,6 +156,7 @@ export async function harness(url = URL_A): Promise<Harness> {
     factory,
     identity,
     clock,
+    deps,
   };
 }
 
