@@ -87,7 +87,7 @@ describe('web client outbox', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const person of [p1, p2]) await person?.close().catch(() => undefined);
+    for (const person of [p1, p2] as (Person | undefined)[]) await person?.close().catch(() => undefined);
     await (A as ApiProcess | undefined)?.dispose();
     await (B as ApiProcess | undefined)?.dispose();
     if (bDatabase) await dropDatabase(bDatabase);
