@@ -10,7 +10,7 @@ import { QuickSwitcher } from '../navigation/quick-switcher.component';
 import { ServerRail } from '../navigation/server-rail.component';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
-import { applyTheme } from '../shared/theme';
+import { ThemePalette } from '../shared/theme-palette';
 
 /** The chat screen: server rail, channels, messages, members; keyboard shortcuts live here. */
 @Component({
@@ -51,6 +51,7 @@ export class ChatShellPage implements OnDestroy {
   private readonly servers = inject(ServersStore);
   private readonly selection = inject(ChatSelection);
   private readonly router = inject(Router);
+  private readonly palette = inject(ThemePalette);
   readonly switcherOpen = signal(false);
 
   constructor() {
@@ -60,13 +61,11 @@ export class ChatShellPage implements OnDestroy {
       return;
     }
     if (this.servers.servers().length === 0) this.servers.start(identity);
-    effect(() =>
-      applyTheme(document.documentElement, this.selection.server()?.session.info()?.theme ?? null),
-    );
+    effect(() => this.palette.apply(this.selection.server()?.session.info()?.theme ?? null));
   }
 
   ngOnDestroy(): void {
-    applyTheme(document.documentElement, null);
+    this.palette.apply(null);
   }
 
   onKey(event: KeyboardEvent): void {

@@ -7,6 +7,7 @@ import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
 import { injectDialogs } from '../shared/dialogs';
+import { ThemePalette } from '../shared/theme-palette';
 import { MemberPanel } from './member-panel.component';
 
 /** Who is on the active server, online first; a click opens the member's panel. */
@@ -153,6 +154,7 @@ import { MemberPanel } from './member-panel.component';
 })
 export class MemberList {
   readonly selection = inject(ChatSelection);
+  private readonly palette = inject(ThemePalette);
   /** The member whose panel is open. */
   readonly selected = signal<string | null>(null);
   private readonly dialogs = injectDialogs();
@@ -195,7 +197,7 @@ export class MemberList {
         const roles = state?.memberRoles(m.publicKey) ?? [];
         return {
           ...m,
-          color: roles.find((r) => r.color !== null)?.color ?? null,
+          color: this.palette.nameColour(roles.find((r) => r.color !== null)?.color ?? null),
           roleNames: roles.map((r) => r.name).join(', '),
         };
       });

@@ -21,6 +21,7 @@ import { memberActions } from '../roster/member-actions';
 import { MemberModeration } from '../roster/member-moderation';
 import { MembersState } from '../roster/members.state';
 import { describeModerationError } from '../roster/moderation-error';
+import { ThemePalette } from '../shared/theme-palette';
 
 type Confirming = 'kick' | 'ban' | null;
 
@@ -44,9 +45,12 @@ type Confirming = 'kick' | 'ban' | null;
         data-test="member-panel"
       >
         <header>
-          <strong id="mq-member-panel-name" class="name" [style.color]="members().memberColor(m.publicKey)">{{
-            m.displayName
-          }}</strong>
+          <strong
+            id="mq-member-panel-name"
+            class="name"
+            [style.color]="palette.nameColour(members().memberColor(m.publicKey))"
+            >{{ m.displayName }}</strong
+          >
           @if (m.isRoot) {
             <span class="tag">admin</span>
           }
@@ -273,6 +277,7 @@ export class MemberPanel {
   readonly copied = signal(false);
   private readonly panel = viewChild<ElementRef<HTMLElement>>('panel');
   private readonly injector = inject(Injector);
+  readonly palette = inject(ThemePalette);
 
   constructor() {
     // Focus returns to what had it before the panel opened (the member's button), if still there.

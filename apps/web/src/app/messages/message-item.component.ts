@@ -1,10 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { MarkdownComponent } from 'ngx-markdown';
 
 import type { TimelineMessage } from '../channels/channel-timeline';
+import { ThemePalette } from '../shared/theme-palette';
 import { EditBox } from './edit-box.component';
 
-/** A stable colour per author, from their key, readable on dark and light backgrounds. */
+/** A stable hue per author, from their key (ThemePalette makes it readable). */
 function authorHue(publicKey: string): number {
   let hash = 0;
   for (let i = 2; i < publicKey.length; i += 4) hash = (hash * 31 + publicKey.charCodeAt(i)) % 360;
@@ -32,9 +33,7 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
     >
       @if (!grouped()) {
         <header>
-          <span class="author" [style.color]="authorColor() ?? 'hsl(' + hue() + ' 65% 62%)'">{{
-            authorName()
-          }}</span>
+          <span class="author" [style.color]="nameColour()">{{ authorName() }}</span>
           <time [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
         </header>
       } @else {
@@ -132,7 +131,11 @@ export class MessageItem {
   readonly edited = output<string>();
   readonly deleted = output();
 
-  readonly hue = computed(() => authorHue(this.message().author));
+  private readonly palette = inject(ThemePalette);
+  /** The role colour, or a stable hue per key, made readable on this theme's backgrounds. */
+  readonly nameColour = computed(() =>
+    this.palette.nameColour(this.authorColor(), authorHue(this.message().author)),
+  );
   readonly time = computed(() => TIME.format(new Date(this.message().createdAt)));
   readonly fullTime = computed(() => DATE_TIME.format(new Date(this.message().createdAt)));
 

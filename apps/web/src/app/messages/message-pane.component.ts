@@ -22,6 +22,8 @@ import { ServerStatus } from './server-status.component';
   selector: 'mq-message-pane',
   imports: [MessageList, Composer, ServerStatus],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  // The page's main landmark (rail and channels are navigation, members complementary).
+  host: { role: 'main' },
   template: `
     @if (selection.server(); as server) {
       @let status = server.session.status();
@@ -133,7 +135,7 @@ import { ServerStatus } from './server-status.component';
       border: none;
       background: none;
       padding: 0 0 0 6px;
-      color: var(--mq-accent);
+      color: var(--mq-link);
       text-decoration: underline;
       cursor: pointer;
       font: inherit;

@@ -174,7 +174,7 @@ import { injectDialogs } from '../shared/dialogs';
       min-width: 16px;
       padding: 0 5px;
       border-radius: 8px;
-      background: var(--mq-danger);
+      background: var(--mq-danger-fill);
       color: #fff;
       font-size: 11px;
       font-weight: 700;

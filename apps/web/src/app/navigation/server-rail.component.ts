@@ -143,7 +143,7 @@ function initials(name: string): string {
       padding: 0 4px;
       border-radius: 9px;
       border: 3px solid var(--mq-background);
-      background: var(--mq-danger);
+      background: var(--mq-danger-fill);
       color: #fff;
       font-size: 11px;
       line-height: 18px;
@@ -161,7 +161,7 @@ function initials(name: string): string {
       color: #fff;
     }
     .refused {
-      background: var(--mq-danger);
+      background: var(--mq-danger-fill);
     }
     .reconnecting {
       background: #f0b232;
