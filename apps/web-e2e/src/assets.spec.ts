@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -48,10 +49,14 @@ function decode(fetched: Fetched): Buffer {
   }
 }
 
+/** Compared by digest: Jest's element-wise Buffer comparison takes seconds on a 300 KB bundle. */
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** What the request accepts (as named in the test, as sent: null sends no header), what comes back. */
 const ENCODINGS = [
-  ['gzip, br', 'br'],
-  ['gzip', 'gzip'],
-  [null, undefined],
+  ['gzip, br', 'gzip, br', 'br'],
+  ['gzip', 'gzip', 'gzip'],
+  ['none', null, undefined],
 ] as const;
 
 describe('the web client over the wire (issue 14, point 4)', () => {
@@ -81,8 +86,8 @@ describe('the web client over the wire (issue 14, point 4)', () => {
   });
 
   it.each(ENCODINGS)(
-    'index.html for Accept-Encoding %j: never cached, with its CSP, a fresh nonce each time',
-    async (accept) => {
+    'index.html for Accept-Encoding %s: never cached, with its CSP, a fresh nonce each time',
+    async (_name, accept) => {
       const [first, second] = [await get(`${api.url}/`, accept), await get(`${api.url}/chat`, accept)];
       for (const page of [first, second]) {
         expect(page.status).toBe(200);
@@ -99,8 +104,8 @@ describe('the web client over the wire (issue 14, point 4)', () => {
   );
 
   it.each(ENCODINGS)(
-    'every bundle index.html loads, for Accept-Encoding %j: %s, cached for a year, the built bytes',
-    async (accept, coding) => {
+    'every bundle index.html loads, for Accept-Encoding %s: its best encoding, cached for a year, the built bytes',
+    async (_name, accept, coding) => {
       let over = 0;
       let sent = 0;
       let raw = 0;
@@ -110,7 +115,7 @@ describe('the web client over the wire (issue 14, point 4)', () => {
         expect(res.status).toBe(200);
         expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
         expect(res.headers['content-type']).toMatch(/^text\/(javascript|css); charset=utf-8$/);
-        expect(decode(res)).toEqual(built);
+        expect([file, sha256(decode(res))]).toEqual([file, sha256(built)]);
         expect(Number(res.headers['content-length'])).toBe(res.body.length);
         if (built.length >= 1024) {
           over += 1;
