@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 
 import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
 
-import { connect, nextPush, ok, type TestSocket } from './support/client';
-import { newIdentity } from './support/identity';
+import { connect, connectRefused, nextPush, ok, type TestSocket } from './support/client';
+import { loginProof, newIdentity } from './support/identity';
 
 const extraChannel = `
 [[channels]]
@@ -77,5 +77,35 @@ describe('live config.toml', () => {
     ]);
     const info = (await (await fetch(`${api.url}/api/server`)).json()) as { data: { name: string } };
     expect(info.data.name).toBe('e2e renamed');
+  });
+
+  it('admits a key added to root_keys at its next login, as root, without a restart (README)', async () => {
+    const newcomer = await newIdentity();
+    const refused = await connectRefused(api, await loginProof(newcomer, api.url, api.origin));
+    expect(refused.data?.code).toBe('not_a_member');
+
+    save(
+      api.configPath,
+      defaultConfig([rootKey, newcomer.publicKey.hex]).replace('name = "e2e"', 'name = "e2e renamed"') +
+        extraChannel,
+    );
+    // The watcher picks the file up within moments; until then the key is still refused.
+    const deadline = Date.now() + 10_000;
+    let admitted: TestSocket | undefined;
+    while (!admitted) {
+      try {
+        admitted = await connect(api, newcomer);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    try {
+      const session = await ok(admitted, 'session.get', {});
+      expect(session.isRoot).toBe(true);
+      expect(session.permissions).toContain('manage_config');
+    } finally {
+      admitted.close();
+    }
   });
 });

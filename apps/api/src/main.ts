@@ -14,6 +14,7 @@ import { ProtocolExceptionFilter } from './common/protocol-exception.filter';
 import { AppConfig } from './config/app-config';
 import { CommunityConfigError } from './config/community-config';
 import { EnvError, loadEnv, type LogLevel } from './config/env';
+import { checkListenAddress, ListenAddressError } from './config/listen-address';
 import { loadCommunityConfig } from './config/load-community-config';
 import { DatabaseAvailability } from './database/database-availability';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -47,8 +48,16 @@ async function main(): Promise<void> {
   try {
     const env = loadEnv();
     config = new AppConfig(env, loadCommunityConfig(env.configPath));
+    // Before anything is started or written: a port already taken (a second `npm start`) is the
+    // most common reason not to start, and it used to show only after the embedded PostgreSQL had
+    // started and the migrations had run, as a bare `listen EADDRINUSE`.
+    await checkListenAddress(env.host, env.port);
   } catch (error) {
-    if (error instanceof EnvError || error instanceof CommunityConfigError) {
+    if (
+      error instanceof EnvError ||
+      error instanceof CommunityConfigError ||
+      error instanceof ListenAddressError
+    ) {
       process.stderr.write(`mpqcht: cannot start.\n${error.message}\n`);
       process.exit(1);
     }

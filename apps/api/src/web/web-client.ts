@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 import { contentSecurityPolicy } from './content-security-policy';
+import { REVALIDATE, staticAssets } from './static-assets';
 
 const NONCE_PLACEHOLDER = /__CSP_NONCE__/g;
 const API_PATHS = /^\/(api|socket\.io)(\/|$)/;
 
 /**
- * Serves the built Angular app from the api's port: hashed assets with long caching, and for every
- * other GET that is not the api, index.html with a fresh CSP nonce (client-side routes such as
- * /join/... load the app).
+ * Serves the built Angular app from the api's port: its files precompressed and hashed ones cached
+ * for good (static-assets.ts), and for every other GET that is not the api, index.html with a fresh
+ * CSP nonce (client-side routes such as /join/... load the app).
  */
 export class WebClient {
   private cached = { mtimeMs: -1, html: '' };
@@ -36,16 +37,8 @@ export class WebClient {
   }
 
   handlers(): RequestHandler[] {
-    const assets = express.static(this.dir, {
-      index: false,
-      fallthrough: true,
-      setHeaders: (res, file) => {
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        // Angular's output names carry a content hash; index.html is never served from here.
-        if (/-[A-Z0-9]{8}\.(js|css)$/.test(file))
-          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      },
-    });
+    // index.html is a template (its nonce placeholder): only `page` sends it, filled in.
+    const assets = staticAssets(this.dir, ['index.html']);
     const page = (req: Request, res: Response, next: NextFunction) => {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path)) {
         next();
@@ -55,7 +48,10 @@ export class WebClient {
       res.setHeader('Content-Security-Policy', contentSecurityPolicy(this.publicOrigin, nonce));
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Referrer-Policy', 'no-referrer');
-      res.setHeader('Cache-Control', 'no-cache');
+      // Never used from a cache without asking: it names the current build's files, and its nonce
+      // changes with every response. It is under 1 KB, so it goes uncompressed (the build's
+      // variants cannot hold a per-response nonce).
+      res.setHeader('Cache-Control', REVALIDATE);
       res.type('html').send(this.indexHtml().replace(NONCE_PLACEHOLDER, nonce));
     };
     const guardApi = (req: Request, res: Response, next: NextFunction) => {

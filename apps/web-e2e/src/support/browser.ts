@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Dialog, type Page } from 'playwrigh
 import { tempDir } from '@mpqcht/test-harness';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** Git-ignored: every run rewrites them, and `npm test` must leave the clone as it was. */
 export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
 export const VIEWPORT = { width: 1280, height: 800 };
 
@@ -99,7 +100,7 @@ export async function launchPerson(name: string): Promise<Person> {
   };
 }
 
-/** A 1280x800 PNG of the page's viewport in apps/web-e2e/screenshots/. */
+/** A 1280x800 PNG of the page's viewport in apps/web-e2e/screenshots/ (not tracked by git). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);

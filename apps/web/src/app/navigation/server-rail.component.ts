@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, inject, signal } from '@angular/core';
 
 import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';
+import { type AddServerHint, addServerHint, checkServerAddress } from '../servers/add-server-check';
 import { ChatSelection } from '../servers/chat-selection';
 import { serverOrigin } from '../servers/server-address';
 import { ServersStore } from '../servers/servers.store';
@@ -54,7 +55,7 @@ function initials(name: string): string {
         type="button"
         class="server add"
         title="Add a server"
-        (click)="adding.set(!adding())"
+        (click)="adding() ? close() : adding.set(true)"
         data-test="add-server"
       >
         +
@@ -65,7 +66,7 @@ function initials(name: string): string {
         class="add-dialog"
         role="dialog"
         aria-label="Add a server"
-        (submit)="$event.preventDefault(); add(address.value)"
+        (submit)="$event.preventDefault(); void add(address.value)"
       >
         <label>
           <span>Server address</span>
@@ -73,17 +74,41 @@ function initials(name: string): string {
             #address
             mqAutofocus
             placeholder="chat.example.org"
-            (input)="error.set(null)"
-            (keydown.escape)="adding.set(false)"
+            (input)="hint.set(null)"
+            (keydown.escape)="close()"
             data-test="server-url"
           />
         </label>
-        @if (error(); as message) {
-          <p class="error" role="alert">{{ message }}</p>
+        @if (hint(); as shown) {
+          <p class="hint" role="alert" data-test="add-server-hint">{{ shown.message }}</p>
         }
         <div class="actions">
-          <button type="button" class="button" (click)="adding.set(false)">Cancel</button>
-          <button type="submit" class="button primary" data-test="add-server-submit">Add</button>
+          <button type="button" class="button" (click)="close()">Cancel</button>
+          @if (hint()?.suggestion; as suggestion) {
+            <button
+              type="button"
+              class="button primary"
+              (click)="addNow(suggestion)"
+              data-test="add-suggested"
+            >
+              Add {{ suggestion }}
+            </button>
+          } @else if (hint()?.addAnyway; as anyway) {
+            <button type="button" class="button" (click)="addNow(anyway)" data-test="add-anyway">
+              Add anyway
+            </button>
+          }
+          <!-- Editing the address clears a suggestion: until then, Add would only ask again. -->
+          @if (!hint()?.suggestion) {
+            <button
+              type="submit"
+              class="button primary"
+              [disabled]="checking()"
+              data-test="add-server-submit"
+            >
+              {{ checking() ? 'Checking…' : 'Add' }}
+            </button>
+          }
         </div>
       </form>
     }
@@ -175,7 +200,7 @@ function initials(name: string): string {
       left: 72px;
       top: 12px;
       z-index: 10;
-      width: 300px;
+      width: 340px;
       display: grid;
       gap: 10px;
       padding: 16px;
@@ -190,12 +215,17 @@ function initials(name: string): string {
     }
     .actions {
       display: flex;
+      flex-wrap: wrap;
       justify-content: flex-end;
       gap: 8px;
     }
-    .error {
+    .hint {
       margin: 0;
-      color: var(--mq-danger);
+      padding-left: 8px;
+      border-left: 3px solid var(--mq-danger);
+      font-size: 13px;
+      line-height: 1.45;
+      overflow-wrap: anywhere;
     }
   `,
 })
@@ -203,21 +233,53 @@ export class ServerRail {
   readonly servers = inject(ServersStore);
   readonly selection = inject(ChatSelection);
   readonly adding = signal(false);
-  readonly error = signal<string | null>(null);
+  /** Asking the typed address for its info before adding it. */
+  readonly checking = signal(false);
+  /** Why the typed address was not added, and what to add instead (add-server-check.ts). */
+  readonly hint = signal<AddServerHint | null>(null);
   readonly initials = initials;
+  private readonly document = inject(DOCUMENT);
+  /** Bumped by every add and close: a check that is answered after either is dropped. */
+  private attempt = 0;
 
   channelsOf(server: ServerConnection): ChannelsState {
     return server.get(ChannelsState);
   }
 
-  add(address: string): void {
+  /**
+   * Adds the server once it answered at the address typed and names that address as its own;
+   * otherwise says why not (an https:// guess a plain-http server refused, 127.0.0.1 vs localhost)
+   * and offers the address to add instead. An address added earlier is only selected.
+   */
+  async add(address: string): Promise<void> {
+    const attempt = ++this.attempt;
     const origin = serverOrigin(address);
-    if (!origin) {
-      this.error.set('Enter a server address such as chat.example.org or http://localhost:3000.');
+    if (origin && this.servers.servers().some((s) => s.url === origin)) {
+      this.addNow(origin);
       return;
     }
+    this.hint.set(null);
+    this.checking.set(true);
+    const check = await checkServerAddress(address, {
+      serverInfo: (url) => this.servers.serverInfo(url),
+      pageProtocol: this.document.location.protocol,
+    });
+    if (attempt !== this.attempt) return;
+    this.checking.set(false);
+    if (check.kind === 'ok') this.addNow(check.origin);
+    else this.hint.set(addServerHint(check));
+  }
+
+  addNow(origin: string): void {
     const server = this.servers.add(origin);
     this.selection.selectServer(server);
+    this.close();
+  }
+
+  close(): void {
+    this.attempt += 1;
     this.adding.set(false);
+    this.checking.set(false);
+    this.hint.set(null);
   }
 }

@@ -1,5 +1,7 @@
 import { computed, DestroyRef, DOCUMENT, inject, Injectable, Injector, signal } from '@angular/core';
 
+import type { ServerInfoDto } from '@mpqcht/protocol';
+
 import { Outbox } from '../channels/outbox';
 import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
 import { ServerConnection } from '../connection/server-connection';
@@ -88,6 +90,11 @@ export class ServersStore {
     this.persist();
     void connection.session.connect();
     return connection;
+  }
+
+  /** Asks a server for its info without adding it (the add-server box checks the address first). */
+  serverInfo(url: string): Promise<ServerInfoDto> {
+    return this.deps.http.serverInfo(url);
   }
 
   remove(url: string): void {
