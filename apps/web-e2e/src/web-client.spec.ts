@@ -381,15 +381,18 @@ describe('web client against two servers', () => {
     await theirs.filter({ hasText: 'Ada edited this twice' }).waitFor({ timeout: WAIT });
     expect(await theirs.textContent()).toContain('(edited)');
 
-    // Delete asks first.
-    p1.expectConfirm(true);
-    try {
-      await mine.hover();
-      await mine.locator('[data-test=delete]').click();
-      await mine.waitFor({ state: 'detached', timeout: WAIT });
-    } finally {
-      p1.expectConfirm(false);
-    }
+    // Delete asks first, in the app's own dialog; Cancel keeps the message.
+    await mine.hover();
+    await mine.locator('[data-test=delete]').click();
+    const confirmation = page.getByRole('alertdialog', { name: 'Delete message' });
+    await confirmation.waitFor();
+    await confirmation.locator('[data-test=confirm-cancel]').click();
+    await confirmation.waitFor({ state: 'detached' });
+    expect(await mine.count()).toBe(1);
+    await mine.hover();
+    await mine.locator('[data-test=delete]').click();
+    await confirmation.locator('[data-test=confirm-accept]').click();
+    await mine.waitFor({ state: 'detached', timeout: WAIT });
     await theirs.waitFor({ state: 'detached', timeout: WAIT });
     await messageWith(other, 'Hello from Ada on Alpha').waitFor();
   });

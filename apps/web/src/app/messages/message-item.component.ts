@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
 import { MarkdownComponent } from 'ngx-markdown';
 
 import type { TimelineMessage } from '../channels/channel-timeline';
+import { injectDialogs } from '../shared/dialogs';
 import { EditBox } from './edit-box.component';
 
 /** A stable colour per author, from their key, readable on dark and light backgrounds. */
@@ -135,8 +136,15 @@ export class MessageItem {
   readonly hue = computed(() => authorHue(this.message().author));
   readonly time = computed(() => TIME.format(new Date(this.message().createdAt)));
   readonly fullTime = computed(() => DATE_TIME.format(new Date(this.message().createdAt)));
+  private readonly dialogs = injectDialogs();
 
-  confirmDelete(): void {
-    if (confirm('Delete this message? This cannot be undone.')) this.deleted.emit();
+  async confirmDelete(): Promise<void> {
+    const sure = await this.dialogs.confirm({
+      title: 'Delete message',
+      message: 'Delete this message? This cannot be undone.',
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (sure) this.deleted.emit();
   }
 }

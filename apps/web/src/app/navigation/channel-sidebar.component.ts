@@ -246,8 +246,14 @@ export class ChannelSidebar {
     setTimeout(() => this.copied.set(false), 1_500);
   }
 
-  remove(url: string): void {
-    if (confirm(`Remove ${url} from your servers?`)) this.servers.remove(url);
+  async remove(url: string): Promise<void> {
+    const sure = await this.dialogs.confirm({
+      title: 'Remove server',
+      message: `Remove ${url} from your servers? You can add it again later.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (sure) this.servers.remove(url);
   }
 
   logOut(): void {
