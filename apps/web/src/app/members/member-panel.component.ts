@@ -26,8 +26,9 @@ type Confirming = 'kick' | 'ban' | null;
 
 /**
  * One member: name, key (copyable), roles; for those allowed, set roles, kick and ban. A non-modal
- * dialog beside the member list (the list and the chat stay usable): focus moves into it when it
- * opens, Escape closes it, and focus goes back to where it was.
+ * dialog, shown as a popover beside the member's row (the list and the chat stay usable): focus
+ * moves into it when it opens, Escape closes it, and focus goes back to where it was, unless the
+ * person has put it elsewhere meanwhile (a click outside closes it too).
  */
 @Component({
   selector: 'mq-member-panel',
@@ -275,10 +276,16 @@ export class MemberPanel {
   private readonly injector = inject(Injector);
 
   constructor() {
-    // Focus returns to what had it before the panel opened (the member's button), if still there.
+    // Focus returns to what had it before the panel opened (the member's row), if still there and
+    // the focus is still in the panel (or nowhere): not when a click outside put it elsewhere.
     const opener = document.activeElement;
     inject(DestroyRef).onDestroy(() => {
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      const focused = document.activeElement;
+      const inPanel =
+        focused === null ||
+        focused === document.body ||
+        this.panel()?.nativeElement.contains(focused) === true;
+      if (inPanel && opener instanceof HTMLElement && opener.isConnected) opener.focus();
     });
     effect(() => {
       this.publicKey();
