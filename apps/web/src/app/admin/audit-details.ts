@@ -32,14 +32,18 @@ function isKey(value: string): boolean {
   return /^0[23][0-9a-f]{64}$/.test(value);
 }
 
+/** The details that hold role ids: shown by the roles' names. */
+const ROLE_LISTS = new Set(['roles', 'previousRoles', 'before', 'after', 'rolesAdded', 'rolesRemoved']);
+
 /**
  * Every detail of an audit entry, in full (nothing is cut off; the list wraps): keys become member
- * names through `nameOf`, role and channel lists are joined, times are local, quotes mark what
- * someone wrote. Roles before and after a change are one detail.
+ * names through `nameOf`, role ids role names through `roleName`, lists are joined, times are
+ * local, quotes mark what someone wrote. Roles before and after a change are one detail.
  */
 export function auditDetails(
   details: Readonly<Record<string, unknown>>,
   nameOf: (publicKey: string) => string,
+  roleName: (roleId: string) => string = (roleId) => roleId,
 ): AuditDetail[] {
   const out: AuditDetail[] = [];
   const value = (key: string, v: unknown): string => {
@@ -48,6 +52,7 @@ export function auditDetails(
     if (typeof v === 'string') {
       if (key === 'reason' || key === 'note') return `“${v}”`;
       if (key === 'expiresAt' && !Number.isNaN(Date.parse(v))) return AT.format(new Date(v));
+      if (ROLE_LISTS.has(key)) return roleName(v);
       if (isKey(v)) return nameOf(v);
       return v;
     }

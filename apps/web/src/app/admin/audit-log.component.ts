@@ -131,7 +131,7 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
     }
     .error {
       margin: 0;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
   `,
 })
@@ -187,12 +187,15 @@ export class AuditLog {
     if (entry.action === 'message.removed') return `message ${entry.target.slice(0, 8)}…`;
     if (entry.action.startsWith('invite.')) return `invite #${entry.target}`;
     if (entry.action.startsWith('config.')) return entry.target;
-    return this.members().members().has(entry.target)
-      ? this.members().memberName(entry.target)
-      : `${entry.target.slice(0, 12)}…`;
+    return this.members().memberName(entry.target);
   }
 
   details(entry: AuditEntryDto) {
-    return auditDetails(entry.details, (key) => this.members().memberName(key));
+    const members = this.members();
+    return auditDetails(
+      entry.details,
+      (key) => members.memberName(key),
+      (roleId) => members.roles().get(roleId)?.name ?? roleId,
+    );
   }
 }

@@ -36,6 +36,7 @@ function describeRefusal(error: RequestFailed): string {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form (submit)="$event.preventDefault(); authorize()" data-test="authorize-form">
+      <h4>Authorize a public key</h4>
       <p class="hint">
         Someone who sent you their public key (shown at the bottom left of their mpqcht, or on the “not a
         member yet” page) can log in once it is authorized, and then picks their name.
@@ -68,7 +69,10 @@ function describeRefusal(error: RequestFailed): string {
                 (change)="toggle(role.id)"
                 [attr.data-role]="role.id"
               />
-              <span [style.color]="role.color">{{ role.name }}</span>
+              @if (role.color) {
+                <span class="swatch" [style.background]="role.color" aria-hidden="true"></span>
+              }
+              <span>{{ role.name }}</span>
             </label>
           }
         </fieldset>
@@ -99,8 +103,12 @@ function describeRefusal(error: RequestFailed): string {
       display: grid;
       gap: 12px;
     }
-    p {
+    p,
+    h4 {
       margin: 0;
+    }
+    h4 {
+      font-size: 14px;
     }
     .hint {
       color: var(--mq-text-muted);
@@ -141,12 +149,17 @@ function describeRefusal(error: RequestFailed): string {
       height: 16px;
       margin: 0;
     }
+    .swatch {
+      width: 10px;
+      height: 10px;
+      border-radius: 5px;
+    }
     .actions {
       display: flex;
       justify-content: flex-end;
     }
     .error {
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
       font-size: 13px;
     }
     .error code {

@@ -85,7 +85,7 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
       color: var(--mq-text-muted);
     }
     .error {
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
   `,
 })

@@ -113,7 +113,7 @@ import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
       padding: 6px 8px 6px 24px;
       font-family: monospace;
       font-size: 12px;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
       border: 1px solid var(--mq-danger);
       border-radius: var(--mq-radius);
       overflow-wrap: anywhere;
@@ -123,7 +123,7 @@ import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
     }
     .error {
       margin: 0;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
   `,
 })

@@ -193,7 +193,7 @@ let forms = 0;
     }
     .error {
       margin: 0;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
   `,
 })

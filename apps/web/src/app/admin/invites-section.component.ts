@@ -32,9 +32,9 @@ function inviteState(invite: InviteDto, now: number): 'live' | 'revoked' | 'expi
   imports: [InviteCreator],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <h3>New invite link</h3>
+    <h4>New link</h4>
     <mq-invite-creator [server]="server()" (created)="refresh()" />
-    <h3>Invites</h3>
+    <h4>Links made so far</h4>
     <ol data-test="invite-list">
       @for (invite of rows(); track invite.id) {
         <li data-test="invite-entry" [attr.data-id]="invite.id" [attr.data-state]="invite.state">
@@ -82,7 +82,7 @@ function inviteState(invite: InviteDto, now: number): 'live' | 'revoked' | 'expi
       display: grid;
       gap: 12px;
     }
-    h3 {
+    h4 {
       margin: 8px 0 0;
       font-size: 14px;
     }
@@ -125,7 +125,7 @@ function inviteState(invite: InviteDto, now: number): 'live' | 'revoked' | 'expi
     }
     .error {
       margin: 0;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
   `,
 })

@@ -46,13 +46,6 @@ export class UnlockPage {
     const result = this.invitePreview();
     return result?.kind === 'valid' ? result.preview : null;
   });
-  /** "You've been invited to Alpha by Ada". */
-  readonly inviteTitle = computed(() => {
-    const preview = this.preview();
-    if (!preview) return '';
-    const by = preview.inviter ? ` by ${preview.inviter}` : '';
-    return `You've been invited to ${preview.serverName}${by}`;
-  });
   /** " · expires in 6 days · 4 uses left" */
   readonly inviteValidity = computed(() => {
     const preview = this.preview();

@@ -9,6 +9,7 @@ import {
   inject,
   Injector,
   input,
+  linkedSignal,
   output,
   signal,
   viewChild,
@@ -218,6 +219,9 @@ type Confirming = 'kick' | 'ban' | null;
       flex-direction: column;
       gap: 8px;
     }
+    fieldset input {
+      accent-color: var(--mq-accent);
+    }
     fieldset .button {
       align-self: flex-start;
     }
@@ -235,7 +239,7 @@ type Confirming = 'kick' | 'ban' | null;
     }
     .error {
       margin: 0;
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
     .done,
     .muted {
@@ -251,11 +255,23 @@ export class MemberPanel {
 
   readonly members = computed(() => this.server().get(MembersState));
   private readonly moderation = computed(() => this.server().get(MemberModeration));
-  readonly member = computed<MemberDto | undefined>(() => this.members().members().get(this.publicKey()));
+  /** The member as last seen: still shown after they leave the list (banned, revoked), without actions. */
+  readonly member = linkedSignal<
+    { readonly key: string; readonly member: MemberDto | undefined },
+    MemberDto | undefined
+  >({
+    source: () => ({ key: this.publicKey(), member: this.members().members().get(this.publicKey()) }),
+    computation: (now, previous) => {
+      const last: MemberDto | undefined = previous?.value;
+      return now.member ?? (last !== undefined && last.publicKey === now.key ? last : undefined);
+    },
+  });
+  /** No longer a member of the server (the panel stays to say what happened). */
+  readonly gone = computed(() => !this.members().members().has(this.publicKey()));
   readonly actions = computed(() => memberActions(this.server().session, this.members(), this.publicKey()));
   readonly anyAction = computed(() => {
     const a = this.actions();
-    return a.setRoles || a.kick || a.ban;
+    return !this.gone() && (a.setRoles || a.kick || a.ban);
   });
   readonly allRoles = computed(() => [...this.members().roles().values()]);
   /** The member's roles as one string, so presence changes do not reset the checkboxes. */

@@ -190,7 +190,7 @@ import { injectDialogs } from '../shared/dialogs';
       user-select: all;
     }
     .error {
-      color: var(--mq-danger);
+      color: var(--mq-danger-text);
     }
     .banned {
       display: grid;
