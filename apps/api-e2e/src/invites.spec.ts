@@ -284,7 +284,12 @@ describe('invites', () => {
       const made = await ok(host, 'invites.create', { maxUses: 1 });
       const outcast = await newIdentity();
       await ok(root, 'members.ban', { publicKey: outcast.publicKey.hex, reason: 'spam' });
-      expect(await refusal(outcast, made.code)).toBe('banned');
+      const refused = await connectRefused(api, await withInvite(outcast, made.code));
+      // The person is told why, on every attempt.
+      expect(refused.data).toMatchObject({
+        code: 'banned',
+        details: { publicKey: outcast.publicKey.hex, reason: 'spam' },
+      });
       expect((await inviteRow(made.id))?.uses).toBe(0);
       expect(await memberRow(outcast.publicKey.hex)).toBeUndefined();
       // The one use is still there for someone else.
@@ -296,6 +301,100 @@ describe('invites', () => {
       const stranger = await newIdentity();
       const auth = { ...(await loginProof(stranger, api.url, api.origin)), invite: 42 };
       expect((await connectRefused(api, auth)).data?.code).toBe('auth_malformed');
+    });
+  });
+
+  describe('preview (GET /api/invites/:code)', () => {
+    async function preview(code: string) {
+      const response = await fetch(`${api.url}/api/invites/${encodeURIComponent(code)}`);
+      return { status: response.status, body: (await response.json()) as unknown, headers: response.headers };
+    }
+
+    it('answers only the server name, the inviter and the validity of a live invite, without a login', async () => {
+      const made = await ok(host, 'invites.create', {
+        maxUses: 3,
+        expiresInMs: 3_600_000,
+        roles: ['staff'],
+        note: 'for the staff',
+      });
+      const answer = await preview(made.code);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({
+        ok: true,
+        data: { serverName: 'e2e', inviter: 'Member 1', expiresAt: made.expiresAt, usesLeft: 3 },
+      });
+      // Nothing of the roles, the note, the inviter's key or the members.
+      const text = JSON.stringify(answer.body);
+      expect(text).not.toContain('staff');
+      expect(text).not.toContain(made.createdBy);
+
+      // A preview uses nothing; a redemption counts.
+      await redeem(await newIdentity(), made.code);
+      expect(await preview(made.code)).toMatchObject({ status: 200, body: { data: { usesLeft: 2 } } });
+      expect((await inviteRow(made.id))?.uses).toBe(1);
+
+      const open = await ok(root, 'invites.create', {});
+      expect((await preview(open.code)).body).toEqual({
+        ok: true,
+        data: { serverName: 'e2e', inviter: 'Root', expiresAt: null, usesLeft: null },
+      });
+    });
+
+    it('answers not_found, all alike, for an unknown, expired, used-up or revoked code', async () => {
+      const expired = await ok(host, 'invites.create', { expiresInMs: 3_600_000 });
+      await db.query(`UPDATE invites SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+        expired.id,
+      ]);
+      const usedUp = await ok(host, 'invites.create', { maxUses: 1 });
+      await redeem(await newIdentity(), usedUp.code);
+      const revoked = await ok(host, 'invites.create', {});
+      await ok(host, 'invites.revoke', { id: revoked.id });
+      const unknown = Buffer.alloc(24, 9).toString('base64url');
+
+      const answers = await Promise.all([unknown, expired.code, usedUp.code, revoked.code].map(preview));
+      const messages = new Set<string>();
+      for (const answer of answers) {
+        expect(answer.status).toBe(404);
+        expect(answer.body).toMatchObject({ ok: false, error: { code: 'not_found' } });
+        messages.add(JSON.stringify(answer.body));
+      }
+      // The same answer whatever the reason: nothing tells a used-up code from one never issued.
+      expect(messages.size).toBe(1);
+    });
+
+    it('answers validation_failed for a malformed code, naming the path parameter', async () => {
+      for (const code of ['short', 'not a code at all, with spaces!', `${'A'.repeat(30)}+/=`]) {
+        const answer = await preview(code);
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({
+          ok: false,
+          error: { code: 'validation_failed', details: { issues: [{ path: 'code' }] } },
+        });
+      }
+    });
+
+    it('is rate limited per address like challenges (429 rate_limited with Retry-After)', async () => {
+      // A server of its own with the defaults' tight per-address limits (3 at once, 1 a minute).
+      const strict = await startApi({
+        configToml: `[server]\nname = "strict"\n[limits]\nchallenges_per_minute = 1\nchallenge_burst = 3\n[[groups]]\nid = "g"\nname = "G"\n[[channels]]\nid = "c"\nname = "c"\ngroup = "g"\n`,
+      });
+      try {
+        const url = `${strict.url}/api/invites/${Buffer.alloc(24, 3).toString('base64url')}`;
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await fetch(url)).status);
+        expect(statuses).toEqual([404, 404, 404, 429]);
+        const limited = await fetch(url);
+        expect(limited.status).toBe(429);
+        expect(await limited.json()).toMatchObject({
+          ok: false,
+          error: { code: 'rate_limited', details: { retryAfterMs: expect.any(Number) as number } },
+        });
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        // Logging in still works from here: challenges have a bucket of their own.
+        expect((await fetch(`${strict.url}/api/auth/challenge`, { method: 'POST' })).status).toBe(200);
+      } finally {
+        await strict.dispose();
+      }
     });
   });
 });

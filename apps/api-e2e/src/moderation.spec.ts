@@ -135,6 +135,7 @@ describe('moderation', () => {
       for (const push of await Promise.all(ended)) {
         expect(push.reason).toBe('kicked');
         expect(push.message).toContain('cool down');
+        expect(push.note).toBe('cool down');
       }
       expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
 
@@ -169,7 +170,7 @@ describe('moderation', () => {
         bannedBy: moderator.publicKey,
       });
       expect(Number.isNaN(Date.parse(ban.bannedAt))).toBe(false);
-      expect((await ended).reason).toBe('banned');
+      expect(await ended).toMatchObject({ reason: 'banned', note: 'spam' });
       expect(await gone).toBe('io server disconnect');
       expect(await removed).toEqual({ publicKey: target.publicKey, reason: 'banned' });
 

@@ -1,10 +1,8 @@
-import type { Page } from 'playwright-core';
-
 import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
-import { type AxeViolation, axeViolations, blocking } from './support/axe';
-import { launchPerson, type Person, screenshot } from './support/browser';
+import { expectAccessible } from './support/axe';
+import { launchPerson, type Person } from './support/browser';
 import { addServer, createIdentity, unlock, WAIT } from './support/pages';
 import { connectAs, ok, send, type TestSocket } from './support/socket';
 
@@ -29,25 +27,6 @@ const SAMPLE = [
   '```ts\nconst answer: number = 42; // a comment\n```',
   '| name | role |\n| --- | --- |\n| Bob | moderator |',
 ];
-
-function describeViolations(violations: readonly AxeViolation[]): string {
-  return violations.map((v) => `${v.impact} ${v.id} (${v.help}):\n  ${v.nodes.join('\n  ')}`).join('\n');
-}
-
-/** Every violation that must not remain, in both schemes, with what axe measured in the message. */
-async function expectAccessible(page: Page, view: string): Promise<void> {
-  const found: string[] = [];
-  for (const colorScheme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme });
-    // The palette follows the scheme through matchMedia; give it one frame.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-    await screenshot(page, `a11y-${view}-${colorScheme}`);
-    const bad = blocking(await axeViolations(page));
-    if (bad.length > 0) found.push(`${view}, ${colorScheme}:\n${describeViolations(bad)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'dark' });
-  expect(found.join('\n\n')).toBe('');
-}
 
 describe('web client: accessibility (axe-core, WCAG AA) in the dark and light themes', () => {
   let api: ApiProcess;
@@ -76,6 +55,13 @@ describe('web client: accessibility (axe-core, WCAG AA) in the dark and light th
     }
     const [, bob, cleo] = sockets as [TestSocket, TestSocket, TestSocket];
     for (const [i, content] of SAMPLE.entries()) await send(i % 2 === 0 ? bob : cleo, 'lobby', content);
+    // A ban, so the bans list and the audit log have rows to show.
+    const dan = await deriveIdentity('dan-a11y-e2e', 'orchid tundra pebble saffron');
+    await ok(adaDevice, 'members.authorize', { publicKey: dan.publicKey.hex, roles: [] });
+    await ok(adaDevice, 'members.ban', {
+      publicKey: dan.publicKey.hex,
+      reason: 'spam in #lobby, three times',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -106,5 +92,28 @@ describe('web client: accessibility (axe-core, WCAG AA) in the dark and light th
     await page.locator('mq-member-list button.member[data-member="Bob"]').click();
     await page.locator('[data-test=member-panel]').waitFor({ timeout: WAIT });
     await expectAccessible(page, 'member-panel');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=member-panel]').waitFor({ state: 'detached', timeout: WAIT });
+  });
+
+  it.each(['invites', 'members', 'bans', 'audit', 'config'])('the settings: %s', async (section) => {
+    const page = person.page;
+    const dialog = page.locator('[data-test=server-settings]');
+    if ((await dialog.count()) === 0) await page.locator('[data-test=open-settings]').click();
+    await dialog.locator(`[role=tab][data-section=${section}]`).click();
+    const panel = dialog.locator(`[role=tabpanel][data-section=${section}]`);
+    await panel.waitFor({ timeout: WAIT });
+    const filled = {
+      invites: '[data-test=create-invite]',
+      members: '[data-test=authorize-form]',
+      bans: 'text=spam in #lobby',
+      audit: 'text=spam in #lobby',
+      config: '[data-test=config-text]',
+    }[section];
+    await panel
+      .locator(filled ?? '*')
+      .first()
+      .waitFor({ timeout: WAIT });
+    await expectAccessible(page, `settings-${section}`);
   });
 });

@@ -233,7 +233,7 @@ describe('web client against two servers', () => {
     await joinAs(page, ADA.displayName);
     await channelTitle(page, 'lobby').waitFor();
 
-    // The admin authorizes the second person from another device (there is no admin UI yet).
+    // The admin authorizes the second person from another device (admin.spec.ts does it in the page).
     const root = await connectAs(A.url, ada);
     await ok(root, 'members.authorize', { publicKey: brook.publicKey.hex });
     root.close();
@@ -381,15 +381,18 @@ describe('web client against two servers', () => {
     await theirs.filter({ hasText: 'Ada edited this twice' }).waitFor({ timeout: WAIT });
     expect(await theirs.textContent()).toContain('(edited)');
 
-    // Delete asks first.
-    p1.expectConfirm(true);
-    try {
-      await mine.hover();
-      await mine.locator('[data-test=delete]').click();
-      await mine.waitFor({ state: 'detached', timeout: WAIT });
-    } finally {
-      p1.expectConfirm(false);
-    }
+    // Delete asks first, in the app's own dialog; Cancel keeps the message.
+    await mine.hover();
+    await mine.locator('[data-test=delete]').click();
+    const confirmation = page.getByRole('alertdialog', { name: 'Delete message' });
+    await confirmation.waitFor();
+    await confirmation.locator('[data-test=confirm-cancel]').click();
+    await confirmation.waitFor({ state: 'detached' });
+    expect(await mine.count()).toBe(1);
+    await mine.hover();
+    await mine.locator('[data-test=delete]').click();
+    await confirmation.locator('[data-test=confirm-accept]').click();
+    await mine.waitFor({ state: 'detached', timeout: WAIT });
     await theirs.waitFor({ state: 'detached', timeout: WAIT });
     await messageWith(other, 'Hello from Ada on Alpha').waitFor();
   });
@@ -470,11 +473,12 @@ describe('web client against two servers', () => {
     );
   });
 
-  it('the root sees the member panel actions and the audit log; a plain member sees neither', async () => {
+  it('the root sees the member panel actions and the server settings; a plain member sees neither', async () => {
     const page = p1.page;
     const other = defined(p2, 'Brook').page;
     const member = (p: Page, name: string) => p.locator(`mq-member-list [data-member="${name}"]`);
     const actions = (p: Page) => p.locator('[data-test=member-panel] [data-test=member-actions]');
+    const settings = (p: Page) => p.locator('[data-test=open-settings]');
     for (const p of [page, other]) {
       await rail(p, A.url).click();
       await channelButton(p, 'lobby').click();
@@ -486,7 +490,7 @@ describe('web client against two servers', () => {
     await other.locator('[data-test=member-panel]').waitFor();
     expect((await other.locator('[data-test=member-key]').textContent())?.trim()).toBe(ada.publicKey.hex);
     expect(await actions(other).count()).toBe(0);
-    expect(await other.locator('[data-test=open-audit]').count()).toBe(0);
+    expect(await settings(other).count()).toBe(0);
 
     // Ada, the root: roles, kick and ban for Brook; she gives him the staff role.
     await member(page, 'Brook').click();
@@ -508,22 +512,35 @@ describe('web client against two servers', () => {
     await screenshot(page, '07-member-panel');
     await page.locator('[data-test=confirm] button', { hasText: 'Cancel' }).click();
 
-    // Staff may read the audit log: Brook's client offers it at once, without a reconnect; Ada
-    // is a root, whom nobody kicks or bans, so her panel still has no actions for him.
-    await other.locator('[data-test=open-audit]').waitFor({ timeout: WAIT });
+    // Staff may read the audit log: Brook's client offers the settings at once, without a
+    // reconnect, with that one section; Ada is a root, whom nobody kicks or bans, so her panel
+    // still has no actions for him.
+    await settings(other).waitFor({ timeout: WAIT });
     expect(await actions(other).count()).toBe(0);
+    await settings(other).click();
+    const brookTabs = other.getByRole('dialog').locator('[role=tab]');
+    await brookTabs.first().waitFor();
+    expect(await brookTabs.evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-section')))).toEqual([
+      'audit',
+    ]);
+    await other.keyboard.press('Escape');
+    await other.getByRole('dialog').waitFor({ state: 'detached' });
 
-    await page.locator('[data-test=open-audit]').click();
+    await settings(page).click();
+    const dialog = page.getByRole('dialog', { name: 'Server settings: Alpha' });
+    await dialog.locator('[role=tab][data-section=audit]').click();
     await page.locator('[data-test=audit-entry][data-action="member.roles_changed"]').first().waitFor();
     await screenshot(page, '08-audit-log');
     // A modal dialog: named, focus inside it, and back on the button that opened it after Escape.
-    expect(await page.getByRole('dialog', { name: 'Audit log' }).count()).toBe(1);
+    expect(await dialog.count()).toBe(1);
     expect(await page.evaluate(() => document.activeElement?.closest('[role=dialog]')?.ariaLabel)).toBe(
-      'Audit log',
+      'Server settings: Alpha',
     );
     await page.keyboard.press('Escape');
-    await page.locator('[data-test=audit-log]').waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('open-audit');
+    await page.locator('[data-test=server-settings]').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe(
+      'open-settings',
+    );
   });
 
   it('serves the page with a Content Security Policy that nothing violated so far', async () => {
@@ -632,6 +649,11 @@ describe('web client against two servers', () => {
     // Opening the link reloads the app: the identity is locked again, so the unlock page comes first.
     await page.goto(`${A.url}/join/${encodeURIComponent(A.url)}/${invite.code}`);
     await page.waitForURL('**/unlock?next=**', { timeout: WAIT });
+    // Which server and who invited, before the key is unlocked.
+    await page.locator('[data-test=invite-banner][data-kind=valid]').waitFor({ timeout: WAIT });
+    expect((await page.locator('[data-test=invite-title]').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      "You've been invited to Alpha by Ada",
+    );
     await page.locator('[data-test=passphrase]').fill(CAROL.passphrase);
     await page.locator('[data-test=unlock]').click();
     await page.waitForURL('**/chat', { timeout: WAIT });

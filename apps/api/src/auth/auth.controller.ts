@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/commo
 import { type ChallengeDto, EmptyRequest } from '@mpqcht/protocol';
 
 import { validate } from '../common/validate';
-import { ChallengeRateLimitInterceptor } from '../rate-limit/challenge-rate-limit.interceptor';
+import { ChallengeRateLimitInterceptor } from '../rate-limit/ip-rate-limit.interceptors';
 import { ChallengeStore } from './challenge-store';
 
 @Controller('auth')

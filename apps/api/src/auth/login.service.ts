@@ -17,6 +17,11 @@ import type { SocketSession } from '../realtime/socket-session';
 import { ChallengeStore } from './challenge-store';
 import { SignatureVerifier } from './signature-verifier';
 
+/** `banned`, with the ban's reason: the person sees why, on every attempt (docs/protocol.md). */
+function bannedRefusal(publicKey: string, reason: string): ProtocolError {
+  return new ProtocolError('banned', 'this key is banned from this server', { publicKey, reason });
+}
+
 /**
  * Checks a login proof (DESIGN.md section 3) and says who logged in. The order matters: the nonce is
  * consumed as soon as it can be read, before the key and signature are checked, so every attempt
@@ -81,9 +86,8 @@ export class LoginService {
       );
     }
     // A banned key is refused before admission (a root key from config.toml is never banned).
-    if (await this.members.isBanned(key.key.hex)) {
-      throw new ProtocolError('banned', 'this key is banned from this server', { publicKey: key.key.hex });
-    }
+    const banned = await this.members.banReason(key.key.hex);
+    if (banned !== null) throw bannedRefusal(key.key.hex, banned);
     let admission = await this.members.admission(key.key.hex);
     if (!admission && proof.data.invite !== undefined) {
       // A key that is not admitted may redeem an invite now (docs/protocol.md, Invites).
@@ -106,9 +110,8 @@ export class LoginService {
     const redeemed = inviteCode.safeParse(code).success ? await this.invites.redeem(publicKey, code) : null;
     if (!redeemed) {
       // Banned or authorized between the checks above and the redemption.
-      if (await this.members.isBanned(publicKey)) {
-        throw new ProtocolError('banned', 'this key is banned from this server', { publicKey });
-      }
+      const banned = await this.members.banReason(publicKey);
+      if (banned !== null) throw bannedRefusal(publicKey, banned);
       const admission = await this.members.admission(publicKey);
       if (admission) return admission;
       throw new ProtocolError(

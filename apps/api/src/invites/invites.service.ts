@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { InviteCreatedDto, InviteDto } from '@mpqcht/protocol';
+import type { InviteCreatedDto, InviteDto, InvitePreviewDto } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';
@@ -118,6 +118,34 @@ export class InvitesService {
     const row = rows[0];
     if (!row) throw new ProtocolError('not_found', 'no such live invite');
     return toDto(row);
+  }
+
+  /**
+   * What the invite page shows before logging in (`GET /api/invites/:code`): the server's name, who
+   * made the invite, when it expires and how many uses it has left. Only a live invite has one;
+   * unknown, revoked, expired and used-up codes are all `not_found`, so a preview tells nothing
+   * about codes that do not admit anyone.
+   */
+  async preview(code: string): Promise<InvitePreviewDto> {
+    const [row] = await this.sql.rows<{
+      expires_at: Date | null;
+      uses_left: number | null;
+      inviter: string | null;
+    }>(
+      `SELECT i.expires_at, i.max_uses - i.uses AS uses_left, m.display_name AS inviter
+       FROM invites i LEFT JOIN members m ON m.public_key = i.created_by
+       WHERE i.code_hash = $1 AND i.revoked_at IS NULL
+         AND (i.expires_at IS NULL OR i.expires_at > now())
+         AND (i.max_uses IS NULL OR i.uses < i.max_uses)`,
+      [inviteCodeHash(code)],
+    );
+    if (!row) throw new ProtocolError('not_found', 'this invite is unknown, expired, revoked or used up');
+    return {
+      serverName: this.config.current.serverName,
+      inviter: row.inviter,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+      usesLeft: row.uses_left,
+    };
   }
 
   /**

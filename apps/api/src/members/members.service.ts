@@ -70,11 +70,16 @@ export class MembersService {
     private readonly policy: ChannelPolicy,
   ) {}
 
-  /** Whether a key is refused at login as banned. A root key (config.toml) is never banned. */
-  async isBanned(publicKey: string): Promise<boolean> {
-    if (this.config.current.rootKeys.has(publicKey)) return false;
-    const rows = await this.sql.rows<unknown>('SELECT 1 FROM bans WHERE public_key = $1', [publicKey]);
-    return rows.length > 0;
+  /**
+   * The reason a key is refused at login as banned, or null when it is not banned. A root key
+   * (config.toml) is never banned.
+   */
+  async banReason(publicKey: string): Promise<string | null> {
+    if (this.config.current.rootKeys.has(publicKey)) return null;
+    const [row] = await this.sql.rows<{ reason: string }>('SELECT reason FROM bans WHERE public_key = $1', [
+      publicKey,
+    ]);
+    return row?.reason ?? null;
   }
 
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
@@ -236,6 +241,7 @@ export class MembersService {
     this.push.endSessions(publicKey, {
       reason: 'kicked',
       message: reason ? `you were kicked by a moderator: ${reason}` : 'you were kicked by a moderator',
+      ...(reason ? { note: reason } : {}),
     });
     return { publicKey };
   }
@@ -266,6 +272,7 @@ export class MembersService {
     this.push.endSessions(publicKey, {
       reason: 'banned',
       message: `you were banned from this server: ${reason}`,
+      note: reason,
     });
     if (row.removed) {
       this.roster.removed(publicKey);

@@ -8,7 +8,10 @@ import type { Actor } from '../policy/channel-policy';
 import { recordDecision } from '../policy/request-decision';
 import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
 import { type SocketSession, subjectOf } from '../realtime/socket-session';
-import { ChallengeRateLimitInterceptor } from './challenge-rate-limit.interceptor';
+import {
+  ChallengeRateLimitInterceptor,
+  InvitePreviewRateLimitInterceptor,
+} from './ip-rate-limit.interceptors';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { type RateLimitStore, RateLimitStoreUnavailable } from './rate-limit-store';
@@ -61,6 +64,7 @@ function setup(store?: RateLimitStore) {
     config,
     slowmode: new SlowmodeInterceptor(used),
     challenge: new ChallengeRateLimitInterceptor(used, config),
+    invitePreview: new InvitePreviewRateLimitInterceptor(used, config),
     login: new LoginRateLimiter(used, config),
   };
 }
@@ -178,6 +182,17 @@ describe('ChallengeRateLimitInterceptor', () => {
     expect(await run(challenge, http('10.0.0.2', {}))).toBe('handled');
     clock.now += 1000;
     expect(await run(challenge, http('10.0.0.1', {}))).toBe('handled');
+  });
+
+  it('limits invite previews per IP in a bucket of their own, with the challenge limits', async () => {
+    const { challenge, invitePreview } = setup();
+    const headers: Record<string, string> = {};
+    expect(await run(invitePreview, http('10.0.0.3', headers))).toBe('handled');
+    expect(await run(invitePreview, http('10.0.0.3', headers))).toBe('handled');
+    expect(await run(invitePreview, http('10.0.0.3', headers))).toEqual(limited(1000));
+    expect(headers['Retry-After']).toBe('1');
+    // Previews do not use up the address's challenges (logging in after reading an invite works).
+    expect(await run(challenge, http('10.0.0.3', {}))).toBe('handled');
   });
 });
 

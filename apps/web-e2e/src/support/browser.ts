@@ -30,7 +30,7 @@ export interface CspViolation {
 /**
  * One person's browser: a persistent Chromium profile in its own temporary directory (so a reload
  * keeps localStorage, as a real browser does), one page, and what the page reported: console
- * errors, CSP violations (from `securitypolicyviolation` events) and dialogs.
+ * errors, CSP violations (from `securitypolicyviolation` events) and native dialogs.
  */
 export interface Person {
   readonly name: string;
@@ -38,10 +38,11 @@ export interface Person {
   readonly page: Page;
   readonly consoleErrors: string[];
   readonly cspViolations: CspViolation[];
-  /** Dialogs that were not an expected confirm(): alert() from a payload would land here. */
+  /**
+   * Native dialogs (alert, confirm, prompt), dismissed: the app asks in its own dialogs, so an
+   * alert() from a payload, or a confirm() that came back, lands here.
+   */
   readonly unexpectedDialogs: string[];
-  /** Accepts the next confirm() dialogs until called again with false. */
-  expectConfirm(expected: boolean): void;
   close(): Promise<void>;
 }
 
@@ -57,7 +58,6 @@ export async function launchPerson(name: string): Promise<Person> {
   const consoleErrors: string[] = [];
   const cspViolations: CspViolation[] = [];
   const unexpectedDialogs: string[] = [];
-  let confirmExpected = false;
 
   // Reported from the page through a binding, so the list survives reloads.
   await context.exposeBinding('__mpqchtCspViolation', (_source, violation: CspViolation) => {
@@ -77,10 +77,6 @@ export async function launchPerson(name: string): Promise<Person> {
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   page.on('dialog', (dialog: Dialog) => {
-    if (dialog.type() === 'confirm' && confirmExpected) {
-      void dialog.accept();
-      return;
-    }
     unexpectedDialogs.push(`${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss();
   });
@@ -92,7 +88,6 @@ export async function launchPerson(name: string): Promise<Person> {
     consoleErrors,
     cspViolations,
     unexpectedDialogs,
-    expectConfirm: (expected) => (confirmExpected = expected),
     close: async () => {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

@@ -193,6 +193,8 @@ export interface SessionEndedDto {
    */
   readonly reason: 'revoked' | 'kicked' | 'banned' | 'flooding';
   readonly message: string;
+  /** `kicked` and `banned`: the reason the moderator gave, when they gave one. */
+  readonly note?: string;
 }
 
 export interface MemberRolesDto {
@@ -226,6 +228,22 @@ export interface InviteDto {
   readonly roles: readonly string[];
   readonly note: string | null;
   readonly revokedAt: string | null;
+}
+
+/**
+ * `GET /api/invites/:code`: what a person holding an invite link sees before logging in, and nothing
+ * more (no member list, no roles, no note). Only a live invite (not revoked, not expired, not used
+ * up) has a preview; any other code is `not_found`.
+ */
+export interface InvitePreviewDto {
+  /** The server's name, as `GET /api/server` says. */
+  readonly serverName: string;
+  /** The display name of the member who made the invite; null when they have not joined or are gone. */
+  readonly inviter: string | null;
+  /** null: never expires. */
+  readonly expiresAt: string | null;
+  /** How many more keys it admits; null: no limit. */
+  readonly usesLeft: number | null;
 }
 
 /** `invites.create`: the record and the code, which the server never shows again. */

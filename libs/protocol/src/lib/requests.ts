@@ -100,6 +100,9 @@ export const TypingRequest = z.strictObject({ channelId });
 /** An invite code: 16+ random bytes in base64url (docs/protocol.md, Invites). */
 export const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'an invite code');
 
+/** The path parameter of `GET /api/invites/:code`. */
+export const InvitePreviewParams = z.strictObject({ code: inviteCode });
+
 export const CreateInviteRequest = z.strictObject({
   maxUses: z.number().int().min(1).max(INVITE_MAX_USES_CEILING).optional(),
   expiresInMs: z.number().int().min(60_000).max(INVITE_EXPIRY_CEILING_MS).optional(),

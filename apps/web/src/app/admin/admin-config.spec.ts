@@ -1,10 +1,8 @@
-import { provideZonelessChangeDetection, signal } from '@angular/core';
+import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
 import type { ServerPermission } from '@mpqcht/permissions';
 
-import { MemberList } from '../members/member-list.component';
-import { ChatSelection } from '../servers/chat-selection';
 import {
   channel,
   member,
@@ -26,39 +24,6 @@ async function online(permissions: readonly ServerPermission[]): Promise<OnlineH
   h.socket.push('member.joined', member(OTHER_KEY, 'Ada'));
   return h;
 }
-
-describe('MemberList admin buttons', () => {
-  async function render(permissions: readonly ServerPermission[]) {
-    const h = await online(permissions);
-    TestBed.configureTestingModule({
-      providers: [
-        provideZonelessChangeDetection(),
-        { provide: ChatSelection, useValue: { server: signal(h.connection) } },
-      ],
-    });
-    const fixture = TestBed.createComponent(MemberList);
-    await fixture.whenStable();
-    return fixture.nativeElement as HTMLElement;
-  }
-
-  it('hides "Edit config" and "Bans" without manage_config and ban', async () => {
-    const root = await render(['kick']);
-    expect(root.querySelector('[data-test=open-config]')).toBeNull();
-    expect(root.querySelector('[data-test=open-bans]')).toBeNull();
-  });
-
-  it('shows each button to a holder of its permission', async () => {
-    const root = await render(['manage_config', 'ban']);
-    expect(root.querySelector('[data-test=open-config]')?.textContent).toContain('Edit config');
-    expect(root.querySelector('[data-test=open-bans]')?.textContent).toContain('Bans');
-  });
-
-  it('shows only Bans to a holder of ban alone', async () => {
-    const root = await render(['ban']);
-    expect(root.querySelector('[data-test=open-config]')).toBeNull();
-    expect(root.querySelector('[data-test=open-bans]')).not.toBeNull();
-  });
-});
 
 describe('ConfigEditor', () => {
   async function render() {
@@ -82,12 +47,10 @@ describe('ConfigEditor', () => {
     await fixture.whenStable();
   }
 
-  it('loads the text, and saves with the loaded hash as expectedHash, then closes', async () => {
+  it('loads the text, saves with the loaded hash as expectedHash, says so, and the next save starts from the new hash', async () => {
     const { h, fixture, root, textarea } = await render();
     expect(textarea.value).toBe(TEXT);
     await edit(fixture, textarea);
-    let closed = false;
-    fixture.componentInstance.closed.subscribe(() => (closed = true));
     (root.querySelector('[data-test=config-save]') as HTMLButtonElement).click();
     await until(() => h.socket.pending('config.replace') !== undefined, 'config.replace');
     expect(h.socket.pending('config.replace')?.payload).toEqual({
@@ -95,7 +58,21 @@ describe('ConfigEditor', () => {
       expectedHash: HASH,
     });
     h.socket.pending('config.replace')?.ok({ hash: 'b'.repeat(64) });
-    await until(() => closed, 'closed');
+    await until(() => fixture.componentInstance.saved(), 'saved');
+    await fixture.whenStable();
+    expect(root.querySelector('[data-test=config-saved]')?.textContent).toContain('Saved');
+    expect(fixture.componentInstance.dirty()).toBe(false);
+
+    textarea.value = TEXT + 'bogus = 2\n';
+    textarea.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(root.querySelector('[data-test=config-saved]')).toBeNull();
+    (root.querySelector('[data-test=config-save]') as HTMLButtonElement).click();
+    await until(() => h.socket.pending('config.replace') !== undefined, 'config.replace again');
+    expect(h.socket.pending('config.replace')?.payload).toEqual({
+      text: TEXT + 'bogus = 2\n',
+      expectedHash: 'b'.repeat(64),
+    });
   });
 
   it('shows every validation error inline and keeps the text', async () => {
@@ -128,7 +105,7 @@ describe('ConfigEditor', () => {
     expect(root.querySelector('[data-test=config-conflict]')?.textContent).toContain(
       'config.toml changed on the server since you opened it',
     );
-    const confirm = jest.spyOn(fixture.componentInstance, 'confirm').mockReturnValue(true);
+    const confirm = jest.spyOn(fixture.componentInstance, 'confirm').mockResolvedValue(true);
     (root.querySelector('[data-test=config-reload]') as HTMLButtonElement).click();
     expect(confirm).toHaveBeenCalled();
     await until(() => h.socket.pending('config.get') !== undefined, 'config.get again');
@@ -137,18 +114,29 @@ describe('ConfigEditor', () => {
     expect(fixture.componentInstance.conflict()).toBe(false);
   });
 
-  it('asks before cancelling unsaved edits', async () => {
+  it('asks before discarding unsaved edits (Revert, and closing the settings)', async () => {
     const { fixture, root, textarea } = await render();
-    let closed = 0;
-    fixture.componentInstance.closed.subscribe(() => closed++);
-    const confirm = jest.spyOn(fixture.componentInstance, 'confirm').mockReturnValue(false);
-    (root.querySelector('[data-test=config-cancel]') as HTMLButtonElement).click();
+    const confirm = jest.spyOn(fixture.componentInstance, 'confirm').mockResolvedValue(false);
+    const revert = root.querySelector('[data-test=config-revert]') as HTMLButtonElement;
+    expect(revert.disabled).toBe(true);
+    // Nothing to lose: no question.
+    expect(await fixture.componentInstance.discardable()).toBe(true);
     expect(confirm).not.toHaveBeenCalled();
-    expect(closed).toBe(1);
+
     await edit(fixture, textarea);
-    (root.querySelector('[data-test=config-cancel]') as HTMLButtonElement).click();
+    expect(await fixture.componentInstance.discardable()).toBe(false);
     expect(confirm).toHaveBeenCalledTimes(1);
-    expect(closed).toBe(1);
+    expect(confirm.mock.calls[0]?.[0]).toMatchObject({ danger: true, confirmLabel: 'Discard' });
+    revert.click();
+    await until(() => confirm.mock.calls.length === 2, 'asked again');
+    await fixture.whenStable();
+    expect(textarea.value).toBe(TEXT + 'bogus = 1\n');
+
+    confirm.mockResolvedValue(true);
+    revert.click();
+    await until(() => !fixture.componentInstance.dirty(), 'reverted');
+    await fixture.whenStable();
+    expect(textarea.value).toBe(TEXT);
   });
 });
 
@@ -177,9 +165,10 @@ describe('BansList', () => {
     expect(entries[0]?.textContent).toContain('by Ada');
     expect(entries[0]?.querySelector('.key')?.getAttribute('title')).toBe(THIRD_KEY);
 
-    jest.spyOn(fixture.componentInstance, 'confirm').mockReturnValue(true);
+    const confirm = jest.spyOn(fixture.componentInstance, 'confirm').mockResolvedValue(true);
     (entries[0]?.querySelector('[data-test=unban]') as HTMLButtonElement).click();
     await until(() => h.socket.pending('members.unban') !== undefined, 'members.unban');
+    expect(confirm.mock.calls[0]?.[0]).toMatchObject({ title: 'Unban key', confirmLabel: 'Unban' });
     expect(h.socket.pending('members.unban')?.payload).toEqual({ publicKey: THIRD_KEY });
     h.socket.pending('members.unban')?.ok({ publicKey: THIRD_KEY });
     await until(() => h.socket.pending('bans.list') !== undefined, 'bans.list again');
@@ -199,7 +188,7 @@ describe('BansList', () => {
     h.socket.pending('bans.list')?.ok([ban(THIRD_KEY, 'spam')]);
     await until(() => fixture.componentInstance.bans().length === 1, 'bans');
     await fixture.whenStable();
-    jest.spyOn(fixture.componentInstance, 'confirm').mockReturnValue(true);
+    jest.spyOn(fixture.componentInstance, 'confirm').mockResolvedValue(true);
     const root = fixture.nativeElement as HTMLElement;
     (root.querySelector('[data-test=unban]') as HTMLButtonElement).click();
     await until(() => h.socket.pending('members.unban') !== undefined, 'members.unban');

@@ -188,6 +188,27 @@ describe('MemberPanel', () => {
     await fixture.whenStable();
     expect(root.querySelector('[data-test=member-error]')?.textContent).toContain('you lack ban');
   });
+  it('stays after a ban removes the member, says so, and offers nothing more', async () => {
+    const { h, fixture, root } = await render(['kick', 'ban']);
+    (root.querySelector('[data-test=ban]') as HTMLButtonElement).click();
+    fixture.componentInstance.reason.set('spam');
+    await fixture.whenStable();
+    (root.querySelector('[data-test=confirm-action]') as HTMLButtonElement).click();
+    await until(() => h.socket.pending('members.ban') !== undefined, 'members.ban');
+    // The server removes the member from everyone's list before it answers.
+    h.socket.push('member.removed', { publicKey: OTHER_KEY, reason: 'banned' });
+    h.socket.pending('members.ban')?.ok({
+      publicKey: OTHER_KEY,
+      reason: 'spam',
+      bannedBy: h.self.publicKey,
+      bannedAt: '2026-01-01T00:00:00.000Z',
+    });
+    await until(() => fixture.componentInstance.done() !== null, 'done');
+    await fixture.whenStable();
+    expect(root.querySelector('[data-test=member-panel]')?.textContent).toContain('Ada was banned.');
+    expect(root.querySelector('[data-test=member-actions]')).toBeNull();
+  });
+
   it('is a dialog named after the member that takes focus and closes on Escape', async () => {
     const { fixture, root } = await render([]);
     const panel = root.querySelector('[data-test=member-panel]') as HTMLElement;

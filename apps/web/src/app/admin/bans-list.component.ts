@@ -4,7 +4,6 @@ import {
   computed,
   effect,
   input,
-  output,
   signal,
   untracked,
 } from '@angular/core';
@@ -14,19 +13,16 @@ import type { BanDto } from '@mpqcht/protocol';
 import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { describeModerationError } from '../roster/moderation-error';
+import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The banned keys (`bans.list`, `ban`), each with an Unban button (`members.unban`); a dialog. */
+/** The banned keys (`bans.list`, `ban`), each with an Unban button (`members.unban`); a settings section. */
 @Component({
   selector: 'mq-bans-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="dialog" data-test="bans-list">
-      <header>
-        <h2>Bans</h2>
-        <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>
-      </header>
+    <section data-test="bans-list">
       <ol>
         @for (ban of bans(); track ban.publicKey) {
           <li data-test="ban-entry" [attr.data-key]="ban.publicKey">
@@ -58,11 +54,10 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
       }
     </section>
   `,
-  styleUrl: '../shared/dialog.css',
   styles: `
     ol {
       list-style: none;
-      margin: 12px 0;
+      margin: 0 0 12px;
       padding: 0;
     }
     li {
@@ -97,12 +92,12 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
 export class BansList {
   readonly server = input.required<ServerConnection>();
   readonly members = computed(() => this.server().get(MembersState));
-  readonly closed = output();
   readonly bans = signal<readonly BanDto[]>([]);
   readonly loading = signal(false);
   /** The key being unbanned. */
   readonly busy = signal<string | null>(null);
   readonly error = signal<string | null>(null);
+  private readonly dialogs = injectDialogs();
 
   constructor() {
     effect(() => {
@@ -111,9 +106,9 @@ export class BansList {
     });
   }
 
-  /** window.confirm, replaceable in tests. */
-  confirm(message: string): boolean {
-    return globalThis.confirm(message);
+  /** The app's confirmation; replaceable in tests. */
+  confirm(options: ConfirmOptions): Promise<boolean> {
+    return this.dialogs.confirm(options);
   }
 
   async refresh(): Promise<void> {
@@ -129,7 +124,12 @@ export class BansList {
 
   async unban(ban: BanDto): Promise<void> {
     if (this.busy() !== null) return;
-    if (!this.confirm(`Unban ${ban.publicKey.slice(0, 12)}…? The key can log in again.`)) return;
+    const sure = await this.confirm({
+      title: 'Unban key',
+      message: `Unban ${ban.publicKey.slice(0, 12)}…? It is not authorized again: it needs an invite or an authorization to come back.`,
+      confirmLabel: 'Unban',
+    });
+    if (!sure) return;
     this.busy.set(ban.publicKey);
     this.error.set(null);
     try {

@@ -4,7 +4,6 @@ import {
   computed,
   effect,
   input,
-  output,
   signal,
   untracked,
 } from '@angular/core';
@@ -12,21 +11,18 @@ import {
 import { RequestFailed } from '../connection/request-failed';
 import type { ServerConnection } from '../connection/server-connection';
 import { describeModerationError } from '../roster/moderation-error';
+import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
 
 /**
  * Edits config.toml (`manage_config`): `config.get`, then `config.replace` with the hash the edit
- * started from. The server's validation messages are shown above the text, which is kept.
- * Opened as a dialog whose Escape and backdrop call cancel(), which asks before dropping edits.
+ * started from. The server's validation messages are shown above the text, which is kept. A
+ * settings section: the settings view asks `discardable()` before it closes.
  */
 @Component({
   selector: 'mq-config-editor',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="dialog" data-test="config-editor">
-      <header>
-        <h2>config.toml</h2>
-        <button type="button" class="close" (click)="cancel()" aria-label="Close">×</button>
-      </header>
+    <section class="editor" data-test="config-editor">
       @if (errors().length > 0) {
         <ul class="errors" role="alert" data-test="config-errors">
           @for (line of errors(); track $index) {
@@ -58,8 +54,17 @@ import { describeModerationError } from '../roster/moderation-error';
         ></textarea>
       }
       <footer>
-        <button type="button" class="button small" (click)="cancel()" data-test="config-cancel">
-          Cancel
+        @if (saved() && !dirty()) {
+          <span class="saved" role="status" data-test="config-saved">Saved: the server runs this now.</span>
+        }
+        <button
+          type="button"
+          class="button small"
+          (click)="revert()"
+          [disabled]="!dirty()"
+          data-test="config-revert"
+        >
+          Revert
         </button>
         <button
           type="button"
@@ -74,45 +79,26 @@ import { describeModerationError } from '../roster/moderation-error';
     </section>
   `,
   styles: `
-    .dialog {
-      box-sizing: border-box;
-      width: min(860px, 94vw);
-      max-height: 86vh;
-      overflow-y: auto;
-      padding: 16px;
-      border-radius: 8px;
-      background: var(--mq-surface);
-      border: 1px solid var(--mq-border);
+    .editor {
       display: flex;
       flex-direction: column;
       gap: 8px;
     }
-    header,
     footer {
       display: flex;
       align-items: center;
+      justify-content: flex-end;
       gap: 8px;
     }
-    footer {
-      justify-content: flex-end;
-    }
-    h2 {
-      margin: 0;
-      font-size: 18px;
-      font-family: monospace;
-    }
-    .close {
-      margin-left: auto;
-      border: none;
-      background: none;
+    .saved {
+      margin-right: auto;
+      font-size: 13px;
       color: var(--mq-text-muted);
-      font-size: 20px;
-      cursor: pointer;
     }
     textarea {
       width: 100%;
       box-sizing: border-box;
-      min-height: 50vh;
+      min-height: 46vh;
       resize: vertical;
       padding: 8px;
       font-family: monospace;
@@ -143,7 +129,6 @@ import { describeModerationError } from '../roster/moderation-error';
 })
 export class ConfigEditor {
   readonly server = input.required<ServerConnection>();
-  readonly closed = output();
   /** What `config.get` returned: the text and hash the edit started from. */
   readonly loaded = signal<{ readonly text: string; readonly hash: string } | null>(null);
   readonly text = signal('');
@@ -153,6 +138,9 @@ export class ConfigEditor {
   readonly errors = signal<readonly string[]>([]);
   readonly conflict = signal(false);
   readonly error = signal<string | null>(null);
+  /** The last save went through (until the text is edited again). */
+  readonly saved = signal(false);
+  private readonly dialogs = injectDialogs();
   readonly dirty = computed(() => {
     const loaded = this.loaded();
     return loaded !== null && this.text() !== loaded.text;
@@ -165,9 +153,9 @@ export class ConfigEditor {
     });
   }
 
-  /** window.confirm, replaceable in tests. */
-  confirm(message: string): boolean {
-    return globalThis.confirm(message);
+  /** The app's confirmation; replaceable in tests. */
+  confirm(options: ConfirmOptions): Promise<boolean> {
+    return this.dialogs.confirm(options);
   }
 
   async load(): Promise<void> {
@@ -187,7 +175,8 @@ export class ConfigEditor {
   }
 
   async reload(): Promise<void> {
-    if (this.dirty() && !this.confirm('Discard your edits and load config.toml as it is now?')) return;
+    if (!(await this.discardable('Discard your edits and load config.toml as it is now on the server?')))
+      return;
     await this.load();
   }
 
@@ -198,9 +187,16 @@ export class ConfigEditor {
     this.error.set(null);
     this.errors.set([]);
     this.conflict.set(false);
+    this.saved.set(false);
     try {
-      await this.server().session.request('config.replace', { text: this.text(), expectedHash: loaded.hash });
-      this.closed.emit();
+      const text = this.text();
+      const { hash } = await this.server().session.request('config.replace', {
+        text,
+        expectedHash: loaded.hash,
+      });
+      // The next edit starts from what the server now runs.
+      this.loaded.set({ text, hash });
+      this.saved.set(true);
     } catch (error) {
       if (error instanceof RequestFailed && error.code === 'validation_failed') {
         const lines = error.details?.['errors'];
@@ -217,8 +213,16 @@ export class ConfigEditor {
     }
   }
 
-  cancel(): void {
-    if (this.dirty() && !this.confirm('Discard your unsaved edits to config.toml?')) return;
-    this.closed.emit();
+  /** Back to the text as loaded, after asking. */
+  async revert(): Promise<void> {
+    if (!(await this.discardable('Discard your unsaved edits to config.toml?'))) return;
+    const loaded = this.loaded();
+    if (loaded) this.text.set(loaded.text);
+  }
+
+  /** Whether the edits may go: true without unsaved edits, else what the person answers. */
+  async discardable(message = 'Discard your unsaved edits to config.toml?'): Promise<boolean> {
+    if (!this.dirty()) return true;
+    return this.confirm({ title: 'Unsaved edits', message, confirmLabel: 'Discard', danger: true });
   }
 }

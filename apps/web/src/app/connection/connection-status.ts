@@ -16,5 +16,9 @@ export type ConnectionStatus =
     }
   /** The server limits logins from this address: the next attempt is at `retryAt` (epoch ms). */
   | { readonly kind: 'rate_limited'; readonly retryAt: number }
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string }
+  /**
+   * The server refused the login or ended the session (`code`: `banned`, `not_a_member`, `kicked`,
+   * ...); `note` is what a moderator gave as the reason of a ban or kick, when the server says.
+   */
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string; readonly note?: string }
   | { readonly kind: 'closed' };

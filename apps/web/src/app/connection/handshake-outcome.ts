@@ -3,7 +3,7 @@ import { handshakeFailure, OriginMismatch, ProtocolFailure } from '@mpqcht/proto
 /** What a connection does after a login attempt failed (docs/web-client.md, Logging in). */
 export type HandshakeOutcome =
   /** Nothing to retry until something changes (an admin, the key, the address): the person acts. */
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string; readonly note?: string }
   /** Sign a fresh challenge after `delayMs`; `rateLimited` when the server asked to wait. */
   | { readonly kind: 'retry'; readonly delayMs: number; readonly rateLimited: boolean }
   /** Transport trouble: socket.io's manager reconnects by itself, with its backoff. */
@@ -39,8 +39,16 @@ function retryAfter(failure: ProtocolFailure | undefined): HandshakeOutcome {
 export function connectErrorOutcome(error: Error): HandshakeOutcome {
   const failure = handshakeFailure(error);
   if (!failure) return { kind: 'transport' };
-  if (FINAL_REFUSALS.has(failure.code))
-    return { kind: 'refused', code: failure.code, message: failure.message };
+  if (FINAL_REFUSALS.has(failure.code)) {
+    // A ban says why (docs/protocol.md, Logging in).
+    const reason = failure.code === 'banned' ? failure.details?.['reason'] : undefined;
+    return {
+      kind: 'refused',
+      code: failure.code,
+      message: failure.message,
+      ...(typeof reason === 'string' && reason ? { note: reason } : {}),
+    };
+  }
   // A challenge race (expired, used), a rate limit, the database away: sign a fresh one, later.
   return retryAfter(failure);
 }

@@ -233,7 +233,12 @@ export class ServerSession {
     });
     socket.on('session.ended', (ended) => {
       this.cancelRetry();
-      this.status.set({ kind: 'refused', code: ended.reason, message: ended.message });
+      this.status.set({
+        kind: 'refused',
+        code: ended.reason,
+        message: ended.message,
+        ...(ended.note ? { note: ended.note } : {}),
+      });
     });
     // The server is draining for a restart; the transport closes next and the socket reconnects.
     socket.on('server.restarting', () => {
@@ -253,7 +258,8 @@ export class ServerSession {
     if (this.socket !== socket) return;
     if (outcome.kind === 'refused') {
       this.cancelRetry();
-      this.status.set({ kind: 'refused', code: outcome.code, message: outcome.message });
+      const { code, message, note } = outcome;
+      this.status.set({ kind: 'refused', code, message, ...(note ? { note } : {}) });
       return;
     }
     const options =

@@ -1,15 +1,31 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { Router } from '@angular/router';
+import { ActivatedRoute, Router } from '@angular/router';
 
+import { fetchInvitePreview, type InvitePreviewResult } from '../connection/invite-preview';
+import { parseJoinPath } from '../connection/join-link';
 import { IdentityStore } from './identity.store';
 import { passphraseStrengthSignals } from './passphrase-strength.signal';
 
 type Mode = 'passphrase' | 'file' | 'random';
 
+const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "in 3 hours", "in 6 days": how long an invite has left. */
+export function timeLeft(until: string, now: number): string {
+  const ms = Date.parse(until) - now;
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 90) return RELATIVE.format(minutes, 'minute');
+  const hours = Math.round(minutes / 60);
+  if (hours < 36) return RELATIVE.format(hours, 'hour');
+  return RELATIVE.format(Math.round(hours / 24), 'day');
+}
+
 /**
  * The door: a username and passphrase (the same key on any browser), a key file, or a new random
- * key saved as an encrypted file. A returning visitor only types the passphrase.
+ * key saved as an encrypted file. A returning visitor only types the passphrase. Sent here by an
+ * invite link (`?next=/join/...`), it first says which server the invite is for and who made it
+ * (`GET /api/invites/:code`), then goes on to the link once unlocked.
  */
 @Component({
   selector: 'mq-unlock-page',
@@ -21,6 +37,25 @@ type Mode = 'passphrase' | 'file' | 'random';
 export class UnlockPage {
   private readonly store = inject(IdentityStore);
   private readonly router = inject(Router);
+  /** The invite link that sent the visitor here, if any. */
+  readonly invite = parseJoinPath(inject(ActivatedRoute).snapshot.queryParamMap.get('next') ?? '');
+  /** What its server says about it; null while asking. */
+  readonly invitePreview = signal<InvitePreviewResult | null>(null);
+  readonly inviteKind = computed(() => this.invitePreview()?.kind ?? 'loading');
+  readonly preview = computed(() => {
+    const result = this.invitePreview();
+    return result?.kind === 'valid' ? result.preview : null;
+  });
+  /** " · expires in 6 days · 4 uses left" */
+  readonly inviteValidity = computed(() => {
+    const preview = this.preview();
+    if (!preview) return '';
+    const parts: string[] = [];
+    if (preview.expiresAt) parts.push(`expires ${timeLeft(preview.expiresAt, Date.now())}`);
+    if (preview.usesLeft !== null)
+      parts.push(`${preview.usesLeft} ${preview.usesLeft === 1 ? 'use' : 'uses'} left`);
+    return parts.map((part) => ` · ${part}`).join('');
+  });
 
   readonly remembered = this.store.remembered;
   readonly mode = signal<Mode>('passphrase');
@@ -45,6 +80,12 @@ export class UnlockPage {
     if (this.mode() === 'file') return this.fileText() !== null && this.username().trim().length > 0;
     return this.username().trim().length > 0 && this.estimate.current()?.acceptable === true;
   });
+
+  constructor() {
+    const invite = this.invite;
+    if (invite)
+      void fetchInvitePreview(invite.origin, invite.code).then((result) => this.invitePreview.set(result));
+  }
 
   setMode(mode: Mode): void {
     this.mode.set(mode);

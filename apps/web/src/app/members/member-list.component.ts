@@ -1,39 +1,44 @@
+import { CdkConnectedOverlay, type ConnectedPosition } from '@angular/cdk/overlay';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 
-import { AuditLog } from '../admin/audit-log.component';
-import { BansList } from '../admin/bans-list.component';
-import { ConfigEditor } from '../admin/config-editor.component';
-import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
-import { injectDialogs } from '../shared/dialogs';
 import { ThemePalette } from '../shared/theme-palette';
 import { MemberPanel } from './member-panel.component';
 
-/** Who is on the active server, online first; a click opens the member's panel. */
+/** Beside the list, to its left (the list is the page's right column), else above or below the row. */
+const POPOVER_POSITIONS: ConnectedPosition[] = [
+  { originX: 'start', originY: 'top', overlayX: 'end', overlayY: 'top', offsetX: -8 },
+  { originX: 'start', originY: 'bottom', overlayX: 'end', overlayY: 'bottom', offsetX: -8 },
+  { originX: 'end', originY: 'bottom', overlayX: 'end', overlayY: 'top', offsetY: 4 },
+];
+
+/**
+ * Who is on the active server, online first; a click opens the member's panel as a popover beside
+ * their row (a CDK connected overlay): Escape or a click elsewhere closes it, and focus returns to
+ * the row. Server administration is in the settings view (the gear beside the server's name).
+ */
 @Component({
   selector: 'mq-member-list',
-  imports: [MemberPanel],
+  imports: [MemberPanel, CdkConnectedOverlay],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <aside aria-label="Members">
       @if (selection.server(); as server) {
-        @if (server.session.can('view_audit_log')) {
-          <button type="button" class="audit" (click)="openAudit(server)" data-test="open-audit">
-            Audit log
-          </button>
-        }
-        @if (server.session.can('manage_config')) {
-          <button type="button" class="audit" (click)="openConfig(server)" data-test="open-config">
-            Edit config
-          </button>
-        }
-        @if (server.session.can('ban')) {
-          <button type="button" class="audit" (click)="openBans(server)" data-test="open-bans">Bans</button>
-        }
-        @if (selected(); as key) {
-          <mq-member-panel [server]="server" [publicKey]="key" (closed)="selected.set(null)" />
-        }
+        <ng-template
+          cdkConnectedOverlay
+          [cdkConnectedOverlayOrigin]="anchor() ?? fallbackAnchor"
+          [cdkConnectedOverlayOpen]="selected() !== null && anchor() !== null"
+          [cdkConnectedOverlayPositions]="positions"
+          [cdkConnectedOverlayPush]="true"
+          [cdkConnectedOverlayViewportMargin]="8"
+          (overlayOutsideClick)="close()"
+          (detach)="close()"
+        >
+          @if (selected(); as key) {
+            <mq-member-panel class="popover" [server]="server" [publicKey]="key" (closed)="close()" />
+          }
+        </ng-template>
       }
       @for (section of sections(); track section.title) {
         @if (section.members.length > 0) {
@@ -46,7 +51,9 @@ import { MemberPanel } from './member-panel.component';
               [class.selected]="selected() === member.publicKey"
               [attr.title]="member.publicKey"
               [attr.data-member]="member.displayName"
-              (click)="toggle(member.publicKey)"
+              [attr.aria-expanded]="selected() === member.publicKey"
+              aria-haspopup="dialog"
+              (click)="toggle(member.publicKey, $any($event.currentTarget))"
             >
               <span class="dot" [class.on]="member.online" aria-hidden="true"></span>
               <span class="who">
@@ -108,21 +115,13 @@ import { MemberPanel } from './member-panel.component';
       text-overflow: ellipsis;
       white-space: nowrap;
     }
-    .audit {
-      width: 100%;
-      margin: 4px 0 8px;
-      padding: 4px 8px;
-      border: 1px solid var(--mq-border);
-      border-radius: var(--mq-radius);
-      background: none;
-      color: var(--mq-text);
-      font: inherit;
-      font-size: 13px;
-      cursor: pointer;
-    }
-    mq-member-panel {
+    mq-member-panel.popover {
       display: block;
-      margin-bottom: 8px;
+      width: 300px;
+      max-height: calc(100vh - 16px);
+      overflow-y: auto;
+      border-radius: 8px;
+      box-shadow: 0 8px 28px rgb(0 0 0 / 40%);
     }
     .member.offline {
       opacity: 0.5;
@@ -155,37 +154,34 @@ import { MemberPanel } from './member-panel.component';
 export class MemberList {
   readonly selection = inject(ChatSelection);
   private readonly palette = inject(ThemePalette);
+  readonly positions = POPOVER_POSITIONS;
   /** The member whose panel is open. */
   readonly selected = signal<string | null>(null);
-  private readonly dialogs = injectDialogs();
+  /** Their row, which the popover is placed beside. */
+  readonly anchor = signal<HTMLElement | null>(null);
+  /** Never shown: the overlay needs an origin before any row is chosen. */
+  readonly fallbackAnchor = document.body;
 
   constructor() {
     // Another server on screen: its members are others.
     effect(() => {
       this.selection.server();
-      this.selected.set(null);
-      this.dialogs.closeAll();
+      this.close();
     });
   }
 
-  openAudit(server: ServerConnection): void {
-    this.dialogs.open(AuditLog, { label: 'Audit log', inputs: { server } });
+  toggle(publicKey: string, row: HTMLElement): void {
+    if (this.selected() === publicKey) {
+      this.close();
+      return;
+    }
+    this.anchor.set(row);
+    this.selected.set(publicKey);
   }
 
-  openConfig(server: ServerConnection): void {
-    this.dialogs.open(ConfigEditor, {
-      label: 'Edit config.toml',
-      inputs: { server },
-      dismiss: (editor) => editor.cancel(),
-    });
-  }
-
-  openBans(server: ServerConnection): void {
-    this.dialogs.open(BansList, { label: 'Bans', inputs: { server } });
-  }
-
-  toggle(publicKey: string): void {
-    this.selected.update((key) => (key === publicKey ? null : publicKey));
+  close(): void {
+    this.selected.set(null);
+    this.anchor.set(null);
   }
 
   readonly sections = computed(() => {
@@ -201,8 +197,11 @@ export class MemberList {
           roleNames: roles.map((r) => r.name).join(', '),
         };
       });
+    const status = server?.session.status().kind;
+    // Refused (banned, revoked, not a member): the members held from before are stale.
+    if (status === 'refused') return [];
     // While disconnected nobody's presence is known: show everyone, none as online.
-    if (server?.session.status().kind !== 'online') {
+    if (status !== 'online') {
       return [{ title: 'Members', members: members.map((m) => ({ ...m, online: false })) }];
     }
     return [

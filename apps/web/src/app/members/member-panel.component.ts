@@ -9,6 +9,7 @@ import {
   inject,
   Injector,
   input,
+  linkedSignal,
   output,
   signal,
   viewChild,
@@ -27,8 +28,9 @@ type Confirming = 'kick' | 'ban' | null;
 
 /**
  * One member: name, key (copyable), roles; for those allowed, set roles, kick and ban. A non-modal
- * dialog beside the member list (the list and the chat stay usable): focus moves into it when it
- * opens, Escape closes it, and focus goes back to where it was.
+ * dialog, shown as a popover beside the member's row (the list and the chat stay usable): focus
+ * moves into it when it opens, Escape closes it, and focus goes back to where it was, unless the
+ * person has put it elsewhere meanwhile (a click outside closes it too).
  */
 @Component({
   selector: 'mq-member-panel',
@@ -221,6 +223,9 @@ type Confirming = 'kick' | 'ban' | null;
       flex-direction: column;
       gap: 8px;
     }
+    fieldset input {
+      accent-color: var(--mq-accent);
+    }
     fieldset .button {
       align-self: flex-start;
     }
@@ -254,11 +259,23 @@ export class MemberPanel {
 
   readonly members = computed(() => this.server().get(MembersState));
   private readonly moderation = computed(() => this.server().get(MemberModeration));
-  readonly member = computed<MemberDto | undefined>(() => this.members().members().get(this.publicKey()));
+  /** The member as last seen: still shown after they leave the list (banned, revoked), without actions. */
+  readonly member = linkedSignal<
+    { readonly key: string; readonly member: MemberDto | undefined },
+    MemberDto | undefined
+  >({
+    source: () => ({ key: this.publicKey(), member: this.members().members().get(this.publicKey()) }),
+    computation: (now, previous) => {
+      const last: MemberDto | undefined = previous?.value;
+      return now.member ?? (last !== undefined && last.publicKey === now.key ? last : undefined);
+    },
+  });
+  /** No longer a member of the server (the panel stays to say what happened). */
+  readonly gone = computed(() => !this.members().members().has(this.publicKey()));
   readonly actions = computed(() => memberActions(this.server().session, this.members(), this.publicKey()));
   readonly anyAction = computed(() => {
     const a = this.actions();
-    return a.setRoles || a.kick || a.ban;
+    return !this.gone() && (a.setRoles || a.kick || a.ban);
   });
   readonly allRoles = computed(() => [...this.members().roles().values()]);
   /** The member's roles as one string, so presence changes do not reset the checkboxes. */
@@ -280,10 +297,16 @@ export class MemberPanel {
   readonly palette = inject(ThemePalette);
 
   constructor() {
-    // Focus returns to what had it before the panel opened (the member's button), if still there.
+    // Focus returns to what had it before the panel opened (the member's row), if still there and
+    // the focus is still in the panel (or nowhere): not when a click outside put it elsewhere.
     const opener = document.activeElement;
     inject(DestroyRef).onDestroy(() => {
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      const focused = document.activeElement;
+      const inPanel =
+        focused === null ||
+        focused === document.body ||
+        this.panel()?.nativeElement.contains(focused) === true;
+      if (inPanel && opener instanceof HTMLElement && opener.isConnected) opener.focus();
     });
     effect(() => {
       this.publicKey();

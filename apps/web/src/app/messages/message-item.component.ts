@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, output } f
 import { MarkdownComponent } from 'ngx-markdown';
 
 import type { TimelineMessage } from '../channels/channel-timeline';
+import { injectDialogs } from '../shared/dialogs';
 import { ThemePalette } from '../shared/theme-palette';
 import { EditBox } from './edit-box.component';
 
@@ -138,8 +139,15 @@ export class MessageItem {
   );
   readonly time = computed(() => TIME.format(new Date(this.message().createdAt)));
   readonly fullTime = computed(() => DATE_TIME.format(new Date(this.message().createdAt)));
+  private readonly dialogs = injectDialogs();
 
-  confirmDelete(): void {
-    if (confirm('Delete this message? This cannot be undone.')) this.deleted.emit();
+  async confirmDelete(): Promise<void> {
+    const sure = await this.dialogs.confirm({
+      title: 'Delete message',
+      message: 'Delete this message? This cannot be undone.',
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (sure) this.deleted.emit();
   }
 }

@@ -13,8 +13,10 @@ import {
 import { Outbox } from '../channels/outbox';
 import { RequestFailed } from '../connection/request-failed';
 import type { ServerConnection } from '../connection/server-connection';
+import { ServersStore } from '../servers/servers.store';
 import { Autofocus } from '../shared/autofocus.directive';
 import { Countdown } from '../shared/countdown';
+import { injectDialogs } from '../shared/dialogs';
 
 /** Why a server's channels are not on screen, in words a person understands, and what to do. */
 @Component({
@@ -105,10 +107,30 @@ import { Countdown } from '../shared/countdown';
             @case ('revoked') {
               <h2>Your access to {{ server.info()?.name ?? server.url }} was revoked</h2>
               <p>{{ status.message }}</p>
+              <div class="actions">
+                <button class="button danger" type="button" (click)="remove()" data-test="remove-server">
+                  Remove this server
+                </button>
+              </div>
             }
             @case ('banned') {
-              <h2>You are banned from {{ server.info()?.name ?? server.url }}</h2>
-              <p>{{ status.message }}</p>
+              <div class="banned" data-test="banned">
+                <h2>You were banned from {{ server.info()?.name ?? server.url }}</h2>
+                @if (status.note) {
+                  <p class="reason" data-test="ban-reason">
+                    <span class="label">Reason</span> <q>{{ status.note }}</q>
+                  </p>
+                }
+                <p>
+                  You can no longer read or write here. If you think this is a mistake, ask one of its admins
+                  some other way.
+                </p>
+                <div class="actions">
+                  <button class="button danger" type="button" (click)="remove()" data-test="remove-server">
+                    Remove this server
+                  </button>
+                </div>
+              </div>
             }
             @case ('kicked') {
               <h2>You were removed from {{ server.info()?.name ?? server.url }}</h2>
@@ -170,6 +192,26 @@ import { Countdown } from '../shared/countdown';
     .error {
       color: var(--mq-danger);
     }
+    .banned {
+      display: grid;
+      gap: 12px;
+      padding: 20px;
+      border: 1px solid var(--mq-danger);
+      border-radius: 8px;
+      background: var(--mq-surface);
+    }
+    .reason {
+      color: var(--mq-text);
+      overflow-wrap: anywhere;
+    }
+    .reason .label {
+      margin-right: 4px;
+      font-size: 12px;
+      font-weight: 700;
+      text-transform: uppercase;
+      letter-spacing: 0.03em;
+      color: var(--mq-text-muted);
+    }
   `,
 })
 export class ServerStatus {
@@ -181,6 +223,8 @@ export class ServerStatus {
   readonly countdown = new Countdown();
   /** Messages typed before the connection went, sent when it is back. */
   readonly waiting = computed(() => this.server().get(Outbox).size());
+  private readonly servers = inject(ServersStore);
+  private readonly dialogs = injectDialogs();
 
   constructor() {
     effect(() => {
@@ -210,6 +254,19 @@ export class ServerStatus {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** Takes the server off this page (after asking); its messages waiting to be sent go with it. */
+  async remove(): Promise<void> {
+    const { url } = this.server();
+    const name = this.server().session.info()?.name ?? url;
+    const sure = await this.dialogs.confirm({
+      title: 'Remove server',
+      message: `Remove ${name} (${url}) from your servers?`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (sure) this.servers.remove(url);
   }
 
   async copy(text: string): Promise<void> {

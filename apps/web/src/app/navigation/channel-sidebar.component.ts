@@ -1,7 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 
 import { InviteDialog } from '../admin/invite-dialog.component';
+import { ServerSettings } from '../admin/server-settings.component';
+import { settingsSections } from '../admin/settings-sections';
 import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { IdentityStore } from '../identity/identity.store';
@@ -17,7 +19,28 @@ import { injectDialogs } from '../shared/dialogs';
     @if (selection.server(); as server) {
       <header class="server-name" [attr.title]="server.url">
         <span>{{ server.session.info()?.name ?? server.url }}</span>
-        @if (server.session.can('invite')) {
+        @if (settingsSections(server.session).length > 0) {
+          <button
+            type="button"
+            class="icon"
+            title="Server settings"
+            (click)="openSettings(server)"
+            aria-label="Server settings"
+            data-test="open-settings"
+          >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+              <circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="2" />
+              <path
+                d="M19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-1.8-.3 1.7 1.7 0 00-1 1.5V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-1.1-1.5 1.7 1.7 0 00-1.8.3l-.1.1a2 2 0 11-2.8-2.8l.1-.1a1.7 1.7 0 00.3-1.8 1.7 1.7 0 00-1.5-1H3a2 2 0 110-4h.1a1.7 1.7 0 001.5-1.1 1.7 1.7 0 00-.3-1.8l-.1-.1a2 2 0 112.8-2.8l.1.1a1.7 1.7 0 001.8.3H9a1.7 1.7 0 001-1.5V3a2 2 0 114 0v.1a1.7 1.7 0 001 1.5 1.7 1.7 0 001.8-.3l.1-.1a2 2 0 112.8 2.8l-.1.1a1.7 1.7 0 00-.3 1.8V9a1.7 1.7 0 001.5 1H21a2 2 0 110 4h-.1a1.7 1.7 0 00-1.5 1z"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linejoin="round"
+              />
+            </svg>
+          </button>
+        }
+        @if (server.session.can('invite') && server.session.self()) {
           <button
             type="button"
             class="icon"
@@ -40,7 +63,8 @@ import { injectDialogs } from '../shared/dialogs';
         </button>
       </header>
       <nav class="channels" aria-label="Channels">
-        @for (group of grouped(); track group.id) {
+        <!-- Refused (banned, revoked, not a member): the channels held from before are stale. -->
+        @for (group of server.session.status().kind === 'refused' ? [] : grouped(); track group.id) {
           <h2 class="group">{{ group.name }}</h2>
           @for (channel of group.channels; track channel.id) {
             <button
@@ -122,6 +146,8 @@ import { injectDialogs } from '../shared/dialogs';
       overflow: hidden;
     }
     .server-name span {
+      flex: 1;
+      min-width: 0;
       overflow: hidden;
       text-overflow: ellipsis;
     }
@@ -209,6 +235,17 @@ import { injectDialogs } from '../shared/dialogs';
       font-size: 18px;
       cursor: pointer;
     }
+    .server-name .icon {
+      display: grid;
+      place-items: center;
+      width: 28px;
+      height: 28px;
+      padding: 0;
+      border-radius: var(--mq-radius);
+    }
+    .icon:hover {
+      color: var(--mq-text);
+    }
     .empty {
       flex: 1;
       padding: 16px;
@@ -223,6 +260,15 @@ export class ChannelSidebar {
   private readonly router = inject(Router);
   readonly copied = signal(false);
   private readonly dialogs = injectDialogs();
+  readonly settingsSections = settingsSections;
+
+  constructor() {
+    // Another server on screen: its dialogs (settings, invite) are about the one that left.
+    effect(() => {
+      this.selection.server();
+      this.dialogs.closeAll();
+    });
+  }
 
   readonly grouped = computed(() => {
     const server = this.selection.server();
@@ -235,6 +281,15 @@ export class ChannelSidebar {
       .filter((group) => group.channels.length > 0);
   });
 
+  /** The server's settings, for members whose permissions allow some of it. */
+  openSettings(server: ServerConnection): void {
+    this.dialogs.open(ServerSettings, {
+      label: `Server settings: ${server.session.info()?.name ?? server.url}`,
+      inputs: { server },
+      dismiss: (settings) => void settings.dismiss(),
+    });
+  }
+
   /** The invite dialog, for members who hold `invite`. */
   invite(server: ServerConnection): void {
     this.dialogs.open(InviteDialog, { label: 'Invite people', inputs: { server } });
@@ -246,8 +301,14 @@ export class ChannelSidebar {
     setTimeout(() => this.copied.set(false), 1_500);
   }
 
-  remove(url: string): void {
-    if (confirm(`Remove ${url} from your servers?`)) this.servers.remove(url);
+  async remove(url: string): Promise<void> {
+    const sure = await this.dialogs.confirm({
+      title: 'Remove server',
+      message: `Remove ${url} from your servers? You can add it again later.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (sure) this.servers.remove(url);
   }
 
   logOut(): void {

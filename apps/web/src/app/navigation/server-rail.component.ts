@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, inject, signal } from '@angular/core';
 
 import { ChannelsState } from '../channels/channels.state';
+import { serverOrigin } from '../connection/server-address';
 import type { ServerConnection } from '../connection/server-connection';
 import { type AddServerHint, addServerHint, checkServerAddress } from '../servers/add-server-check';
 import { ChatSelection } from '../servers/chat-selection';
-import { serverOrigin } from '../servers/server-address';
 import { ServersStore } from '../servers/servers.store';
 import { Autofocus } from '../shared/autofocus.directive';
 

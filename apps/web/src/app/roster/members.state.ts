@@ -9,6 +9,8 @@ import { ServerSession } from '../connection/server-session';
 export class MembersState {
   private readonly session = inject(ServerSession);
   readonly members = signal<ReadonlyMap<string, MemberDto>>(new Map());
+  /** The names of members who left the list (revoked, banned), for what still names them (the audit log). */
+  private readonly formerNames = new Map<string, string>();
   /** The server's roles by id from its info. */
   readonly roles = computed(
     () => new Map<string, RoleInfoDto>((this.session.info()?.roles ?? []).map((r) => [r.id, r])),
@@ -28,14 +30,21 @@ export class MembersState {
     });
     this.session.on('member.joined', (member) => this.setMember(member));
     this.session.on('member.removed', ({ publicKey }) => {
+      const name = this.members().get(publicKey)?.displayName;
+      if (name !== undefined) this.formerNames.set(publicKey, name);
       const next = new Map(this.members());
       next.delete(publicKey);
       this.members.set(next);
     });
   }
 
+  /** A member's name; a former member's (seen in this session) as it was; else the key, shortened. */
   memberName(publicKey: string): string {
-    return this.members().get(publicKey)?.displayName ?? `${publicKey.slice(0, 10)}…`;
+    return (
+      this.members().get(publicKey)?.displayName ??
+      this.formerNames.get(publicKey) ??
+      `${publicKey.slice(0, 10)}…`
+    );
   }
 
   /** A member's known roles, highest position first (unknown role ids are left out). */

@@ -1,7 +1,7 @@
 import type { ServerInfoDto } from '@mpqcht/protocol';
 
 import { describeFailure } from '../connection/request-failed';
-import { serverOrigin } from './server-address';
+import { serverOrigin } from '../connection/server-address';
 
 /**
  * What asking a server for its info (`GET /api/server`) before adding it found. A server is added

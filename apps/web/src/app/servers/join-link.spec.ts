@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 
+import { parseJoinLink } from '../connection/join-link';
 import { provideServerFeatures } from '../server-features';
 import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
 import { answerLogin, member, settle, testIdentity, until, URL_A } from '../testing/fixtures';
-import { parseJoinLink } from './join.page';
 import { ServersStore } from './servers.store';
 
 const CODE = 'abcdefghijklmnopqrstuvwxyzAB-_12';

@@ -1,22 +1,9 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
+import { parseJoinLink } from '../connection/join-link';
 import { IdentityStore } from '../identity/identity.store';
-import { serverOrigin } from './server-address';
 import { ServersStore } from './servers.store';
-
-/** An invite code as servers make them: base64url, at least 16 bytes. */
-const INVITE_CODE = /^[A-Za-z0-9_-]{22,128}$/;
-
-/** What a join link names: the server's origin and the invite code; null when it is not a join link. */
-export function parseJoinLink(
-  server: string | null,
-  code: string | null,
-): { origin: string; code: string } | null {
-  const origin = server === null ? null : serverOrigin(server);
-  if (!origin || code === null || !INVITE_CODE.test(code)) return null;
-  return { origin, code };
-}
 
 /**
  * `/join/<server origin, URL-encoded>/<code>`: adds the server with the invite (sent with the first

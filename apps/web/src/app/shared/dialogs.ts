@@ -2,6 +2,10 @@ import { Dialog, DialogConfig, type DialogRef } from '@angular/cdk/dialog';
 import { createGlobalPositionStrategy } from '@angular/cdk/overlay';
 import { DestroyRef, inject, Injector, type OutputEmitterRef, type Type } from '@angular/core';
 
+import { ConfirmDialog, type ConfirmOptions } from './confirm-dialog.component';
+
+export type { ConfirmOptions } from './confirm-dialog.component';
+
 /** A dialog's content: a component that says through `closed` when it is done. */
 export interface DialogContent {
   readonly closed: OutputEmitterRef<void>;
@@ -18,13 +22,22 @@ export interface OpenDialogOptions<C> {
 
 export interface Dialogs {
   open<C extends DialogContent>(component: Type<C>, options: OpenDialogOptions<C>): DialogRef<unknown, C>;
+  /**
+   * Asks a yes/no question in the app's own dialog (never `window.confirm`): true when the person
+   * accepts; false for Cancel, Escape, a click outside, or when the opener goes away first.
+   */
+  confirm(options: ConfirmOptions): Promise<boolean>;
   closeAll(): void;
 }
+
+/** Numbers the ids of confirmations' titles and sentences. */
+let confirmations = 0;
 
 /**
  * Modal dialogs through @angular/cdk/dialog: role=dialog with a label, focus trapped inside and
  * returned to the opener, Escape and a click on the backdrop close. The dialogs an opener made close
- * with it. Call in an injection context (a component's field initializer).
+ * with it. Confirmations are `alertdialog`s named by their title and described by their sentence.
+ * Call in an injection context (a component's field initializer).
  */
 export function injectDialogs(): Dialogs {
   const dialog = inject(Dialog);
@@ -66,5 +79,39 @@ export function injectDialogs(): Dialogs {
     return ref;
   }
 
-  return { open, closeAll };
+  function confirm(options: ConfirmOptions): Promise<boolean> {
+    const id = ++confirmations;
+    const titleId = `mq-confirm-title-${id}`;
+    const messageId = `mq-confirm-message-${id}`;
+    const config = Object.assign(new DialogConfig<unknown, DialogRef<boolean, ConfirmDialog>>(), {
+      role: 'alertdialog',
+      ariaModal: true,
+      ariaLabelledBy: titleId,
+      ariaDescribedBy: messageId,
+      backdropClass: 'mq-dialog-backdrop',
+      // The safe answer has the focus when the action cannot be undone (Enter does not destroy).
+      autoFocus: options.danger ? '[data-test=confirm-cancel]' : '[data-test=confirm-accept]',
+      positionStrategy: createGlobalPositionStrategy(injector).top('20vh').centerHorizontally(),
+    });
+    const ref = dialog.open<boolean, unknown, ConfirmDialog>(ConfirmDialog, config);
+    const componentRef = ref.componentRef;
+    if (!componentRef) throw new Error('the dialog has no component');
+    componentRef.setInput('options', options);
+    componentRef.setInput('titleId', titleId);
+    componentRef.setInput('messageId', messageId);
+    const content = componentRef.instance;
+    content.answered.subscribe((answer) => ref.close(answer));
+    const close = () => {
+      ref.close(false);
+    };
+    opened.add(close);
+    return new Promise<boolean>((resolve) => {
+      ref.closed.subscribe((answer) => {
+        opened.delete(close);
+        resolve(answer === true);
+      });
+    });
+  }
+
+  return { open, confirm, closeAll };
 }
