@@ -132,6 +132,18 @@ describe('the web client over the wire (issue 14, point 4)', () => {
     },
   );
 
+  it('a file the build does not have is a 404 in the error envelope, not index.html; client routes still get the page', async () => {
+    const missing = await get(`${api.url}/chunk-OLDBUILD1.js`, 'gzip, br');
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body.toString())).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'no such file' },
+    });
+    const route = await get(`${api.url}/join/${encodeURIComponent('http://chat.example.org')}/abc123`, null);
+    expect(route.status).toBe(200);
+    expect(route.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
   describe('in Chromium', () => {
     let person: Person;
 

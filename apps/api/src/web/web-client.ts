@@ -3,11 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
+import type { Envelope } from '@mpqcht/protocol';
+
 import { contentSecurityPolicy } from './content-security-policy';
 import { REVALIDATE, staticAssets } from './static-assets';
 
 const NONCE_PLACEHOLDER = /__CSP_NONCE__/g;
 const API_PATHS = /^\/(api|socket\.io)(\/|$)/;
+/**
+ * A request for a file the build does not have (a chunk of an older build, a typo) gets a 404, not
+ * index.html: a page still running an older build then fails its dynamic import cleanly instead of
+ * parsing HTML as JavaScript. Client routes never end in one of these extensions.
+ */
+const FILE_PATH = /\.(?:m?js|css|map|json|txt|ico|png|jpe?g|gif|svg|webp|woff2?|ttf|webmanifest)$/i;
 
 /**
  * Serves the built Angular app from the api's port: its files precompressed and hashed ones cached
@@ -42,6 +50,14 @@ export class WebClient {
     const page = (req: Request, res: Response, next: NextFunction) => {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path)) {
         next();
+        return;
+      }
+      if (FILE_PATH.test(req.path)) {
+        const envelope: Envelope<never> = {
+          ok: false,
+          error: { code: 'not_found', message: 'no such file' },
+        };
+        res.status(404).json(envelope);
         return;
       }
       const nonce = randomBytes(16).toString('base64');
