@@ -26,7 +26,7 @@ function initials(name: string): string {
           type="button"
           class="server"
           [class.active]="selection.server() === server"
-          [class.unread]="channelsOf(server).unreadTotal() > 0"
+          [class.unread]="unread(server) > 0"
           [attr.title]="(server.session.info()?.name ?? server.url) + ' — ' + server.url"
           [attr.aria-current]="selection.server() === server"
           [attr.data-server]="server.url"
@@ -35,8 +35,8 @@ function initials(name: string): string {
           <span class="initials">{{
             initials(server.session.info()?.name ?? server.url.replace('https://', ''))
           }}</span>
-          @if (channelsOf(server).mentionTotal() > 0) {
-            <span class="badge" data-test="rail-mentions">{{ channelsOf(server).mentionTotal() }}</span>
+          @if (mentions(server) > 0) {
+            <span class="badge" data-test="rail-mentions">{{ mentions(server) }}</span>
           }
           @switch (server.session.status().kind) {
             @case ('refused') {
@@ -242,8 +242,13 @@ export class ServerRail {
   /** Bumped by every add and close: a check that is answered after either is dropped. */
   private attempt = 0;
 
-  channelsOf(server: ServerConnection): ChannelsState {
-    return server.get(ChannelsState);
+  /** Unread messages on a server; none on one that refused us (banned, removed): its counts are stale. */
+  unread(server: ServerConnection): number {
+    return server.session.status().kind === 'refused' ? 0 : server.get(ChannelsState).unreadTotal();
+  }
+
+  mentions(server: ServerConnection): number {
+    return server.session.status().kind === 'refused' ? 0 : server.get(ChannelsState).mentionTotal();
   }
 
   /**
