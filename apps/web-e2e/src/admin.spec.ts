@@ -291,9 +291,10 @@ describe('web client: server settings, invites, bans, authorizing keys', () => {
     // Not a key: refused here, with the parser's reason, and nothing is sent.
     await field.fill(newcomer.publicKey.hex.slice(0, 40));
     await form.locator('[data-test=authorize-submit]').click();
-    expect(await form.locator('[data-test=authorize-problem]').textContent()).toContain(
-      '66 hexadecimal characters',
-    );
+    // Rendered after the click's change detection: waited for, not read at once.
+    await form
+      .locator('[data-test=authorize-problem]', { hasText: '66 hexadecimal characters' })
+      .waitFor({ timeout: WAIT });
     // The banned key: the server refuses, and its code is shown.
     await field.fill(bea.publicKey.hex);
     await form.locator('[data-test=authorize-submit]').click();
