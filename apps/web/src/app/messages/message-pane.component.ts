@@ -12,8 +12,10 @@ import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
 import { RequestFailed } from '../connection/request-failed';
+import { ChannelViewers } from '../roster/channel-viewers';
+import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
-import { Composer } from './composer.component';
+import { Composer, type MentionOption } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
 import { ServerStatus } from './server-status.component';
 
@@ -78,6 +80,9 @@ import { ServerStatus } from './server-status.component';
               (sent)="send($event)"
               (typed)="typed(channel.id)"
               (editLast)="editLast()"
+              [members]="mentionMembers()"
+              [channels]="mentionChannels()"
+              (mentioning)="$event === '@' && loadViewers(channel.id)"
             />
           } @else {
             <p class="read-only" data-test="read-only">You cannot send messages in #{{ channel.name }}.</p>
@@ -201,6 +206,36 @@ export class MessagePane {
     return latest;
   });
 
+  /**
+   * Whom `@` offers: the members who can view the channel (as `channels.viewers` says; every member
+   * known until it has answered), online ones first, then by name.
+   */
+  readonly mentionMembers = computed<readonly MentionOption[]>(() => {
+    const server = this.selection.server();
+    const channel = this.selection.channel();
+    if (!server || !channel) return [];
+    const viewers = server.get(ChannelViewers).of(channel.id);
+    const self = server.session.publicKey;
+    return [...server.get(MembersState).members().values()]
+      .filter((m) => viewers === null || viewers.has(m.publicKey))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName))
+      .map((m) => ({
+        id: m.publicKey,
+        name: m.displayName,
+        detail: m.publicKey === self ? 'you' : '',
+        online: m.online,
+      }));
+  });
+
+  /** What `#` offers: the server's channels this member can see, in the sidebar's order. */
+  readonly mentionChannels = computed<readonly MentionOption[]>(() =>
+    (this.selection.server()?.get(ChannelsState).channels() ?? []).map((c) => ({
+      id: c.id,
+      name: c.name,
+      detail: c.topic,
+    })),
+  );
+
   readonly typingText = computed(() => {
     const server = this.selection.server();
     const channel = this.selection.channel();
@@ -226,6 +261,10 @@ export class MessagePane {
     if (!timelines || !channel) return;
     this.error.set(null);
     void timelines.send(channel.id, content);
+  }
+
+  loadViewers(channelId: string): void {
+    this.selection.server()?.get(ChannelViewers).load(channelId);
   }
 
   typed(channelId: string): void {
