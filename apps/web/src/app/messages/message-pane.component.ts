@@ -178,7 +178,10 @@ import { ServerStatus } from './server-status.component';
 export class MessagePane {
   readonly selection = inject(ChatSelection);
   private readonly composer = viewChild(Composer);
+  private readonly list = viewChild(MessageList);
   readonly editingKey = signal<string | null>(null);
+  /** An edit started on a focused row (keyboard): focus goes back to that row when it ends. */
+  private editFromRow = false;
   readonly error = signal<string | null>(null);
 
   /** The member's own limit in this channel (roles and channels can change it). */
@@ -281,7 +284,18 @@ export class MessagePane {
       .messages()
       .filter((m) => m.author === server.session.publicKey && m.state === 'sent');
     const last = own[own.length - 1];
-    if (last) this.editingKey.set(last.key);
+    if (last) {
+      this.editingKey.set(last.key);
+      this.editFromRow = false;
+    }
+  }
+
+  /** Editing ended: focus goes back where it started (the row, or the composer). */
+  private endEdit(key: string): void {
+    this.editingKey.set(null);
+    if (this.editFromRow) this.list()?.focusRow(key);
+    else this.composer()?.focus();
+    this.editFromRow = false;
   }
 
   async onAction(action: MessageAction): Promise<void> {
@@ -300,15 +314,14 @@ export class MessagePane {
           break;
         case 'edit-start':
           this.editingKey.set(message.key);
+          this.editFromRow = action.viaKeyboard ?? false;
           break;
         case 'edit-cancel':
-          this.editingKey.set(null);
-          this.composer()?.focus();
+          this.endEdit(message.key);
           break;
         case 'edit':
           if (message.id && action.content !== undefined) await timelines.edit(message.id, action.content);
-          this.editingKey.set(null);
-          this.composer()?.focus();
+          this.endEdit(message.key);
           break;
         case 'delete':
           if (message.id) await timelines.remove(channel.id, message.id);
