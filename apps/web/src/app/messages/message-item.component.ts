@@ -3,12 +3,14 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
   ElementRef,
   inject,
   Injector,
   input,
   output,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { MarkdownComponent } from 'ngx-markdown';
@@ -253,18 +255,44 @@ export class MessageItem {
   private readonly markdown = viewChild<string, ElementRef<HTMLElement>>('markdown', { read: ElementRef });
 
   /** The members the server resolved as mentioned, with their names (unknown ones stay text). */
-  private readonly mentionedMembers = computed<MentionedMember[]>(() => {
-    const members = this.members();
-    const self = this.selfKey();
-    return this.message().mentions.flatMap((publicKey) => {
-      const member = members.get(publicKey);
-      return member ? [{ publicKey, displayName: member.displayName, self: publicKey === self }] : [];
-    });
-  });
+  private readonly mentionedMembers = computed<MentionedMember[]>(
+    () => {
+      const members = this.members();
+      const self = this.selfKey();
+      return this.message().mentions.flatMap((publicKey) => {
+        const member = members.get(publicKey);
+        return member ? [{ publicKey, displayName: member.displayName, self: publicKey === self }] : [];
+      });
+    },
+    // Presence changes the members map often; the chips only care about these.
+    {
+      equal: (a, b) =>
+        a.length === b.length &&
+        a.every((m, i) => {
+          const n = b[i];
+          return (
+            n !== undefined &&
+            m.publicKey === n.publicKey &&
+            m.displayName === n.displayName &&
+            m.self === n.self
+          );
+        }),
+    },
+  );
 
   readonly hue = computed(() => authorHue(this.message().author));
   readonly time = computed(() => TIME.format(new Date(this.message().createdAt)));
   readonly fullTime = computed(() => DATE_TIME.format(new Date(this.message().createdAt)));
+
+  constructor() {
+    // Mentions known after the text rendered (the stored message after the optimistic one, a
+    // member list that arrived later): chips for them too. Decorating again adds only what is new.
+    effect(() => {
+      this.mentionedMembers();
+      this.channels();
+      untracked(() => this.decorate());
+    });
+  }
 
   /** The Markdown is in the DOM (DOMPurify's output): its mentions become chips. */
   decorate(): void {
