@@ -234,12 +234,13 @@ let composerIds = 0;
       align-items: center;
       gap: 8px;
       padding: 6px 8px;
-      border-radius: var(--mq-radius);
+      border-left: 2px solid transparent;
+      border-radius: 0 var(--mq-radius) var(--mq-radius) 0;
       cursor: pointer;
     }
     [role='option'].active {
+      border-left-color: var(--mq-accent);
       background: var(--mq-surface-2);
-      box-shadow: inset 2px 0 var(--mq-accent);
     }
     .sigil {
       color: var(--mq-text-muted);
