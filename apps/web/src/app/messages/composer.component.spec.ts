@@ -132,6 +132,18 @@ describe('Composer mentions', () => {
     expect(documentKeys).toEqual(['Enter', 'Escape']);
   });
 
+  it('closes when the box loses the focus, and offers again when it is back', async () => {
+    box.focus();
+    await type('@br');
+    expect(options()).toHaveLength(1);
+    box.blur();
+    await fixture.whenStable();
+    expect(listbox()).toBeNull();
+    box.focus();
+    await fixture.whenStable();
+    expect(options()).toHaveLength(1);
+  });
+
   it('offers nothing when no name matches, inside a word, or in code', async () => {
     await type('@zz');
     expect(listbox()).toBeNull();

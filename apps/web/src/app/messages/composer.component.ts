@@ -75,6 +75,7 @@ let composerIds = 0;
           (keyup)="onCaret(box)"
           (click)="onCaret(box)"
           (blur)="blurred()"
+          (focus)="refocused()"
           aria-label="Message"
           data-test="composer"
         ></textarea>
@@ -215,8 +216,9 @@ let composerIds = 0;
     }
     .suggestions {
       position: absolute;
-      left: 0;
-      right: 0;
+      /* Flush with the form's border, so nothing behind peeks out at the edges. */
+      left: -1px;
+      right: -1px;
       bottom: calc(100% + 4px);
       z-index: 5;
       margin: 0;
@@ -342,6 +344,11 @@ export class Composer {
   /** Leaving the box closes the suggestions of the mention being typed. */
   blurred(): void {
     this.dismissed.set(this.trigger()?.start ?? null);
+  }
+
+  /** Back in the box: the mention at the caret, if any, offers its suggestions again. */
+  refocused(): void {
+    this.dismissed.set(null);
   }
 
   /**

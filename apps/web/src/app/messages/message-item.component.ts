@@ -69,7 +69,7 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
       [attr.data-key]="m.key"
       [attr.data-state]="m.state"
       [attr.tabindex]="tabbable() ? 0 : -1"
-      [attr.aria-keyshortcuts]="menuActions().length > 0 ? 'Enter Shift+F10 ContextMenu' : null"
+      [attr.aria-keyshortcuts]="keyShortcuts()"
       (keydown)="onRowKey($event)"
     >
       @if (!grouped()) {
@@ -305,6 +305,13 @@ export class MessageItem {
     const channelId = chip?.dataset['channelId'];
     if (channelId) this.channelOpened.emit(channelId);
   }
+
+  /** What the focused row answers to, for assistive technology; null without actions. */
+  readonly keyShortcuts = computed(() => {
+    const actions = this.menuActions();
+    if (actions.length === 0) return null;
+    return actions.includes('edit') ? 'Enter Shift+F10 ContextMenu E' : 'Enter Shift+F10 ContextMenu';
+  });
 
   /** Whether focus is on the row or inside it. */
   hasFocus(): boolean {

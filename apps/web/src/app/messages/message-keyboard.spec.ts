@@ -156,6 +156,7 @@ describe('MessageList keyboard', () => {
     expect(await press(row(3), 'Enter')).toBe(false);
     expect(root().querySelector('[role=menu]')).toBeNull();
     expect(row(3).hasAttribute('aria-keyshortcuts')).toBe(false);
+    expect(row(4).getAttribute('aria-keyshortcuts')).toBe('Enter Shift+F10 ContextMenu E');
   });
 
   it('offers Delete on others’ messages to a moderator', async () => {
