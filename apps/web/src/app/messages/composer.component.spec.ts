@@ -1,4 +1,4 @@
-import { provideZonelessChangeDetection } from '@angular/core';
+import { provideZonelessChangeDetection, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideMarkdown } from 'ngx-markdown';
 
@@ -25,8 +25,8 @@ describe('Composer mentions', () => {
   beforeEach(async () => {
     TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideMarkdown()] });
     fixture = TestBed.createComponent(Composer);
-    fixture.componentRef.setInput('members', MEMBERS);
-    fixture.componentRef.setInput('channels', CHANNELS);
+    fixture.componentRef.setInput('members', signal(MEMBERS));
+    fixture.componentRef.setInput('channels', signal(CHANNELS));
     sent = [];
     mentioning = [];
     documentKeys = [];

@@ -10,6 +10,7 @@ import {
   Injector,
   input,
   output,
+  type Signal,
   signal,
   untracked,
   viewChild,
@@ -35,6 +36,7 @@ export interface MentionOption extends Nameable {
 }
 
 let composerIds = 0;
+const NONE: Signal<readonly MentionOption[]> = signal([]);
 
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line, Up in an empty box edits the last
@@ -281,10 +283,13 @@ export class Composer {
   readonly sent = output<string>();
   readonly typed = output();
   readonly editLast = output();
-  /** Members who can read the channel, offered after `@` (best first when they match equally). */
-  readonly members = input<readonly MentionOption[]>([]);
-  /** Channels offered after `#`. */
-  readonly channels = input<readonly MentionOption[]>([]);
+  /**
+   * Members who can read the channel, offered after `@` (best first when they match equally). A
+   * signal, read only while a mention is typed: presence changes it often, and it sorts them all.
+   */
+  readonly members = input<Signal<readonly MentionOption[]>>(NONE);
+  /** Channels offered after `#` (a signal, like `members`). */
+  readonly channels = input<Signal<readonly MentionOption[]>>(NONE);
   /** A mention is being typed: the pane makes sure the members it offers are current. */
   readonly mentioning = output<MentionSigil>();
 
@@ -302,7 +307,7 @@ export class Composer {
   readonly options = computed<readonly MentionOption[]>(() => {
     const trigger = this.trigger();
     if (!trigger || trigger.start === this.dismissed()) return [];
-    return matchNames(trigger.sigil === '@' ? this.members() : this.channels(), trigger.query);
+    return matchNames(trigger.sigil === '@' ? this.members()() : this.channels()(), trigger.query);
   });
   readonly open = computed(() => this.options().length > 0 && !this.preview() && !this.disabled());
   readonly activeIndex = computed(() => Math.max(0, Math.min(this.active(), this.options().length - 1)));

@@ -1,9 +1,9 @@
 import { decorateMentions, type MentionedMember } from './mention-chips';
 
+/** What DOMPurify gave, in the DOM: the test's own fixed HTML, parsed. */
 function rendered(html: string): HTMLElement {
   const root = document.createElement('div');
-  // What DOMPurify gave: the test's own fixed HTML.
-  root.innerHTML = html;
+  root.append(...Array.from(new DOMParser().parseFromString(html, 'text/html').body.childNodes));
   return root;
 }
 

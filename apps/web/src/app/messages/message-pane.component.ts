@@ -80,8 +80,8 @@ import { ServerStatus } from './server-status.component';
               (sent)="send($event)"
               (typed)="typed(channel.id)"
               (editLast)="editLast()"
-              [members]="mentionMembers()"
-              [channels]="mentionChannels()"
+              [members]="mentionMembers"
+              [channels]="mentionChannels"
               (mentioning)="$event === '@' && loadViewers(channel.id)"
             />
           } @else {
