@@ -123,7 +123,11 @@ describe('web client: message actions from the keyboard', () => {
 
     // The tab stop follows the focus: back to the composer and into the list again lands on it.
     await page.keyboard.press('ArrowUp');
-    expect(await row(page, id(3)).getAttribute('tabindex')).toBe('0');
+    // The page renders the moved tab stop a moment after the focus moved.
+    await waitUntil(
+      async () => (await row(page, id(3)).getAttribute('tabindex')) === '0',
+      'the tab stop on 3',
+    );
     expect(await row(page, id(4)).getAttribute('tabindex')).toBe('-1');
     await page.locator('[data-test=composer]').focus();
     await page.keyboard.press('Shift+Tab');
@@ -160,6 +164,7 @@ describe('web client: message actions from the keyboard', () => {
     await row(page, id(2)).focus();
     await page.keyboard.press('Shift+F10');
     await menu(page).waitFor({ timeout: WAIT });
+    await waitUntil(async () => (await focusedItem(page)) === 'Edit', 'Edit focused');
     await page.keyboard.press('Enter');
     const box = page.locator('[data-test=edit-box]');
     await box.waitFor({ timeout: WAIT });
@@ -167,8 +172,23 @@ describe('web client: message actions from the keyboard', () => {
       () => page.evaluate(() => document.activeElement?.getAttribute('data-test') === 'edit-box'),
       'the edit box focused',
     );
+    expect(await box.inputValue()).toBe('ada 2');
+    // A message arriving meanwhile (Ada reads it: her read state changes) leaves the edit open.
+    const meanwhile = await send(brookSocket, 'lobby', 'brook 5, while Ada edits');
+    await row(page, meanwhile.id).waitFor({ timeout: WAIT });
+    await waitUntil(
+      async () =>
+        (await ok(adaDevice, 'channels.list', {})).channels[0]?.readState.lastReadSeq === meanwhile.seq,
+      'brook 5 read',
+    );
+    expect(await box.count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('edit-box');
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('ada 2, edited from the keyboard');
+    await waitUntil(
+      async () => (await box.inputValue()) === 'ada 2, edited from the keyboard',
+      'the new text',
+    );
     // Up and Down in the edit box are the text's, not the list's.
     await page.keyboard.press('ArrowUp');
     expect(await box.count()).toBe(1);
@@ -195,6 +215,7 @@ describe('web client: message actions from the keyboard', () => {
     await row(page, id(2)).focus();
     await page.keyboard.press('ContextMenu');
     await menu(page).waitFor({ timeout: WAIT });
+    await waitUntil(async () => (await focusedItem(page)) === 'Edit', 'Edit focused');
     await page.keyboard.press('ArrowDown');
     expect(await focusedItem(page)).toBe('Delete');
 

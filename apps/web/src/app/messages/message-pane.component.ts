@@ -5,6 +5,7 @@ import {
   effect,
   inject,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 
@@ -193,6 +194,9 @@ export class MessagePane {
   );
 
   private readonly timelines = computed(() => this.selection.server()?.get(TimelinesState) ?? null);
+  private readonly shownChannel = computed(
+    () => `${this.selection.server()?.url ?? ''} ${this.selection.channel()?.id ?? ''}`,
+  );
   readonly hasChannels = computed(
     () => (this.selection.server()?.get(ChannelsState).channels().length ?? 0) > 0,
   );
@@ -251,10 +255,14 @@ export class MessagePane {
   });
 
   constructor() {
+    // Another channel on screen drops the edit and the error. Keyed by id: the channel's state is
+    // a new object on every read-state change, which must not cancel an edit being typed.
     effect(() => {
-      this.selection.channel();
-      this.editingKey.set(null);
-      this.error.set(null);
+      this.shownChannel();
+      untracked(() => {
+        this.editingKey.set(null);
+        this.error.set(null);
+      });
     });
   }
 
