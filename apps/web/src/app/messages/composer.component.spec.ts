@@ -104,6 +104,19 @@ describe('Composer mentions', () => {
     expect(sent).toEqual(['hello @Ada Lovelace ']);
   });
 
+  it('keeps what is typed straight after a pick, before the page rendered it', async () => {
+    await type('@br');
+    // The key, and the next character, with no rendering in between.
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    expect(box.value).toBe('@Brook ');
+    box.value = '@Brook h';
+    box.setSelectionRange(8, 8);
+    box.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(box.value).toBe('@Brook h');
+    expect(box.selectionStart).toBe(8);
+  });
+
   it('inserts with Tab, and a click on a suggestion inserts it too', async () => {
     await type('@br');
     expect(await press('Tab')).toBe(true);

@@ -385,16 +385,22 @@ export class Composer {
     this.caret.set(caret);
     // The inserted name is done: the same mention offers nothing more.
     this.dismissed.set(trigger.start);
-    const place = () => {
-      const box = this.box()?.nativeElement;
-      if (!box) return;
-      if (box.value !== text) box.value = text;
+    const box = this.box()?.nativeElement;
+    if (box) {
+      box.value = text;
       box.focus();
       box.setSelectionRange(caret, caret);
-    };
-    place();
-    // The [value] binding writes the same text again on the next render; the caret stays put then.
-    afterNextRender({ write: place }, { injector: this.injector });
+    }
+    // The [value] binding writes the same text again on the next render: put the caret back after
+    // it, unless something was typed since (that is in the text, and the caret is where it was).
+    afterNextRender(
+      {
+        write: () => {
+          if (box && this.text() === text && box.value === text) box.setSelectionRange(caret, caret);
+        },
+      },
+      { injector: this.injector },
+    );
     this.typed.emit();
   }
 
