@@ -670,6 +670,25 @@ describe('authorization', () => {
       }
     },
 
+    'channels.viewers': async (who) => {
+      for (const channelId of CHANNELS) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const { data } = await attempt(who, 'channels.viewers', { channelId }, expected, channelId, {
+          channelId: NOWHERE,
+        });
+        if (expected !== 'ok') continue;
+        expect(data?.channelId).toBe(channelId);
+        // Every joined observer who can view it (root too), none who cannot; the pending key
+        // (authorized, not joined) views nothing.
+        const named = observers.filter((o) => data?.publicKeys.includes(o.publicKey)).map((o) => o.name);
+        expect({ channelId, named }).toEqual({
+          channelId,
+          named: observers.filter((o) => o.view.has(channelId)).map((o) => o.name),
+        });
+        expect(data?.publicKeys).not.toContain(by('pending').publicKey);
+      }
+    },
+
     'messages.send': async (who) => {
       for (const channelId of CHANNELS) {
         const clientId = randomUUID();

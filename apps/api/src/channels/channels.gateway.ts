@@ -2,6 +2,8 @@ import { ConnectedSocket, SubscribeMessage } from '@nestjs/websockets';
 
 import {
   type ChannelListDto,
+  type ChannelViewersDto,
+  ChannelViewersRequest,
   EmptyRequest,
   MarkReadRequest,
   type ReadStateDto,
@@ -38,6 +40,17 @@ export class ChannelsGateway {
     @Decision() decision: RequestDecision,
   ): Promise<ReadStateDto> {
     return this.channels.markRead(joinedMember(socket).publicKey, decision, request.messageId);
+  }
+
+  /** Who can view the channel (joined members): the ones a mention there reaches. */
+  @RequireChannel('view')
+  @SubscribeMessage('channels.viewers')
+  viewers(
+    // Validated; the channel is the guard's decision.
+    @Payload() _request: ChannelViewersRequest,
+    @Decision() decision: RequestDecision,
+  ): Promise<ChannelViewersDto> {
+    return this.channels.viewers(decision);
   }
 
   @RequireChannel('write')

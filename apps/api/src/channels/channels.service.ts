@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
 import type { PermissionSubject } from '@mpqcht/permissions';
-import { type ChannelListDto, type ReadStateDto, UNREAD_COUNT_CAP } from '@mpqcht/protocol';
+import {
+  type ChannelListDto,
+  type ChannelViewersDto,
+  type ReadStateDto,
+  UNREAD_COUNT_CAP,
+} from '@mpqcht/protocol';
 
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
@@ -100,6 +105,25 @@ export class ChannelsService {
         ];
       }),
     };
+  }
+
+  /**
+   * The joined members who can view a channel (the AccessGuard checked that the caller can), in
+   * the order they joined: whom a mention there reaches, so a client offers only them. Resolved
+   * from config.toml's current permissions and the members' roles when asked.
+   */
+  async viewers({ channelId }: RequestDecision): Promise<ChannelViewersDto> {
+    const rows = await this.sql.rows<{ public_key: string; roles: string[] }>(
+      `SELECT public_key, roles FROM members
+       WHERE display_name IS NOT NULL AND joined_at IS NOT NULL ORDER BY joined_at, public_key`,
+    );
+    const { rootKeys } = this.config.current;
+    const publicKeys = rows
+      .filter((row) =>
+        this.policy.canView({ isRoot: rootKeys.has(row.public_key), roles: row.roles }, channelId),
+      )
+      .map((row) => row.public_key);
+    return { channelId, publicKeys };
   }
 
   /**

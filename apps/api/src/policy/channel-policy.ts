@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import {
+  canView,
   type ChannelFlag,
   type ConnectionLimits,
   type EffectiveLimits,
@@ -86,6 +87,11 @@ export class ChannelPolicy {
       maxMessageLength: limits.maxMessageLength,
       slowmodeMs: limits.slowmodeMs,
     };
+  }
+
+  /** Whether the subject can see the channel (false for a channel config.toml does not have). */
+  canView(subject: PermissionSubject, channelId: string): boolean {
+    return canView(this.config.current.permissions, subject, channelId);
   }
 
   /** The ids of the channels the subject can view, in config.toml order. */

@@ -6,6 +6,7 @@ const READ_EVENTS: ReadonlySet<unknown> = new Set([
   'session.get',
   'members.list',
   'channels.list',
+  'channels.viewers',
   'messages.history',
   'bans.list',
   'audit.list',

@@ -10,6 +10,8 @@ export interface AxeViolation {
   readonly id: string;
   readonly impact: string;
   readonly help: string;
+  /** The elements' selectors. */
+  readonly targets: readonly string[];
   /** One line per element: its selector and what fails (e.g. the measured contrast). */
   readonly nodes: readonly string[];
 }
@@ -39,6 +41,7 @@ export async function axeViolations(page: Page, scope = 'html'): Promise<AxeViol
       id: v.id,
       impact: v.impact ?? 'unknown',
       help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
       nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
     }));
   }, scope);

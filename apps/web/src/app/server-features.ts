@@ -5,6 +5,7 @@ import { Outbox } from './channels/outbox';
 import { TimelinesState } from './channels/timelines.state';
 import { TypingState } from './channels/typing.state';
 import { serverFeaturesProvider } from './connection/connection-deps';
+import { ChannelViewers } from './roster/channel-viewers';
 import { MemberModeration } from './roster/member-moderation';
 import { MembersState } from './roster/members.state';
 
@@ -19,6 +20,7 @@ export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   TypingState,
   MembersState,
   MemberModeration,
+  ChannelViewers,
 ];
 
 export const provideServerFeatures = () => serverFeaturesProvider(SERVER_FEATURE_STATES);

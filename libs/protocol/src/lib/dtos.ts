@@ -108,6 +108,13 @@ export interface ChannelListDto {
   readonly channels: readonly ChannelDto[];
 }
 
+/** The joined members who can view a channel (`channels.viewers`): who a mention there reaches. */
+export interface ChannelViewersDto {
+  readonly channelId: string;
+  /** Public keys (canonical hex), in the order members joined. */
+  readonly publicKeys: readonly string[];
+}
+
 export interface MessageDto {
   /** UUIDv7: time-ordered, the history cursor. */
   readonly id: string;

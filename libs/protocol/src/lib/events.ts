@@ -6,6 +6,7 @@ import type {
   BanDto,
   CatchUpPageDto,
   ChannelListDto,
+  ChannelViewersDto,
   ConfigDto,
   ConfigReplacedDto,
   HistoryPageDto,
@@ -29,6 +30,7 @@ import {
   AuditListRequest,
   AuthorizeMemberRequest,
   BanRequest,
+  ChannelViewersRequest,
   CreateInviteRequest,
   DeleteMessageRequest,
   EditMessageRequest,
@@ -67,6 +69,7 @@ export const REQUEST_SCHEMAS = {
   'invites.revoke': RevokeInviteRequest,
   'channels.list': EmptyRequest,
   'channels.markRead': MarkReadRequest,
+  'channels.viewers': ChannelViewersRequest,
   'messages.send': SendMessageRequest,
   'messages.edit': EditMessageRequest,
   'messages.delete': DeleteMessageRequest,
@@ -96,6 +99,7 @@ export interface ResponseTypes {
   'invites.revoke': InviteDto;
   'channels.list': ChannelListDto;
   'channels.markRead': ReadStateDto;
+  'channels.viewers': ChannelViewersDto;
   'messages.send': MessageDto;
   'messages.edit': MessageDto;
   'messages.delete': MessageDeletedDto;

@@ -97,6 +97,8 @@ export const MarkReadRequest = z.strictObject({ channelId, messageId: uuid });
 
 export const TypingRequest = z.strictObject({ channelId });
 
+export const ChannelViewersRequest = z.strictObject({ channelId });
+
 /** An invite code: 16+ random bytes in base64url (docs/protocol.md, Invites). */
 export const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'an invite code');
 
@@ -147,6 +149,7 @@ export type HistoryRequest = z.input<typeof HistoryRequest>;
 export type SinceRequest = z.input<typeof SinceRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type TypingRequest = z.infer<typeof TypingRequest>;
+export type ChannelViewersRequest = z.infer<typeof ChannelViewersRequest>;
 export type LoginAuth = z.infer<typeof LoginAuth>;
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 export type RevokeInviteRequest = z.infer<typeof RevokeInviteRequest>;

@@ -1,4 +1,5 @@
 import {
+  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
@@ -6,8 +7,10 @@ import {
   effect,
   type ElementRef,
   inject,
+  Injector,
   input,
   output,
+  type Signal,
   signal,
   untracked,
   viewChild,
@@ -15,11 +18,32 @@ import {
 import { MarkdownComponent } from 'ngx-markdown';
 
 import { Countdown } from '../shared/countdown';
+import {
+  completeMention,
+  findTrigger,
+  matchNames,
+  type MentionSigil,
+  type MentionTrigger,
+  type Nameable,
+} from './mention-text';
+
+/** A member or channel the composer offers after `@` or `#`. */
+export interface MentionOption extends Nameable {
+  /** Shown muted after the name: "you", a channel's topic. */
+  readonly detail: string;
+  /** A member's presence; undefined for a channel. */
+  readonly online?: boolean;
+}
+
+let composerIds = 0;
+const NONE: Signal<readonly MentionOption[]> = signal([]);
 
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line, Up in an empty box edits the last
  * own message, a preview shows the Markdown as it will render, and the length limit shows as the
- * text nears it.
+ * text nears it. Typing `@` or `#` offers members or channels (a WAI-ARIA combobox: Up/Down
+ * choose, Enter or Tab insert, Escape closes, a click inserts); what it inserts is the syntax the
+ * server reads as a mention.
  */
 @Component({
   selector: 'mq-composer',
@@ -36,17 +60,63 @@ import { Countdown } from '../shared/countdown';
           }
         </div>
       } @else {
+        <!-- No aria-multiline: a combobox may not carry it (axe aria-allowed-attr). -->
         <textarea
           #box
           rows="1"
+          role="combobox"
+          aria-autocomplete="list"
+          [attr.aria-expanded]="open()"
+          [attr.aria-controls]="open() ? listboxId : null"
+          [attr.aria-activedescendant]="open() ? optionId(activeIndex()) : null"
           [attr.placeholder]="placeholder()"
           [disabled]="disabled()"
           [value]="text()"
-          (input)="onInput(box.value)"
+          (input)="onInput(box.value, box.selectionStart)"
           (keydown)="onKey($event)"
+          (keyup)="onCaret(box)"
+          (click)="onCaret(box)"
+          (blur)="blurred()"
+          (focus)="refocused()"
           aria-label="Message"
           data-test="composer"
         ></textarea>
+        @if (open()) {
+          <ul
+            class="suggestions"
+            role="listbox"
+            [id]="listboxId"
+            [attr.aria-label]="trigger()?.sigil === '#' ? 'Channels' : 'Members'"
+            data-test="mention-list"
+          >
+            @for (option of options(); track option.id; let i = $index) {
+              <!-- The keyboard reaches options through the combobox (aria-activedescendant), not focus. -->
+              <!-- eslint-disable-next-line @angular-eslint/template/click-events-have-key-events, @angular-eslint/template/interactive-supports-focus -->
+              <li
+                role="option"
+                [id]="optionId(i)"
+                [attr.aria-selected]="i === activeIndex()"
+                [class.active]="i === activeIndex()"
+                (mousedown)="$event.preventDefault()"
+                (mousemove)="active.set(i)"
+                (click)="pick(i)"
+                data-test="mention-option"
+              >
+                @if (option.online !== undefined) {
+                  <span class="dot" [class.on]="option.online" aria-hidden="true"></span>
+                }
+                <span class="name"
+                  ><span class="sigil" aria-hidden="true">{{ trigger()?.sigil }}</span
+                  >{{ option.name }}</span
+                >
+                @if (option.detail) {
+                  <!-- The space keeps the accessible name readable ("Ada you"); flex shows none. -->
+                  {{ ' ' }}<span class="detail">{{ option.detail }}</span>
+                }
+              </li>
+            }
+          </ul>
+        }
       }
       <div class="tools">
         @if (nearLimit()) {
@@ -85,6 +155,7 @@ import { Countdown } from '../shared/countdown';
       padding: 0 16px 16px;
     }
     .composer {
+      position: relative;
       display: flex;
       align-items: flex-end;
       gap: 8px;
@@ -145,6 +216,60 @@ import { Countdown } from '../shared/countdown';
     .muted {
       color: var(--mq-text-muted);
     }
+    .suggestions {
+      position: absolute;
+      /* Flush with the form's border, so nothing behind peeks out at the edges. */
+      left: -1px;
+      right: -1px;
+      bottom: calc(100% + 4px);
+      z-index: 5;
+      margin: 0;
+      padding: 4px;
+      list-style: none;
+      max-height: 280px;
+      overflow-y: auto;
+      border: 1px solid var(--mq-border);
+      border-radius: 8px;
+      background: var(--mq-surface);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 30%);
+    }
+    [role='option'] {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: 6px 8px;
+      border-left: 2px solid transparent;
+      border-radius: 0 var(--mq-radius) var(--mq-radius) 0;
+      cursor: pointer;
+    }
+    [role='option'].active {
+      border-left-color: var(--mq-accent);
+      background: var(--mq-surface-2);
+    }
+    .sigil {
+      color: var(--mq-text-muted);
+    }
+    .name {
+      font-weight: 600;
+      white-space: nowrap;
+    }
+    .detail {
+      overflow: hidden;
+      color: var(--mq-text-muted);
+      font-size: 13px;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+    }
+    .dot {
+      flex: none;
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      background: var(--mq-text-muted);
+    }
+    .dot.on {
+      background: #23a55a;
+    }
   `,
 })
 export class Composer {
@@ -158,9 +283,34 @@ export class Composer {
   readonly sent = output<string>();
   readonly typed = output();
   readonly editLast = output();
+  /**
+   * Members who can read the channel, offered after `@` (best first when they match equally). A
+   * signal, read only while a mention is typed: presence changes it often, and it sorts them all.
+   */
+  readonly members = input<Signal<readonly MentionOption[]>>(NONE);
+  /** Channels offered after `#` (a signal, like `members`). */
+  readonly channels = input<Signal<readonly MentionOption[]>>(NONE);
+  /** A mention is being typed: the pane makes sure the members it offers are current. */
+  readonly mentioning = output<MentionSigil>();
 
   private readonly box = viewChild<ElementRef<HTMLTextAreaElement>>('box');
+  private readonly injector = inject(Injector);
+  readonly listboxId = `mq-mentions-${++composerIds}`;
   readonly text = signal('');
+  /** Where the caret is in the text. */
+  readonly caret = signal(0);
+  /** The start of a mention whose suggestions were closed (Escape, a pick, leaving the box). */
+  private readonly dismissed = signal<number | null>(null);
+  /** The highlighted suggestion. */
+  readonly active = signal(0);
+  readonly trigger = computed(() => findTrigger(this.text(), this.caret()));
+  readonly options = computed<readonly MentionOption[]>(() => {
+    const trigger = this.trigger();
+    if (!trigger || trigger.start === this.dismissed()) return [];
+    return matchNames(trigger.sigil === '@' ? this.members()() : this.channels()(), trigger.query);
+  });
+  readonly open = computed(() => this.options().length > 0 && !this.preview() && !this.disabled());
+  readonly activeIndex = computed(() => Math.max(0, Math.min(this.active(), this.options().length - 1)));
   readonly preview = signal(false);
   /** Code points, as the server counts them. */
   readonly length = computed(() => Array.from(this.text()).length);
@@ -181,12 +331,86 @@ export class Composer {
     this.box()?.nativeElement.focus();
   }
 
-  onInput(value: string): void {
+  optionId(index: number): string {
+    return `${this.listboxId}-${index}`;
+  }
+
+  onInput(value: string, caret: number | null): void {
     this.text.set(value);
+    this.moveCaret(caret ?? value.length);
     if (value) this.typed.emit();
   }
 
+  /** The caret moved (keys, a click): the mention being typed may have changed. */
+  onCaret(box: HTMLTextAreaElement): void {
+    if (box.value === this.text()) this.moveCaret(box.selectionStart);
+  }
+
+  /** Leaving the box closes the suggestions of the mention being typed. */
+  blurred(): void {
+    this.dismissed.set(this.trigger()?.start ?? null);
+  }
+
+  /** Back in the box: the mention at the caret, if any, offers its suggestions again. */
+  refocused(): void {
+    this.dismissed.set(null);
+  }
+
+  /**
+   * Synchronously (a key pressed right after typing must see it): a new mention, or a new query,
+   * starts with the first suggestion highlighted; none being typed forgets what was dismissed.
+   */
+  private moveCaret(caret: number): void {
+    const before = this.trigger();
+    this.caret.set(caret);
+    const after = this.trigger();
+    if (!after) this.dismissed.set(null);
+    else if (before?.start !== after.start || before.query !== after.query) {
+      this.active.set(0);
+      if (after.start !== this.dismissed()) this.mentioning.emit(after.sigil);
+    }
+  }
+
+  /** Inserts the suggestion at `index` for the mention being typed, and puts the caret after it. */
+  pick(index: number): void {
+    const trigger = this.trigger();
+    const option = this.options()[index];
+    if (!trigger || !option) return;
+    this.insert(trigger, option.name);
+  }
+
+  private insert(trigger: MentionTrigger, name: string): void {
+    const { text, caret } = completeMention(this.text(), trigger, name);
+    this.text.set(text);
+    this.caret.set(caret);
+    // The inserted name is done: the same mention offers nothing more.
+    this.dismissed.set(trigger.start);
+    const box = this.box()?.nativeElement;
+    if (box) {
+      box.value = text;
+      box.focus();
+      box.setSelectionRange(caret, caret);
+    }
+    // The [value] binding writes the same text again on the next render: put the caret back after
+    // it, unless something was typed since (that is in the text, and the caret is where it was).
+    afterNextRender(
+      {
+        write: () => {
+          if (box && this.text() === text && box.value === text) box.setSelectionRange(caret, caret);
+        },
+      },
+      { injector: this.injector },
+    );
+    this.typed.emit();
+  }
+
   onKey(event: KeyboardEvent): void {
+    if (this.open() && this.onSuggestionKey(event)) {
+      // Handled here only: not the document's Escape (mark read) or Alt+arrows, nor the list's keys.
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.send();
@@ -196,11 +420,37 @@ export class Composer {
     }
   }
 
+  /** The keys of the open suggestions; false for a key they leave to the box. */
+  private onSuggestionKey(event: KeyboardEvent): boolean {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return false;
+    const count = this.options().length;
+    switch (event.key) {
+      case 'ArrowDown':
+        this.active.set((this.activeIndex() + 1) % count);
+        return true;
+      case 'ArrowUp':
+        this.active.set((this.activeIndex() - 1 + count) % count);
+        return true;
+      case 'Enter':
+      case 'Tab':
+        if (event.shiftKey) return false;
+        this.pick(this.activeIndex());
+        return true;
+      case 'Escape':
+        this.dismissed.set(this.trigger()?.start ?? null);
+        return true;
+      default:
+        return false;
+    }
+  }
+
   send(): void {
     const content = this.text();
     if (!content.trim() || this.tooLong() || this.countdown.running()) return;
     this.sent.emit(content);
     this.text.set('');
+    this.caret.set(0);
+    this.dismissed.set(null);
     this.preview.set(false);
   }
 }

@@ -2,7 +2,10 @@ import { ChangeDetectionStrategy, Component, input, type OnInit, output, signal 
 
 import { Autofocus } from '../shared/autofocus.directive';
 
-/** Inline editing of a message: Enter saves, Shift+Enter is a new line, Esc cancels. */
+/**
+ * Inline editing of a message: Enter saves, Shift+Enter is a new line, Esc cancels (and only
+ * cancels: the document's Escape, marking the channel read, does not see it).
+ */
 @Component({
   selector: 'mq-edit-box',
   imports: [Autofocus],
@@ -14,7 +17,7 @@ import { Autofocus } from '../shared/autofocus.directive';
       [value]="text()"
       (input)="text.set(box.value)"
       (keydown.enter)="onEnter($event)"
-      (keydown.escape)="cancelled.emit()"
+      (keydown.escape)="$event.stopPropagation(); cancelled.emit()"
       mqAutofocus
       data-test="edit-box"
     ></textarea>

@@ -13,15 +13,17 @@ import {
   signal,
   untracked,
   viewChild,
+  viewChildren,
 } from '@angular/core';
 
 import type { TimelineMessage } from '../channels/channel-timeline';
-import type { ChannelState } from '../channels/channels.state';
+import { ChannelsState, type ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
 import type { ScrollAnchor } from '../servers/saved-place.storage';
+import type { Nameable } from './mention-text';
 import { MessageItem } from './message-item.component';
 import { anchorIn, scrollToAnchor } from './scroll-anchor';
 
@@ -38,6 +40,35 @@ export interface MessageAction {
   readonly kind: 'retry' | 'discard' | 'edit' | 'delete' | 'edit-start' | 'edit-cancel';
   readonly message: TimelineMessage;
   readonly content?: string;
+  /** An edit started from the keyboard on the row: focus returns to the row when it ends. */
+  readonly viaKeyboard?: boolean;
+}
+
+function sameNames(a: readonly Nameable[], b: readonly Nameable[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((c, i) => {
+      const d = b[i];
+      return d !== undefined && c.id === d.id && c.name === d.name;
+    })
+  );
+}
+
+/** Where Up, Down, Home and End move from row `index` of `count`; null: nowhere (or not such a key). */
+export function rowStep(key: string, index: number, count: number): number | null {
+  if (count === 0) return null;
+  switch (key) {
+    case 'ArrowUp':
+      return index > 0 ? index - 1 : null;
+    case 'ArrowDown':
+      return index < count - 1 ? index + 1 : null;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
 }
 
 /**
@@ -53,7 +84,10 @@ export interface MessageAction {
   host: { '(window:pagehide)': 'keepPlace()', '(document:visibilitychange)': 'keepPlace()' },
   template: `
     <div class="scroller" #scroller (scroll)="onScroll()" data-test="message-scroller">
-      <div class="items">
+      <!-- Up/Down/Home/End move between focused rows (roving tabindex); see onRowsKey. The rows
+           are what is focusable, this only listens to them. -->
+      <!-- eslint-disable-next-line @angular-eslint/template/interactive-supports-focus -->
+      <div class="items" (keydown)="onRowsKey($event)" (focusin)="onRowFocus($event)">
         @if (timeline().loadingBefore()) {
           <p class="note">Loading older messages…</p>
         } @else if (startsAtBeginning()) {
@@ -72,13 +106,18 @@ export interface MessageAction {
             [canModerate]="channel().rights.moderate"
             [mentioned]="row.message.mentions.includes(selfKey())"
             [editing]="editingKey() === row.message.key"
+            [tabbable]="tabbableKey() === row.message.key"
             [maxLength]="maxLength()"
+            [members]="members().members()"
+            [selfKey]="selfKey()"
+            [channels]="channelNames()"
+            (channelOpened)="selection.selectChannel(server(), $event)"
             (retried)="act.emit({ kind: 'retry', message: row.message })"
             (discarded)="act.emit({ kind: 'discard', message: row.message })"
-            (editStarted)="act.emit({ kind: 'edit-start', message: row.message })"
+            (editStarted)="act.emit({ kind: 'edit-start', message: row.message, viaKeyboard: $event })"
             (editCancelled)="act.emit({ kind: 'edit-cancel', message: row.message })"
             (edited)="act.emit({ kind: 'edit', message: row.message, content: $event })"
-            (deleted)="act.emit({ kind: 'delete', message: row.message })"
+            (deleted)="onDelete(row.message)"
           />
         }
       </div>
@@ -153,9 +192,14 @@ export class MessageList {
   readonly maxLength = input(4000);
   readonly act = output<MessageAction>();
 
-  private readonly selection = inject(ChatSelection);
+  readonly selection = inject(ChatSelection);
   private readonly injector = inject(Injector);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  private readonly items = viewChildren(MessageItem);
+  /** The row that last had focus: the list's tab stop while it is rendered. */
+  private readonly focusedKey = signal<string | null>(null);
+  /** A row deleted while it (or something in it) had focus: focus goes to the row now at its place. */
+  private refocusAfterDelete: { readonly key: string; readonly index: number } | null = null;
   /** Newest cached messages not rendered (0: following the present). */
   readonly hiddenBelow = signal(0);
   readonly count = signal(STEP * 2);
@@ -177,6 +221,15 @@ export class MessageList {
 
   readonly members = computed(() => this.server().get(MembersState));
   readonly selfKey = computed(() => this.server().session.publicKey);
+  /** The channels a `#name` chip may open; the same array while names stay (unread counts change often). */
+  readonly channelNames = computed<readonly Nameable[]>(
+    () =>
+      this.server()
+        .get(ChannelsState)
+        .channels()
+        .map((c) => ({ id: c.id, name: c.name })),
+    { equal: sameNames },
+  );
   private readonly timelines = computed(() => this.server().get(TimelinesState));
   readonly timeline = computed(() => this.timelines().timeline(this.channel().id));
   /** Which channel is on screen: a new message or read state gives a new `channel()`, not a new channel. */
@@ -226,7 +279,24 @@ export class MessageList {
     });
   });
 
+  /** The one row in the tab order: the one focused last, or the newest rendered. */
+  readonly tabbableKey = computed(() => {
+    const rows = this.rows();
+    const focused = this.focusedKey();
+    if (focused !== null && rows.some((r) => r.message.key === focused)) return focused;
+    return rows.at(-1)?.message.key ?? null;
+  });
+
   constructor() {
+    // A deleted row had focus: give it to the row that took its place, once rendered.
+    effect(() => {
+      const rows = this.rows();
+      const pending = this.refocusAfterDelete;
+      if (!pending || rows.some((r) => r.message.key === pending.key)) return;
+      this.refocusAfterDelete = null;
+      const next = rows[Math.min(pending.index, rows.length - 1)];
+      if (next) this.focusRow(next.message.key);
+    });
     // A new channel on screen: keep where the last one was, place the divider at the read marker,
     // and show the saved position of this one, or the present.
     effect(() => {
@@ -284,6 +354,52 @@ export class MessageList {
     if (fromTop < EDGE) this.reachTop();
     else if (fromBottom < EDGE && this.hiddenBelow() > 0)
       this.hiddenBelow.update((n) => Math.max(0, n - STEP));
+  }
+
+  /**
+   * Up/Down/Home/End on a focused row move focus to the row above, below, first or last rendered
+   * (reaching the top edge slides the window and loads history as scrolling does). Keys from
+   * anything inside a row (the edit box, the menu, a link) are theirs, not the list's.
+   */
+  onRowsKey(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (!target.matches('article.message') || event.altKey || event.ctrlKey || event.metaKey) return;
+    const items = this.items();
+    const index = items.findIndex((item) => item.message().key === target.dataset['key']);
+    const next = index < 0 ? null : rowStep(event.key, index, items.length);
+    if (next === null) return;
+    event.preventDefault();
+    items[next]?.focus();
+  }
+
+  /** Focus came to a row: it becomes the list's tab stop. */
+  onRowFocus(event: FocusEvent): void {
+    const target = event.target as HTMLElement;
+    if (!target.matches('article.message')) return;
+    this.focusedKey.set(target.dataset['key'] ?? null);
+    // Focus moved on: a deletion that lands later does not pull it back.
+    if (this.refocusAfterDelete?.key !== target.dataset['key']) this.refocusAfterDelete = null;
+  }
+
+  /** Puts focus on a row (after an edit that started on it), once it is rendered. */
+  focusRow(key: string): void {
+    this.focusedKey.set(key);
+    afterNextRender(
+      {
+        write: () =>
+          this.items()
+            .find((item) => item.message().key === key)
+            ?.focus(),
+      },
+      { injector: this.injector },
+    );
+  }
+
+  onDelete(message: TimelineMessage): void {
+    const items = this.items();
+    const index = items.findIndex((item) => item.message().key === message.key);
+    if (items[index]?.hasFocus()) this.refocusAfterDelete = { key: message.key, index };
+    this.act.emit({ kind: 'delete', message });
   }
 
   jumpToPresent(): void {

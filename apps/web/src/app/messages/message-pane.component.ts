@@ -5,6 +5,7 @@ import {
   effect,
   inject,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 
@@ -12,8 +13,10 @@ import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
 import { RequestFailed } from '../connection/request-failed';
+import { ChannelViewers } from '../roster/channel-viewers';
+import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
-import { Composer } from './composer.component';
+import { Composer, type MentionOption } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
 import { ServerStatus } from './server-status.component';
 
@@ -80,6 +83,9 @@ import { ServerStatus } from './server-status.component';
               (sent)="send($event)"
               (typed)="typed(channel.id)"
               (editLast)="editLast()"
+              [members]="mentionMembers"
+              [channels]="mentionChannels"
+              (mentioning)="$event === '@' && loadViewers(channel.id)"
             />
           } @else {
             <p class="read-only" data-test="read-only">You cannot send messages in #{{ channel.name }}.</p>
@@ -175,7 +181,10 @@ import { ServerStatus } from './server-status.component';
 export class MessagePane {
   readonly selection = inject(ChatSelection);
   private readonly composer = viewChild(Composer);
+  private readonly list = viewChild(MessageList);
   readonly editingKey = signal<string | null>(null);
+  /** An edit started on a focused row (keyboard): focus goes back to that row when it ends. */
+  private editFromRow = false;
   readonly error = signal<string | null>(null);
 
   /** The member's own limit in this channel (roles and channels can change it). */
@@ -187,6 +196,9 @@ export class MessagePane {
   );
 
   private readonly timelines = computed(() => this.selection.server()?.get(TimelinesState) ?? null);
+  private readonly shownChannel = computed(
+    () => `${this.selection.server()?.url ?? ''} ${this.selection.channel()?.id ?? ''}`,
+  );
   readonly hasChannels = computed(
     () => (this.selection.server()?.get(ChannelsState).channels().length ?? 0) > 0,
   );
@@ -203,6 +215,36 @@ export class MessagePane {
     return latest;
   });
 
+  /**
+   * Whom `@` offers: the members who can view the channel (as `channels.viewers` says; every member
+   * known until it has answered), online ones first, then by name.
+   */
+  readonly mentionMembers = computed<readonly MentionOption[]>(() => {
+    const server = this.selection.server();
+    const channel = this.selection.channel();
+    if (!server || !channel) return [];
+    const viewers = server.get(ChannelViewers).of(channel.id);
+    const self = server.session.publicKey;
+    return [...server.get(MembersState).members().values()]
+      .filter((m) => viewers === null || viewers.has(m.publicKey))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName))
+      .map((m) => ({
+        id: m.publicKey,
+        name: m.displayName,
+        detail: m.publicKey === self ? 'you' : '',
+        online: m.online,
+      }));
+  });
+
+  /** What `#` offers: the server's channels this member can see, in the sidebar's order. */
+  readonly mentionChannels = computed<readonly MentionOption[]>(() =>
+    (this.selection.server()?.get(ChannelsState).channels() ?? []).map((c) => ({
+      id: c.id,
+      name: c.name,
+      detail: c.topic,
+    })),
+  );
+
   readonly typingText = computed(() => {
     const server = this.selection.server();
     const channel = this.selection.channel();
@@ -215,10 +257,14 @@ export class MessagePane {
   });
 
   constructor() {
+    // Another channel on screen drops the edit and the error. Keyed by id: the channel's state is
+    // a new object on every read-state change, which must not cancel an edit being typed.
     effect(() => {
-      this.selection.channel();
-      this.editingKey.set(null);
-      this.error.set(null);
+      this.shownChannel();
+      untracked(() => {
+        this.editingKey.set(null);
+        this.error.set(null);
+      });
     });
   }
 
@@ -228,6 +274,10 @@ export class MessagePane {
     if (!timelines || !channel) return;
     this.error.set(null);
     void timelines.send(channel.id, content);
+  }
+
+  loadViewers(channelId: string): void {
+    this.selection.server()?.get(ChannelViewers).load(channelId);
   }
 
   typed(channelId: string): void {
@@ -244,7 +294,18 @@ export class MessagePane {
       .messages()
       .filter((m) => m.author === server.session.publicKey && m.state === 'sent');
     const last = own[own.length - 1];
-    if (last) this.editingKey.set(last.key);
+    if (last) {
+      this.editingKey.set(last.key);
+      this.editFromRow = false;
+    }
+  }
+
+  /** Editing ended: focus goes back where it started (the row, or the composer). */
+  private endEdit(key: string): void {
+    this.editingKey.set(null);
+    if (this.editFromRow) this.list()?.focusRow(key);
+    else this.composer()?.focus();
+    this.editFromRow = false;
   }
 
   async onAction(action: MessageAction): Promise<void> {
@@ -263,15 +324,14 @@ export class MessagePane {
           break;
         case 'edit-start':
           this.editingKey.set(message.key);
+          this.editFromRow = action.viaKeyboard ?? false;
           break;
         case 'edit-cancel':
-          this.editingKey.set(null);
-          this.composer()?.focus();
+          this.endEdit(message.key);
           break;
         case 'edit':
           if (message.id && action.content !== undefined) await timelines.edit(message.id, action.content);
-          this.editingKey.set(null);
-          this.composer()?.focus();
+          this.endEdit(message.key);
           break;
         case 'delete':
           if (message.id) await timelines.remove(channel.id, message.id);
