@@ -1,12 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  effect,
-  input,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 
 import type { BanDto } from '@mpqcht/protocol';
 
@@ -14,6 +6,7 @@ import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { describeModerationError } from '../roster/moderation-error';
 import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
+import { serverList } from './server-list';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -92,34 +85,21 @@ const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 
 export class BansList {
   readonly server = input.required<ServerConnection>();
   readonly members = computed(() => this.server().get(MembersState));
-  readonly bans = signal<readonly BanDto[]>([]);
-  readonly loading = signal(false);
+  private readonly list = serverList(this.server, (server) => server.session.request('bans.list', {}));
+  readonly bans = this.list.items;
+  readonly loading = this.list.loading;
   /** The key being unbanned. */
   readonly busy = signal<string | null>(null);
-  readonly error = signal<string | null>(null);
+  readonly error = this.list.error;
   private readonly dialogs = injectDialogs();
-
-  constructor() {
-    effect(() => {
-      this.server();
-      untracked(() => void this.refresh());
-    });
-  }
 
   /** The app's confirmation; replaceable in tests. */
   confirm(options: ConfirmOptions): Promise<boolean> {
     return this.dialogs.confirm(options);
   }
 
-  async refresh(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.bans.set(await this.server().session.request('bans.list', {}));
-    } catch (error) {
-      this.error.set(describeModerationError(error));
-    } finally {
-      this.loading.set(false);
-    }
+  refresh(): Promise<void> {
+    return this.list.refresh();
   }
 
   async unban(ban: BanDto): Promise<void> {

@@ -1,12 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  effect,
-  input,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 
 import type { InviteDto } from '@mpqcht/protocol';
 
@@ -15,6 +7,7 @@ import { MembersState } from '../roster/members.state';
 import { describeModerationError } from '../roster/moderation-error';
 import { type ConfirmOptions, injectDialogs } from '../shared/dialogs';
 import { InviteCreator } from './invite-creator.component';
+import { serverList } from './server-list';
 
 const AT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -132,38 +125,25 @@ function inviteState(invite: InviteDto, now: number): 'live' | 'revoked' | 'expi
 export class InvitesSection {
   readonly server = input.required<ServerConnection>();
   readonly members = computed(() => this.server().get(MembersState));
-  readonly invites = signal<readonly InviteDto[]>([]);
+  private readonly list = serverList(this.server, (server) => server.session.request('invites.list', {}));
+  readonly invites = this.list.items;
   readonly rows = computed(() => {
     const now = this.server().session.now();
     return this.invites().map((invite) => ({ ...invite, state: inviteState(invite, now) }));
   });
-  readonly loading = signal(false);
+  readonly loading = this.list.loading;
   /** The id of the invite being revoked. */
   readonly busy = signal<string | null>(null);
-  readonly error = signal<string | null>(null);
+  readonly error = this.list.error;
   private readonly dialogs = injectDialogs();
-
-  constructor() {
-    effect(() => {
-      this.server();
-      untracked(() => void this.refresh());
-    });
-  }
 
   /** The app's confirmation; replaceable in tests. */
   confirm(options: ConfirmOptions): Promise<boolean> {
     return this.dialogs.confirm(options);
   }
 
-  async refresh(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.invites.set(await this.server().session.request('invites.list', {}));
-    } catch (error) {
-      this.error.set(describeModerationError(error));
-    } finally {
-      this.loading.set(false);
-    }
+  refresh(): Promise<void> {
+    return this.list.refresh();
   }
 
   async revoke(invite: InviteDto): Promise<void> {
