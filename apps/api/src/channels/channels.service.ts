@@ -101,6 +101,9 @@ export class ChannelsService {
             lastRev: Number(row.last_rev),
             readState: toReadState(row),
             rights: this.policy.rights(actor, channel.id),
+            ...(channel.voice
+              ? { voice: { ...channel.voice, rights: this.policy.voiceRights(actor, channel.id) } }
+              : {}),
           },
         ];
       }),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { can, resolvePermissions, visibleChannels } from '@mpqcht/permissions';
+import { can, DEFAULT_CHANNEL_FLAGS, resolvePermissions, visibleChannels } from '@mpqcht/permissions';
 
 import { loadCommunityConfig, parseCommunityConfig } from './load-community-config';
 
@@ -33,6 +33,7 @@ describe('config.toml validation', () => {
       name: 'lobby',
       groupId: 'general',
       topic: '',
+      voice: null,
     });
   });
 
@@ -58,6 +59,43 @@ describe('config.toml validation', () => {
   it('reports a TOML syntax error with line and column', () => {
     expect(() => parseCommunityConfig('[server\nname = 1', 'config.toml')).toThrow(
       /config\.toml: syntax error at line 1/,
+    );
+  });
+});
+
+describe('voice channels', () => {
+  const voice = (extra: string) =>
+    base + `\n[[channels]]\nid = "hangout"\nname = "Hangout"\ngroup = "general"\nkind = "voice"\n${extra}`;
+
+  it('defaults to 8 participants at 64 kbit/s, and text channels have no voice settings', () => {
+    const config = parseCommunityConfig(voice(''), 'config.toml');
+    expect(config.channelsById.get('hangout')?.voice).toEqual({ maxParticipants: 8, bitrate: 64_000 });
+    expect(config.channelsById.get('lobby')?.voice).toBeNull();
+  });
+
+  it('takes max_participants and bitrate within their ranges', () => {
+    const config = parseCommunityConfig(voice('max_participants = 4\nbitrate = 32000\n'), 'config.toml');
+    expect(config.channelsById.get('hangout')?.voice).toEqual({ maxParticipants: 4, bitrate: 32_000 });
+  });
+
+  it.each([
+    ['max_participants = 1\n', 'channels[1].max_participants'],
+    ['max_participants = 17\n', 'channels[1].max_participants'],
+    ['max_participants = 2.5\n', 'channels[1].max_participants'],
+    ['bitrate = 5000\n', 'channels[1].bitrate'],
+    ['bitrate = 600000\n', 'channels[1].bitrate'],
+  ])('refuses %j, naming %s', (extra, where) => {
+    expect(() => parseCommunityConfig(voice(extra), 'config.toml')).toThrow(`config.toml: ${where}: `);
+  });
+
+  it('refuses an unknown kind, and voice settings on a text channel', () => {
+    expect(() =>
+      parseCommunityConfig(voice('').replace('kind = "voice"', 'kind = "video"'), 'config.toml'),
+    ).toThrow(/config\.toml: channels\[1\]\.kind: /);
+    expect(() =>
+      parseCommunityConfig(voice('').replace('kind = "voice"', 'max_participants = 4'), 'config.toml'),
+    ).toThrow(
+      'config.toml: channels[1].max_participants: only a voice channel has max_participants (add kind = "voice")',
     );
   });
 });
@@ -101,7 +139,18 @@ name = "Muted"
     const config = parse(base);
     expect(config.permissions).toEqual({
       defaults: {
-        permissions: { view: true, write: true, moderate: false, manage: false },
+        permissions: {
+          view: true,
+          write: true,
+          moderate: false,
+          manage: false,
+          connect: true,
+          speak: true,
+          video: true,
+          screen_share: true,
+          mute_members: false,
+          move_members: false,
+        },
         limits: { maxMessageLength: 4000, slowmodeMs: 0, burst: 30, ratePerSecond: 10 },
       },
       roles: [],
@@ -149,7 +198,7 @@ deny = ["write"]
 `);
     expect(config.permissions).toEqual({
       defaults: {
-        permissions: { view: true, write: false, moderate: false, manage: false },
+        permissions: { ...DEFAULT_CHANNEL_FLAGS, write: false },
         limits: { maxMessageLength: 2000, slowmodeMs: 1500, burst: 12, ratePerSecond: 0.5 },
       },
       roles: [
@@ -190,6 +239,7 @@ deny = ["write"]
       name: 'announcements',
       groupId: 'news',
       topic: '',
+      voice: null,
     });
     expect(config.roles.map((r) => [r.id, r.position, r.color])).toEqual([
       ['moderator', 20, '#e67e22'],
@@ -212,16 +262,12 @@ allow = ["write"]
     const plain = { isRoot: false, roles: [] };
     const moderator = { isRoot: false, roles: ['moderator'] };
     expect(resolvePermissions(config.permissions, plain, 'news')?.flags).toEqual({
-      view: true,
+      ...DEFAULT_CHANNEL_FLAGS,
       write: false,
-      moderate: false,
-      manage: false,
     });
     expect(resolvePermissions(config.permissions, moderator, 'news')?.flags).toEqual({
-      view: true,
-      write: true,
+      ...DEFAULT_CHANNEL_FLAGS,
       moderate: true,
-      manage: false,
     });
     expect(resolvePermissions(config.permissions, moderator, 'lobby')?.limits).toEqual({
       maxMessageLength: 8000,

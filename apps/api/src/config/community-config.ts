@@ -41,6 +41,16 @@ const perIpLimit = z.number().int().min(1).max(PER_IP_LIMIT_CEILING);
 export const DEFAULT_CONNECTIONS_PER_KEY = 8;
 /** Upper bound for `connections_per_key`. */
 export const CONNECTIONS_PER_KEY_CEILING = 1_000;
+/**
+ * A voice channel's participants by default, and at most: every participant sends its media to
+ * every other (a full mesh), so uplink and CPU grow with the room (docs/operations.md, Voice).
+ */
+export const DEFAULT_MAX_PARTICIPANTS = 8;
+export const MAX_PARTICIPANTS_CEILING = 16;
+/** Opus audio bitrate (bits/s): its range, and the default (clear speech and some music). */
+export const BITRATE_FLOOR = 6_000;
+export const BITRATE_CEILING = 510_000;
+export const DEFAULT_BITRATE = 64_000;
 
 const maxMessageLength = z.number().int().min(1).max(MESSAGE_LENGTH_CEILING);
 const slowmodeMs = z.number().int().min(0).max(SLOWMODE_CEILING_MS);
@@ -48,12 +58,10 @@ const burst = z.number().int().min(1).max(FLOOD_LIMIT_CEILING);
 const ratePerSecond = z.number().positive().max(FLOOD_LIMIT_CEILING);
 
 const flag = z.enum(CHANNEL_FLAGS);
-const flagSettings = {
-  view: z.boolean().optional(),
-  write: z.boolean().optional(),
-  moderate: z.boolean().optional(),
-  manage: z.boolean().optional(),
-} satisfies Record<ChannelFlag, z.ZodOptional<z.ZodBoolean>>;
+const flagSettings = Object.fromEntries(CHANNEL_FLAGS.map((f) => [f, z.boolean().optional()])) as Record<
+  ChannelFlag,
+  z.ZodOptional<z.ZodBoolean>
+>;
 const channelLimitSettings = {
   max_message_length: maxMessageLength.optional(),
   slowmode_ms: slowmodeMs.optional(),
@@ -139,6 +147,10 @@ const CommunityConfigSchema = z
           name: z.string().trim().min(1).max(64),
           group: id,
           topic: z.string().max(1024).default(''),
+          /** A voice channel is also a text channel (its own chat), as on Discord. */
+          kind: z.enum(['text', 'voice']).default('text'),
+          max_participants: z.number().int().min(2).max(MAX_PARTICIPANTS_CEILING).optional(),
+          bitrate: z.number().int().min(BITRATE_FLOOR).max(BITRATE_CEILING).optional(),
           default_permissions: DefaultPermissionsSchema.optional(),
           overrides: z.array(OverrideSchema).default([]),
         }),
@@ -169,6 +181,18 @@ const CommunityConfigSchema = z
     unique(config.groups, 'groups');
     unique(config.channels, 'channels');
     const groups = new Set(config.groups.map((g) => g.id));
+    config.channels.forEach((channel, index) => {
+      if (channel.kind === 'voice') return;
+      for (const key of ['max_participants', 'bitrate'] as const) {
+        if (channel[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['channels', index, key],
+            message: `only a voice channel has ${key} (add kind = "voice")`,
+          });
+        }
+      }
+    });
     config.channels.forEach((channel, index) => {
       if (!groups.has(channel.group)) {
         ctx.addIssue({
@@ -232,11 +256,20 @@ export interface RoleConfig {
   readonly permissions: readonly ServerPermission[];
 }
 
+/** What a voice channel adds to a text channel (`kind = "voice"`). */
+export interface VoiceSettings {
+  readonly maxParticipants: number;
+  /** Opus audio bitrate in bits/s. */
+  readonly bitrate: number;
+}
+
 export interface ChannelConfig {
   readonly id: string;
   readonly name: string;
   readonly groupId: string;
   readonly topic: string;
+  /** Set for voice channels only. */
+  readonly voice: VoiceSettings | null;
 }
 
 /** Per-IP limits: challenge issuance (a token bucket) and failed logins (per minute). */
@@ -314,7 +347,19 @@ function permissionModel(parsed: ParsedConfig): PermissionModel {
 }
 
 function normalise(parsed: ParsedConfig): CommunityConfig {
-  const channels = parsed.channels.map((c) => ({ id: c.id, name: c.name, groupId: c.group, topic: c.topic }));
+  const channels: ChannelConfig[] = parsed.channels.map((c) => ({
+    id: c.id,
+    name: c.name,
+    groupId: c.group,
+    topic: c.topic,
+    voice:
+      c.kind === 'voice'
+        ? {
+            maxParticipants: c.max_participants ?? DEFAULT_MAX_PARTICIPANTS,
+            bitrate: c.bitrate ?? DEFAULT_BITRATE,
+          }
+        : null,
+  }));
   const theme: Record<string, string> = Object.fromEntries(Object.entries(parsed.theme));
   return {
     serverName: parsed.server.name,

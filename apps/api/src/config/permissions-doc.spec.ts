@@ -88,7 +88,14 @@ describe('docs/permissions.md worked example through config.toml', () => {
     '%s in %s',
     (name, channel, row) => {
       const resolved = resolvePermissions(config.permissions, member(name), channel ?? '');
-      expect(resolved?.flags).toEqual({
+      // The example's table has the text flags; the voice flags have their own cases.
+      const flags = resolved && {
+        view: resolved.flags.view,
+        write: resolved.flags.write,
+        moderate: resolved.flags.moderate,
+        manage: resolved.flags.manage,
+      };
+      expect(flags).toEqual({
         view: yesNo(row['view']),
         write: yesNo(row['write']),
         moderate: yesNo(row['moderate']),

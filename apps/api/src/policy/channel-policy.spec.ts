@@ -1,3 +1,4 @@
+import { DEFAULT_CHANNEL_FLAGS } from '@mpqcht/permissions';
 import type { ErrorCode } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
@@ -65,7 +66,7 @@ describe('ChannelPolicy', () => {
 
     it('returns the effective permissions, with the per-channel limits', () => {
       expect(policy.requireChannel(plain, 'lobby', 'write')).toEqual({
-        flags: { view: true, write: true, moderate: false, manage: false },
+        flags: DEFAULT_CHANNEL_FLAGS,
         limits: { maxMessageLength: 100, slowmodeMs: 0, burst: 30, ratePerSecond: 10 },
       });
       expect(policy.limits(plain, 'announcements').maxMessageLength).toBe(300);

@@ -15,6 +15,8 @@ import {
   resolvePermissions,
   type ServerPermission,
   visibleChannels,
+  VOICE_FLAGS,
+  type VoiceFlag,
 } from '@mpqcht/permissions';
 import type { ChannelRightsDto } from '@mpqcht/protocol';
 
@@ -38,6 +40,12 @@ const FLAG_REFUSALS: Record<Exclude<ChannelFlag, 'view'>, string> = {
   write: 'you cannot write in this channel',
   moderate: 'you cannot moderate this channel',
   manage: 'you cannot manage this channel',
+  connect: 'you cannot join the call in this channel',
+  speak: 'you cannot speak in this channel',
+  video: 'you cannot turn on your camera in this channel',
+  screen_share: 'you cannot share your screen in this channel',
+  mute_members: 'you cannot mute members in this channel',
+  move_members: 'you cannot move members in this channel',
 };
 
 /**
@@ -87,6 +95,12 @@ export class ChannelPolicy {
       maxMessageLength: limits.maxMessageLength,
       slowmodeMs: limits.slowmodeMs,
     };
+  }
+
+  /** What the subject may do in a voice channel's call, as clients are told (`not_found` if unseen). */
+  voiceRights(subject: PermissionSubject, channelId: string): Record<VoiceFlag, boolean> {
+    const { flags } = this.requireChannel(subject, channelId, 'view');
+    return Object.fromEntries(VOICE_FLAGS.map((flag) => [flag, flags[flag]])) as Record<VoiceFlag, boolean>;
   }
 
   /** Whether the subject can see the channel (false for a channel config.toml does not have). */

@@ -1,5 +1,10 @@
 import { DEFAULT_LIMITS, member, model, override, role, ROOT } from '../testing/model';
-import type { EffectiveLimits, PermissionModel, PermissionSubject } from './model';
+import {
+  DEFAULT_CHANNEL_FLAGS,
+  type EffectiveLimits,
+  type PermissionModel,
+  type PermissionSubject,
+} from './model';
 import { mostGenerousLimits, resolveConnectionLimits, resolvePermissions } from './resolve';
 
 function limits(m: PermissionModel, who: PermissionSubject, channelId: string) {
@@ -240,7 +245,7 @@ describe('mostGenerousLimits and roots', () => {
   it('are the defaults, without slowmode, in a model that sets nothing else', () => {
     const m = model({
       defaults: {
-        permissions: { view: true, write: true, moderate: false, manage: false },
+        permissions: { ...DEFAULT_CHANNEL_FLAGS, view: true, write: true, moderate: false, manage: false },
         limits: { maxMessageLength: 300, slowmodeMs: 7000, burst: 4, ratePerSecond: 2 },
       },
       groups: [{ id: 'g' }],

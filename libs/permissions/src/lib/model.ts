@@ -19,20 +19,40 @@ export type ServerPermission = (typeof SERVER_PERMISSIONS)[number];
 
 /**
  * What a member may do in one channel. `view` is a prerequisite for the others: where a member
- * cannot view a channel, every flag is false.
+ * cannot view a channel, every flag is false. The voice flags (`connect` to join a voice channel,
+ * `speak`, `video`, `screen_share`, and `mute_members` / `move_members` for moderators) resolve like
+ * the others in every channel; only voice channels use them.
  */
-export const CHANNEL_FLAGS = ['view', 'write', 'moderate', 'manage'] as const;
+export const VOICE_FLAGS = [
+  'connect',
+  'speak',
+  'video',
+  'screen_share',
+  'mute_members',
+  'move_members',
+] as const;
+export type VoiceFlag = (typeof VOICE_FLAGS)[number];
+export const CHANNEL_FLAGS = ['view', 'write', 'moderate', 'manage', ...VOICE_FLAGS] as const;
 export type ChannelFlag = (typeof CHANNEL_FLAGS)[number];
 
 /** A value for every channel flag. */
 export type ChannelFlags = Readonly<Record<ChannelFlag, boolean>>;
 
-/** What everyone may do where nothing more specific is said: view and write, nothing else. */
+/**
+ * What everyone may do where nothing more specific is said: view and write, and in a voice channel
+ * connect, speak, show a camera and share a screen (as on Discord); nothing of a moderator's.
+ */
 export const DEFAULT_CHANNEL_FLAGS: ChannelFlags = Object.freeze({
   view: true,
   write: true,
   moderate: false,
   manage: false,
+  connect: true,
+  speak: true,
+  video: true,
+  screen_share: true,
+  mute_members: false,
+  move_members: false,
 });
 
 /** Flood bucket defaults (per connection) when `[limits]` does not set them. */

@@ -1,11 +1,17 @@
 import { member, model, NOTHING, override, role, ROOT } from '../testing/model';
-import { CHANNEL_FLAGS, type ChannelFlag, type PermissionModel } from './model';
+import { CHANNEL_FLAGS, type ChannelFlag, DEFAULT_CHANNEL_FLAGS, type PermissionModel } from './model';
 import { can, canView, resolvePermissions, visibleChannels } from './resolve';
 
-function flags(m: PermissionModel, who: ReturnType<typeof member>, channelId: string) {
+function allFlags(m: PermissionModel, who: ReturnType<typeof member>, channelId: string) {
   const resolved = resolvePermissions(m, who, channelId);
   if (!resolved) throw new Error(`no channel ${channelId}`);
   return resolved.flags;
+}
+
+/** The text flags, which most cases are about (the voice flags have their own cases below). */
+function flags(m: PermissionModel, who: ReturnType<typeof member>, channelId: string) {
+  const { view, write, moderate, manage } = allFlags(m, who, channelId);
+  return { view, write, moderate, manage };
 }
 
 const ROLES = [role('a'), role('b'), role('c')];
@@ -19,7 +25,7 @@ describe('resolvePermissions: defaults and inheritance', () => {
   it('starts from the model server defaults, not the built-in ones', () => {
     const m = model({
       defaults: {
-        permissions: { view: true, write: false, moderate: false, manage: true },
+        permissions: { ...DEFAULT_CHANNEL_FLAGS, view: true, write: false, moderate: false, manage: true },
         limits: { maxMessageLength: 10, slowmodeMs: 0, burst: 1, ratePerSecond: 1 },
       },
       groups: [{ id: 'g' }],
@@ -274,7 +280,7 @@ describe('resolvePermissions: the view gate', () => {
   it('applies to a server default of view = false', () => {
     const m = model({
       defaults: {
-        permissions: { view: false, write: true, moderate: false, manage: false },
+        permissions: { ...DEFAULT_CHANNEL_FLAGS, view: false, write: true, moderate: false, manage: false },
         limits: { maxMessageLength: 1, slowmodeMs: 0, burst: 1, ratePerSecond: 1 },
       },
       groups: [{ id: 'g' }],
@@ -402,5 +408,81 @@ describe('can, canView and visibleChannels', () => {
         }
       }
     }
+  });
+});
+
+describe('resolvePermissions: the voice flags', () => {
+  const voice = (m: PermissionModel, who: ReturnType<typeof member>, channelId: string) => {
+    const { connect, speak, video, screen_share, mute_members, move_members } = allFlags(m, who, channelId);
+    return { connect, speak, video, screen_share, mute_members, move_members };
+  };
+
+  it('let everyone connect, speak, show video and share a screen by default, and no one moderate', () => {
+    const m = model({ groups: [{ id: 'g' }], channels: [{ id: 'v', group: 'g' }] });
+    expect(voice(m, member(), 'v')).toEqual({
+      connect: true,
+      speak: true,
+      video: true,
+      screen_share: true,
+      mute_members: false,
+      move_members: false,
+    });
+    expect(Object.values(voice(m, ROOT, 'v'))).toEqual([true, true, true, true, true, true]);
+  });
+
+  it('follow group and channel overrides like the text flags, deny beating allow', () => {
+    const m = model({
+      roles: [role('guest'), role('mod'), role('muted')],
+      groups: [
+        {
+          id: 'g',
+          default_permissions: { speak: false },
+          overrides: [
+            override('mod', ['speak', 'mute_members', 'move_members']),
+            override('guest', [], ['connect']),
+          ],
+        },
+      ],
+      channels: [
+        { id: 'stage', group: 'g', overrides: [override('muted', [], ['speak', 'video'])] },
+        { id: 'lounge', group: 'g', default_permissions: { speak: true } },
+      ],
+    });
+    expect(voice(m, member(), 'stage')).toMatchObject({ connect: true, speak: false, mute_members: false });
+    expect(voice(m, member('mod'), 'stage')).toMatchObject({
+      speak: true,
+      mute_members: true,
+      move_members: true,
+    });
+    expect(voice(m, member('guest'), 'lounge')).toMatchObject({ connect: false, speak: true });
+    // Deny at the channel beats the group's allow for a member holding both roles.
+    expect(voice(m, member('mod', 'muted'), 'stage')).toMatchObject({
+      speak: false,
+      video: false,
+      mute_members: true,
+    });
+  });
+
+  it('are all off where the member cannot view the channel', () => {
+    const m = model({
+      roles: [role('mod')],
+      groups: [{ id: 'g' }],
+      channels: [
+        {
+          id: 'secret',
+          group: 'g',
+          default_permissions: { view: false },
+          overrides: [override('mod', ['connect', 'speak', 'mute_members'])],
+        },
+      ],
+    });
+    expect(Object.values(voice(m, member('mod'), 'secret'))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -35,7 +35,9 @@ const MORE_GENEROUS: Readonly<Record<Limit, (a: number, b: number) => number>> =
   rate_per_second: Math.max,
 };
 
-const ALL_FLAGS: ChannelFlags = Object.freeze({ view: true, write: true, moderate: true, manage: true });
+const ALL_FLAGS: ChannelFlags = Object.freeze(
+  Object.fromEntries(CHANNEL_FLAGS.map((flag) => [flag, true])) as Record<ChannelFlag, boolean>,
+);
 
 interface ModelIndex {
   readonly roles: ReadonlyMap<string, RoleDefinition>;

@@ -1,4 +1,4 @@
-import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
+import type { ChannelFlag, ServerPermission, VoiceFlag } from '@mpqcht/permissions';
 
 /**
  * Response and push payloads. Times are ISO 8601 strings in UTC; keys are canonical hex. Permission
@@ -90,13 +90,26 @@ export interface ChannelDto {
   readonly readState: ReadStateDto;
   /** What the member may do here, so a client shows only what will work. */
   readonly rights: ChannelRightsDto;
+  /** Present on voice channels only (`kind = "voice"`): a voice channel is a text channel with a call. */
+  readonly voice?: VoiceChannelDto;
+}
+
+/** A voice channel's settings and what the member may do in its call. */
+export interface VoiceChannelDto {
+  /** Most members in the call at once (`voice_full` beyond). */
+  readonly maxParticipants: number;
+  /** Opus audio bitrate in bits/s that clients send at. */
+  readonly bitrate: number;
+  readonly rights: Readonly<Record<VoiceFlag, boolean>>;
 }
 
 /**
  * A member's effective permissions and limits in one channel (docs/permissions.md): every channel
  * flag but `view` (`write`, `moderate`, `manage`; a listed channel is one the member can view).
  */
-export interface ChannelRightsDto extends Readonly<Record<Exclude<ChannelFlag, 'view'>, boolean>> {
+export interface ChannelRightsDto extends Readonly<
+  Record<Exclude<ChannelFlag, 'view' | VoiceFlag>, boolean>
+> {
   /** Longest message in Unicode code points. */
   readonly maxMessageLength: number;
   /** Minimum time between two messages of this member here; 0 for none. */
