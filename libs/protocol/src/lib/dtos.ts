@@ -352,3 +352,52 @@ export interface ConfigDto {
 export interface ConfigReplacedDto {
   readonly hash: string;
 }
+
+/** One member's connection in a voice call (a member with two devices in it is two participants). */
+export interface VoiceParticipantDto {
+  /** Fresh per join; the address of `voice.signal`. */
+  readonly participantId: string;
+  readonly publicKey: string;
+  readonly displayName: string;
+  readonly muted: boolean;
+  readonly deafened: boolean;
+  readonly camera: boolean;
+  readonly screen: boolean;
+  readonly speaking: boolean;
+  /** Muted by a moderator (or joined without `speak`): the member cannot unmute. */
+  readonly serverMuted: boolean;
+}
+
+/** Who is in a voice channel's call, in the order they joined. */
+export interface VoiceRoomDto {
+  readonly channelId: string;
+  readonly participants: readonly VoiceParticipantDto[];
+}
+
+/** The answer to `voice.join`. */
+export interface VoiceJoinedDto {
+  readonly room: VoiceRoomDto;
+  /** This connection's participant. */
+  readonly self: VoiceParticipantDto;
+  /** As `IceServersDto` (TURN credentials fresh for this join, and their expiry). */
+  readonly iceServers: IceServerDto[];
+  readonly iceServersExpireAt: string | null;
+  /** Opus bitrate (bits/s) to send at. */
+  readonly bitrate: number;
+}
+
+/** A signal relayed from another participant of the same call. */
+export interface VoiceSignalDto {
+  readonly channelId: string;
+  readonly from: string;
+  readonly description?: {
+    readonly type: 'offer' | 'answer' | 'pranswer' | 'rollback';
+    readonly sdp: string;
+  };
+  readonly candidate?: {
+    readonly candidate: string;
+    readonly sdpMid?: string | null;
+    readonly sdpMLineIndex?: number | null;
+    readonly usernameFragment?: string | null;
+  } | null;
+}

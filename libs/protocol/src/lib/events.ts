@@ -24,6 +24,10 @@ import type {
   SessionDto,
   SessionEndedDto,
   TypingDto,
+  VoiceJoinedDto,
+  VoiceParticipantDto,
+  VoiceRoomDto,
+  VoiceSignalDto,
 } from './dtos';
 import type { Envelope } from './errors';
 import {
@@ -47,6 +51,10 @@ import {
   SinceRequest,
   TypingRequest,
   UnbanRequest,
+  VoiceJoinRequest,
+  VoiceMuteRequest,
+  VoiceSignalRequest,
+  VoiceUpdateRequest,
 } from './requests';
 
 /** Client requests: event name, payload schema. The ack carries an `Envelope` of the response type. */
@@ -76,6 +84,12 @@ export const REQUEST_SCHEMAS = {
   'messages.history': HistoryRequest,
   'messages.since': SinceRequest,
   'typing.start': TypingRequest,
+  'voice.rooms': EmptyRequest,
+  'voice.join': VoiceJoinRequest,
+  'voice.leave': EmptyRequest,
+  'voice.update': VoiceUpdateRequest,
+  'voice.signal': VoiceSignalRequest,
+  'voice.mute': VoiceMuteRequest,
 } as const;
 
 export type RequestEvent = keyof typeof REQUEST_SCHEMAS;
@@ -106,6 +120,12 @@ export interface ResponseTypes {
   'messages.history': HistoryPageDto;
   'messages.since': CatchUpPageDto;
   'typing.start': Record<string, never>;
+  'voice.rooms': readonly VoiceRoomDto[];
+  'voice.join': VoiceJoinedDto;
+  'voice.leave': { readonly channelId: string | null };
+  'voice.update': VoiceParticipantDto;
+  'voice.signal': Record<string, never>;
+  'voice.mute': VoiceRoomDto;
 }
 
 export type RequestPayload<E extends RequestEvent> = z.input<(typeof REQUEST_SCHEMAS)[E]>;
@@ -133,6 +153,10 @@ export interface ServerToClientEvents {
   'channels.changed': (channels: ChannelListDto) => void;
   /** The server is draining for a restart; the connection closes next and the client reconnects. */
   'server.restarting': (restarting: ServerRestartingDto) => void;
+  /** Who is in a voice channel's call now; to the members who can view the channel. */
+  'voice.room': (room: VoiceRoomDto) => void;
+  /** WebRTC signalling from another participant of this connection's call; to this connection only. */
+  'voice.signal': (signal: VoiceSignalDto) => void;
 }
 
 export type PushEvent = keyof ServerToClientEvents;

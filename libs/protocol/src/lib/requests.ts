@@ -99,6 +99,48 @@ export const TypingRequest = z.strictObject({ channelId });
 
 export const ChannelViewersRequest = z.strictObject({ channelId });
 
+/** Voice: join a voice channel's call (`connect`); a member in another call there leaves it first. */
+export const VoiceJoinRequest = z.strictObject({ channelId });
+
+/** The member's own state in the call; each field optional (only what changed). */
+export const VoiceUpdateRequest = z.strictObject({
+  muted: z.boolean().optional(),
+  deafened: z.boolean().optional(),
+  camera: z.boolean().optional(),
+  screen: z.boolean().optional(),
+  speaking: z.boolean().optional(),
+});
+
+/** SDP is a few KB for audio, video and a screen; 64 KB bounds it with room to spare. */
+export const VOICE_SDP_MAX_LENGTH = 65_536;
+
+/** WebRTC signalling to one participant of the same call: a description (offer/answer) or an ICE candidate. */
+export const VoiceSignalRequest = z
+  .strictObject({
+    to: z.uuid(),
+    description: z
+      .strictObject({
+        type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+        sdp: z.string().max(VOICE_SDP_MAX_LENGTH).default(''),
+      })
+      .optional(),
+    candidate: z
+      .strictObject({
+        candidate: z.string().max(1024),
+        sdpMid: z.string().max(64).nullable().optional(),
+        sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
+  })
+  .refine((s) => (s.description === undefined) !== (s.candidate === undefined), {
+    message: 'exactly one of description and candidate',
+  });
+
+/** A moderator mutes (or unmutes) a member in a voice channel's call (`mute_members`). */
+export const VoiceMuteRequest = z.strictObject({ channelId, publicKey: publicKeyHex, muted: z.boolean() });
+
 /** An invite code: 16+ random bytes in base64url (docs/protocol.md, Invites). */
 export const inviteCode = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, 'an invite code');
 
@@ -150,6 +192,10 @@ export type SinceRequest = z.input<typeof SinceRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type TypingRequest = z.infer<typeof TypingRequest>;
 export type ChannelViewersRequest = z.infer<typeof ChannelViewersRequest>;
+export type VoiceJoinRequest = z.infer<typeof VoiceJoinRequest>;
+export type VoiceUpdateRequest = z.infer<typeof VoiceUpdateRequest>;
+export type VoiceSignalRequest = z.infer<typeof VoiceSignalRequest>;
+export type VoiceMuteRequest = z.infer<typeof VoiceMuteRequest>;
 export type LoginAuth = z.infer<typeof LoginAuth>;
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 export type RevokeInviteRequest = z.infer<typeof RevokeInviteRequest>;
