@@ -118,6 +118,7 @@ describe('the embedded PostgreSQL dies while the api runs', () => {
         data: {
           status: 'ok',
           database: 'up',
+          turn: 'off',
           embeddedDatabase: { state: 'running', restarts: 0, lastExit: null },
         },
       },
@@ -140,7 +141,7 @@ describe('the embedded PostgreSQL dies while the api runs', () => {
       expect(code).toBe('database_unavailable');
       const { retryAfterMs, embeddedDatabase, ...report } = details ?? {};
       expect(typeof retryAfterMs).toBe('number');
-      expect(report).toEqual({ status: 'unavailable', database: 'down' });
+      expect(report).toEqual({ status: 'unavailable', database: 'down', turn: 'off' });
       const { lastExit, ...state } = embeddedDatabase as HealthDto['embeddedDatabase'] & object;
       expect(state).toEqual({ state: 'restarting', restarts: 0 });
       expect(lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });

@@ -236,6 +236,7 @@ describe('start-up', () => {
           data: {
             status: 'ok',
             database: 'up',
+            turn: 'off',
             embeddedDatabase: { state: 'running', restarts: 0, lastExit: null },
           },
         },

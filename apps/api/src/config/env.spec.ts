@@ -31,6 +31,8 @@ describe('loadEnv', () => {
       redisUrl: undefined,
       redisKeyPrefix: 'mpqcht:rl:',
       socketBacklogBytes: 4194304,
+      stunUrls: [],
+      turn: undefined,
     });
   });
 
@@ -47,6 +49,9 @@ describe('loadEnv', () => {
         REDIS_URL: 'redis://127.0.0.1:6379/2',
         REDIS_KEY_PREFIX: 'chat1:',
         SOCKET_BACKLOG_BYTES: '1048576',
+        TURN_SECRET: 'a'.repeat(64),
+        TURN_URLS: 'stun:turn.example.org,turn:turn.example.org:3478?transport=udp',
+        TURN_TTL_SECONDS: '3600',
       }),
     ).toEqual({
       port: 8080,
@@ -59,6 +64,12 @@ describe('loadEnv', () => {
       redisUrl: 'redis://127.0.0.1:6379/2',
       redisKeyPrefix: 'chat1:',
       socketBacklogBytes: 1048576,
+      stunUrls: ['stun:turn.example.org'],
+      turn: {
+        urls: ['turn:turn.example.org:3478?transport=udp'],
+        secret: 'a'.repeat(64),
+        ttlSeconds: 3600,
+      },
     });
   });
 
@@ -188,5 +199,107 @@ describe('loadEnv', () => {
     expect(loadEnv({ PORT: undefined, DATA_DIR: undefined })).toEqual(loadEnv({}));
     // The default origin follows PORT even when PUBLIC_ORIGIN is present but empty.
     expect(loadEnv({ PORT: '4000', PUBLIC_ORIGIN: '' }).publicOrigin).toBe('http://localhost:4000');
+  });
+
+  describe('TURN', () => {
+    const SECRET = '3f9c0a3b6d1e4f2a8b7c6d5e4f3a2b1c';
+
+    it('splits TURN_URLS into stun: URLs for everyone and turn:/turns: URLs with the secret', () => {
+      const env = loadEnv({
+        TURN_SECRET: SECRET,
+        TURN_URLS:
+          ' turn:turn.example.org:3478?transport=udp , stun:turn.example.org:3478,turns:turn.example.org:5349?transport=tcp,turn:[2001:db8::1]',
+      });
+      expect(env.stunUrls).toEqual(['stun:turn.example.org:3478']);
+      expect(env.turn).toEqual({
+        urls: [
+          'turn:turn.example.org:3478?transport=udp',
+          'turns:turn.example.org:5349?transport=tcp',
+          'turn:[2001:db8::1]',
+        ],
+        secret: SECRET,
+        ttlSeconds: 21600,
+      });
+    });
+
+    it('runs without TURN, and with STUN only, with no secret', () => {
+      expect(loadEnv({}).turn).toBeUndefined();
+      const stunOnly = loadEnv({ TURN_URLS: 'stun:203.0.113.7:3478' });
+      expect(stunOnly.turn).toBeUndefined();
+      expect(stunOnly.stunUrls).toEqual(['stun:203.0.113.7:3478']);
+    });
+
+    it('names TURN_SECRET when TURN_URLS lists a relay but no secret is set', () => {
+      const error = envError({ TURN_URLS: 'stun:a.example,turns:a.example:5349' });
+      expect(named(error)).toEqual(['TURN_SECRET']);
+      expect(error.message).toContain('required when TURN_URLS lists a turn: or turns: URL');
+    });
+
+    it.each([
+      ['unset', {}],
+      ['only STUN', { TURN_URLS: 'stun:a.example' }],
+    ])('names TURN_URLS when TURN_SECRET is set and TURN_URLS has %s', (_what, urls) => {
+      const error = envError({ TURN_SECRET: SECRET, ...urls });
+      expect(named(error)).toEqual(['TURN_URLS']);
+      expect(error.message).toContain('must list a turn: or turns: URL when TURN_SECRET is set');
+    });
+
+    it.each([
+      ['another scheme', 'http://turn.example.org:3478', 'is not a stun:, turn: or turns: URL'],
+      [
+        'stuns:, which browsers do not speak',
+        'stuns:turn.example.org',
+        'is not a stun:, turn: or turns: URL',
+      ],
+      ['a path', 'turn:turn.example.org:3478/x', 'is not a stun:, turn: or turns: URL'],
+      ['slashes', 'turn://turn.example.org', 'is not a host name or an IP address'],
+      ['user info', 'turn:user@turn.example.org', 'is not a host name or an IP address'],
+      ['a port out of range', 'turn:turn.example.org:65536', 'port 65536 is not 1-65535'],
+      ['port 0', 'turn:turn.example.org:0', 'port 0 is not 1-65535'],
+      ['an unknown transport', 'turn:turn.example.org?transport=sctp', 'is not a stun:, turn: or turns: URL'],
+      ['a transport on stun:', 'stun:turn.example.org?transport=udp', '?transport is for turn: URLs only'],
+      ['a bad IPv6 literal', 'turn:[2001:db8::zz]:3478', 'is not a host name or an IP address'],
+      ['a host ending in a dot-dash', 'turn:turn-.example.org', 'is not a host name or an IP address'],
+      ['an empty entry', 'turn:turn.example.org,,stun:turn.example.org', 'an empty entry'],
+    ])('names TURN_URLS with %s', (_what, value, problem) => {
+      const error = envError({ TURN_SECRET: SECRET, TURN_URLS: value });
+      expect(named(error)).toContain('TURN_URLS');
+      expect(error.message).toContain(problem);
+    });
+
+    it('names every bad URL of TURN_URLS', () => {
+      const error = envError({ TURN_SECRET: SECRET, TURN_URLS: 'turn:ok.example,ftp:a,turn:b:99999' });
+      expect(error.message).toContain('"ftp:a"');
+      expect(error.message).toContain('"turn:b:99999"');
+      expect(error.message).not.toContain('"turn:ok.example"');
+    });
+
+    it.each([
+      ['too short', 'abcdef0123456'],
+      ['with a space', 'abcdef0123456789 abcdef'],
+      ['with a dollar sign (compose would interpolate it)', 'abcdef0123456789$abcdef'],
+      ['with a hash (coturn’s config comment)', 'abcdef0123456789#abcdef'],
+    ])('names TURN_SECRET %s, without repeating it', (_what, secret) => {
+      const error = envError({ TURN_SECRET: secret, TURN_URLS: 'turn:turn.example.org' });
+      expect(named(error)).toEqual(['TURN_SECRET']);
+      expect(error.message).toContain('openssl rand -hex 32');
+      expect(error.message).not.toContain(secret);
+    });
+
+    it('never repeats the secret in an error about another variable', () => {
+      const error = envError({ TURN_SECRET: SECRET, TURN_URLS: 'turn:x.example', TURN_TTL_SECONDS: '5' });
+      expect(named(error)).toEqual(['TURN_TTL_SECONDS']);
+      expect(error.message).not.toContain(SECRET);
+    });
+
+    it.each(['599', '86401', '3600.5', 'six hours'])('names TURN_TTL_SECONDS=%s', (value) => {
+      expect(named(envError({ TURN_TTL_SECONDS: value }))).toEqual(['TURN_TTL_SECONDS']);
+    });
+
+    it('reads TURN_TTL_SECONDS at both ends of its range', () => {
+      const base = { TURN_SECRET: SECRET, TURN_URLS: 'turn:x.example' };
+      expect(loadEnv({ ...base, TURN_TTL_SECONDS: '600' }).turn?.ttlSeconds).toBe(600);
+      expect(loadEnv({ ...base, TURN_TTL_SECONDS: '86400' }).turn?.ttlSeconds).toBe(86400);
+    });
   });
 });

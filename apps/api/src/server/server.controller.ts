@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { HealthDto, ServerInfoDto } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
+import { AppConfig } from '../config/app-config';
 import { DATABASE_RETRY_MS, DatabaseAvailability } from '../database/database-availability';
 import { EMBEDDED_DATABASE, type EmbeddedPostgresSupervisor } from '../database/embedded-postgres-supervisor';
 import { ServerInfoService } from './server-info.service';
@@ -12,6 +13,7 @@ import { ServerInfoService } from './server-info.service';
 export class ServerController {
   constructor(
     private readonly serverInfo: ServerInfoService,
+    private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly database: DatabaseAvailability,
     @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedPostgresSupervisor | null,
@@ -25,22 +27,25 @@ export class ServerController {
 
   /**
    * 200 when the api can reach its database, 503 `database_unavailable` otherwise, whose details
-   * are the same report (`database: "down"`) with `retryAfterMs`.
+   * are the same report (`database: "down"`) with `retryAfterMs`. `turn` says whether voice has a
+   * relay, so an operator sees a missing TURN set-up without a call failing first; it is read
+   * from the environment, which cannot change while the process runs.
    */
   @Get('health')
   async health(): Promise<HealthDto> {
+    const turn = this.config.env.turn ? 'on' : 'off';
     const embedded = this.embedded ? { embeddedDatabase: this.embedded.status() } : {};
     try {
       await this.dataSource.query('SELECT 1');
     } catch (error) {
       const refusal = this.database.refusalFor(error, 'http');
-      const report: HealthDto = { status: 'unavailable', database: 'down', ...embedded };
+      const report: HealthDto = { status: 'unavailable', database: 'down', turn, ...embedded };
       throw new ProtocolError('database_unavailable', 'the database is not reachable', {
         retryAfterMs: DATABASE_RETRY_MS,
         ...refusal?.details,
         ...report,
       });
     }
-    return { status: 'ok', database: 'up', ...embedded };
+    return { status: 'ok', database: 'up', turn, ...embedded };
   }
 }

@@ -322,6 +322,11 @@ export interface AuditPageDto {
 export interface HealthDto {
   readonly status: 'ok' | 'unavailable';
   readonly database: 'up' | 'down';
+  /**
+   * `on` when the server hands out TURN relay credentials (TURN_SECRET and TURN_URLS set), `off`
+   * when voice has STUN and host candidates only. Neither the relays nor the secret are told here.
+   */
+  readonly turn: 'on' | 'off';
   /** Only when the api runs its own embedded PostgreSQL (DATABASE_URL unset). */
   readonly embeddedDatabase?: EmbeddedDatabaseHealthDto;
 }
@@ -338,6 +343,26 @@ export interface EmbeddedDatabaseHealthDto {
     readonly code: number | null;
     readonly signal: string | null;
   } | null;
+}
+
+/**
+ * One ICE server as WebRTC's `RTCIceServer` takes it, so a client passes the list to
+ * `new RTCPeerConnection({ iceServers })` unchanged. `urls` is a mutable array for that reason
+ * (`RTCIceServer.urls` is `string | string[]`, which a readonly array is not assignable to).
+ * TURN entries carry `username` and `credential` in coturn's REST form (docs/protocol.md, "Voice");
+ * STUN entries have neither.
+ */
+export interface IceServerDto {
+  readonly urls: string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+/** The ICE servers one member gets, and until when their TURN credentials are valid. */
+export interface IceServersDto {
+  readonly iceServers: IceServerDto[];
+  /** When the TURN credentials expire; `null` when there are none (no TURN configured). */
+  readonly expiresAt: string | null;
 }
 
 export const UNREAD_COUNT_CAP = 1000;

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'turn',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/turn',
+};
