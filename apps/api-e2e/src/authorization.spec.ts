@@ -844,6 +844,61 @@ describe('authorization', () => {
         ).toEqual(observers.filter((o) => o.view.has(channelId) && o !== who).map((o) => o.name));
       }
     },
+
+    // This community has text channels only: voice.spec.ts covers calls in voice channels (and a
+    // hidden one); here every subject meets each voice request's refusal in its channels.
+    'voice.rooms': async (who) => {
+      const { data } = await attempt(who, 'voice.rooms', {}, rights(who).joined ? 'ok' : 'not_joined');
+      if (rights(who).joined) expect(data).toEqual([]);
+    },
+
+    'voice.join': async (who) => {
+      for (const channelId of CHANNELS) {
+        const seen = channelOutcome(who, channelId, 'view');
+        await attempt(
+          who,
+          'voice.join',
+          { channelId },
+          seen === 'ok' ? 'not_voice_channel' : seen,
+          channelId,
+          {
+            channelId: NOWHERE,
+          },
+        );
+      }
+    },
+
+    'voice.leave': async (who) => {
+      const { data } = await attempt(who, 'voice.leave', {}, rights(who).joined ? 'ok' : 'not_joined');
+      if (rights(who).joined) expect(data).toEqual({ channelId: null });
+    },
+
+    'voice.update': async (who) => {
+      await attempt(who, 'voice.update', { muted: true }, rights(who).joined ? 'not_in_voice' : 'not_joined');
+    },
+
+    'voice.signal': async (who) => {
+      await attempt(
+        who,
+        'voice.signal',
+        { to: randomUUID(), candidate: null },
+        rights(who).joined ? 'not_in_voice' : 'not_joined',
+      );
+    },
+
+    'voice.mute': async (who) => {
+      const target = by('plain').publicKey;
+      for (const channelId of CHANNELS) {
+        const seen = channelOutcome(who, channelId, 'view');
+        // Only roots hold mute_members here; in a text channel even they meet not_voice_channel.
+        const expected = seen !== 'ok' ? seen : who.name === 'root' ? 'not_voice_channel' : 'forbidden';
+        await attempt(who, 'voice.mute', { channelId, publicKey: target, muted: true }, expected, channelId, {
+          channelId: NOWHERE,
+          publicKey: target,
+          muted: true,
+        });
+      }
+    },
   };
 
   const EVENTS = Object.keys(REQUEST_SCHEMAS) as RequestEvent[];

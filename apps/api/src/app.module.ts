@@ -13,6 +13,7 @@ import { MembersModule } from './members/members.module';
 import { MessagesModule } from './messages/messages.module';
 import { ServerModule } from './server/server.module';
 import { SessionModule } from './session/session.module';
+import { VoiceModule } from './voice/voice.module';
 
 /**
  * The feature modules, over the two global leaves that need start-up values: the configuration
@@ -39,6 +40,7 @@ export class AppModule {
         MessagesModule,
         AuthModule,
         SessionModule,
+        VoiceModule,
         LiveConfigModule,
       ],
     };

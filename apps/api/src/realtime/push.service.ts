@@ -69,6 +69,13 @@ export class PushService {
       .emit(event, ...args);
   }
 
+  /** To one connection (Socket.IO puts every socket in a room named by its id). */
+  toSocket<E extends keyof ServerToClientEvents>(socketId: string, event: E, ...args: PushArgs<E>): void {
+    this.io()
+      .to(socketId)
+      .emit(event, ...args);
+  }
+
   toAllMembers<E extends keyof ServerToClientEvents>(event: E, ...args: PushArgs<E>): void {
     this.io()
       .to(Rooms.members)

@@ -92,7 +92,10 @@ export class VoiceRooms {
   }
 
   /** The connection's own change; unmuting is refused while the server holds it muted. */
-  update(socketId: string, change: VoiceStateChange): { channelId: string; participant: VoiceParticipantDto } {
+  update(
+    socketId: string,
+    change: VoiceStateChange,
+  ): { channelId: string; participant: VoiceParticipantDto } {
     const participant = this.bySocket.get(socketId);
     if (!participant) throw new ProtocolError('not_in_voice', 'join a voice call first (voice.join)');
     if (change.muted === false && participant.state.serverMuted) {

@@ -111,8 +111,12 @@ export const VoiceUpdateRequest = z.strictObject({
   speaking: z.boolean().optional(),
 });
 
-/** SDP is a few KB for audio, video and a screen; 64 KB bounds it with room to spare. */
-export const VOICE_SDP_MAX_LENGTH = 65_536;
+/**
+ * SDP is a few KB for audio, video and a screen share (about 6–10 KB in Chromium with three media
+ * sections); 32 KB bounds it with room to spare and stays inside the smallest Socket.IO frame the
+ * server accepts (64 KB).
+ */
+export const VOICE_SDP_MAX_LENGTH = 32_768;
 
 /** WebRTC signalling to one participant of the same call: a description (offer/answer) or an ICE candidate. */
 export const VoiceSignalRequest = z
