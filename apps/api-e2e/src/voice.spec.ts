@@ -106,8 +106,7 @@ describe('voice calls', () => {
     const bobSeesAlice = roomOf(c.bob.socket, 'hangout', (r) => names(r).includes('Alice'));
     const joined = await ok(c.alice.socket, 'voice.join', { channelId: 'hangout' });
     expect(joined.bitrate).toBe(64_000);
-    expect(joined.iceServers).toEqual([]); // no TURN_URLS here: host candidates only
-    expect(joined.iceServersExpireAt).toBeNull();
+    expect(joined.ice).toEqual({ iceServers: [], expiresAt: null }); // no TURN_URLS: host candidates only
     expect(joined.self).toMatchObject({ displayName: 'Alice', muted: false, serverMuted: false });
     expect(names(joined.room)).toEqual(['Alice']);
     expect(names(await bobSeesAlice)).toEqual(['Alice']);

@@ -127,12 +127,10 @@ export class VoiceService {
     voice: VoiceSettings,
     publicKey: string,
   ): VoiceJoinedDto {
-    const { iceServers, expiresAt } = this.ice.iceServersFor(publicKey);
     return {
       room: this.rooms.room(channelId),
       self,
-      iceServers,
-      iceServersExpireAt: expiresAt,
+      ice: this.ice.iceServersFor(publicKey),
       bitrate: voice.bitrate,
     };
   }

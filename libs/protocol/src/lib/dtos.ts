@@ -404,9 +404,8 @@ export interface VoiceJoinedDto {
   readonly room: VoiceRoomDto;
   /** This connection's participant. */
   readonly self: VoiceParticipantDto;
-  /** As `IceServersDto` (TURN credentials fresh for this join, and their expiry). */
-  readonly iceServers: IceServerDto[];
-  readonly iceServersExpireAt: string | null;
+  /** The ICE servers for this call, TURN credentials made fresh for this join. */
+  readonly ice: IceServersDto;
   /** Opus bitrate (bits/s) to send at. */
   readonly bitrate: number;
 }
