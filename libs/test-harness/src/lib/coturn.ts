@@ -112,6 +112,8 @@ export async function startCoturn(options: CoturnOptions): Promise<CoturnProcess
       reject(new Error(`cannot run turnserver (apt-get install -y coturn): ${error.message}`)),
     ),
   );
+  // Only start-up waits on it; an 'error' after that (a failed kill) must not go unhandled.
+  spawnFailed.catch(() => undefined);
   const log = () => (fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8') : '');
 
   const stop = async () => {
