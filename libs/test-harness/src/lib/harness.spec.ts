@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 import { defaultConfig, embeddedUrl, tempDir } from './api-process';
+import { startCoturn } from './coturn';
 import { freePort } from './free-port';
 
 function listen(port: number): Promise<net.Server> {
@@ -57,5 +58,25 @@ describe('test harness', () => {
     fs.writeFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), pid.join('\n'));
     fs.writeFileSync(path.join(dataDir, 'postgres.password'), 's3cret\n');
     expect(embeddedUrl(dataDir)).toBe('postgres://postgres:s3cret@127.0.0.1:54329/postgres');
+  });
+
+  it('startCoturn runs turnserver on loopback with the secret in a private file, and stop() cleans up', async () => {
+    const secret = 'harness0secret0not0on0the0command0line';
+    const coturn = await startCoturn({ secret });
+    const pid = coturn.child.pid ?? 0;
+    try {
+      expect(coturn.turnUrl).toBe(`turn:127.0.0.1:${coturn.port}?transport=udp`);
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(secret);
+      expect(fs.statSync(coturn.dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(coturn.dir, 'turnserver.conf')).mode & 0o777).toBe(0o600);
+      // Its log goes to the file (so `log()` has it), and it runs with the shared deny list.
+      expect(coturn.log()).toContain('Black listing: 127.0.0.0-127.255.255.255');
+      expect(coturn.log()).toContain('White listing: 127.0.0.1');
+    } finally {
+      await coturn.stop();
+    }
+    expect(coturn.child.exitCode !== null || coturn.child.signalCode !== null).toBe(true);
+    expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+    expect(fs.existsSync(coturn.dir)).toBe(false);
   });
 });
