@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import { BlockList } from 'node:net';
 import * as path from 'node:path';
@@ -14,6 +15,9 @@ import {
   tempDir,
 } from '@mpqcht/test-harness';
 import { turnCredentials } from '@mpqcht/turn';
+
+import { connect, ok } from './support/client';
+import { newIdentity } from './support/identity';
 
 /**
  * TURN for voice (issue 15): the credentials the api makes (`turnCredentials`, the function its
@@ -234,6 +238,66 @@ describe('/api/health and TURN', () => {
       expect(output).not.toContain(SECRET);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('voice.join hands out TURN credentials that the real coturn accepts', () => {
+  let coturn: CoturnProcess;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    coturn = await startCoturn({ secret: SECRET });
+    const root = await newIdentity();
+    api = await startApi({
+      configToml: defaultConfig(
+        [root.publicKey.hex],
+        '\n[[channels]]\nid = "hangout"\nname = "Hangout"\ngroup = "general"\nkind = "voice"\n',
+      ),
+      env: { TURN_SECRET: SECRET, TURN_URLS: `stun:127.0.0.1:${coturn.port},${coturn.turnUrl}` },
+    });
+    rootKey = root;
+  });
+
+  let rootKey: Awaited<ReturnType<typeof newIdentity>>;
+
+  afterAll(async () => {
+    await api.dispose();
+    await coturn.stop();
+  });
+
+  it('in coturn’s REST form for the joining member, fresh at each join, and they relay', async () => {
+    const socket = await connect(api, rootKey);
+    try {
+      await ok(socket, 'member.join', { displayName: 'Root' });
+      const before = Math.floor(Date.now() / 1000);
+      const joined = await ok(socket, 'voice.join', { channelId: 'hangout' });
+      const [stun, turn] = joined.ice.iceServers;
+      expect(stun).toEqual({ urls: [`stun:127.0.0.1:${coturn.port}`] });
+      expect(turn?.urls).toEqual([coturn.turnUrl]);
+      const [expiry = '', member = ''] = (turn?.username ?? '').split(':');
+      expect(member).toBe(rootKey.publicKey.hex);
+      // Six hours by default (TURN_TTL_SECONDS), from the join.
+      expect(Number(expiry) - before).toBeGreaterThanOrEqual(6 * 3600);
+      expect(Number(expiry) - before).toBeLessThanOrEqual(6 * 3600 + 5);
+      expect(new Date(joined.ice.expiresAt ?? '').getTime()).toBe(Number(expiry) * 1000);
+      // coturn's formula, recomputed here: base64(HMAC-SHA1(secret, username)).
+      expect(turn?.credential).toBe(
+        createHmac('sha1', SECRET)
+          .update(turn?.username ?? '')
+          .digest('base64'),
+      );
+
+      const result = await coturn.relay({
+        username: turn?.username ?? '',
+        credential: turn?.credential ?? '',
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.received).toBe(result.sent);
+      expect(result.sent).toBeGreaterThan(0);
+      expect(api.output()).not.toContain(SECRET);
+    } finally {
+      socket.close();
     }
   });
 });
