@@ -267,6 +267,30 @@ describe('voice calls', () => {
     expect((await afterKick).participants).toEqual([]);
   });
 
+  it('follows a role change at once: muted without speak, out of the call without connect', async () => {
+    const changing = await member([]);
+    await ok(changing.socket, 'voice.join', { channelId: 'hangout' });
+    const muted = roomOf(c.alice.socket, 'hangout', (r) =>
+      r.participants.some((p) => p.publicKey === changing.publicKey && p.serverMuted),
+    );
+    await ok(c.root.socket, 'members.setRoles', { publicKey: changing.publicKey, roles: ['listener'] });
+    expect((await muted).participants.find((p) => p.publicKey === changing.publicKey)).toMatchObject({
+      muted: true,
+      serverMuted: true,
+    });
+    const removed = roomOf(
+      c.alice.socket,
+      'hangout',
+      (r) => !r.participants.some((p) => p.publicKey === changing.publicKey),
+    );
+    await ok(c.root.socket, 'members.setRoles', {
+      publicKey: changing.publicKey,
+      roles: ['banned-from-calls'],
+    });
+    await removed;
+    expect(await fails(changing.socket, 'voice.update', { deafened: true })).toBe('not_in_voice');
+  });
+
   it('tells the call only to members who can view its channel', async () => {
     const seen = collectPushes(c.alice.socket, 'voice.room');
     await ok(c.root.socket, 'voice.join', { channelId: 'backstage' });

@@ -13,6 +13,7 @@ import { Sql } from '../database/sql';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
+import { MemberRightsEvents } from '../realtime/member-rights-events';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 
@@ -69,6 +70,7 @@ export class ChannelsService {
     private readonly sql: Sql,
     private readonly policy: ChannelPolicy,
     private readonly push: PushService,
+    private readonly rightsEvents: MemberRightsEvents,
   ) {}
 
   /** The channels whose pushes a member's sockets receive: the ones they can view. */
@@ -144,6 +146,8 @@ export class ChannelsService {
     };
     const sockets = await this.push.updateSessions(member);
     if (sockets.length === 0) return;
+    // Live state elsewhere (a voice call the member may no longer join) follows the new rights.
+    this.rightsEvents.changed(member);
     const visible = this.visibleChannelIds(actor);
     for (const socket of sockets) this.push.leaveChannelRoomsExcept(socket, visible);
     const list = await this.list(actor);

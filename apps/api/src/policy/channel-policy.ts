@@ -103,6 +103,11 @@ export class ChannelPolicy {
     return Object.fromEntries(VOICE_FLAGS.map((flag) => [flag, flags[flag]])) as Record<VoiceFlag, boolean>;
   }
 
+  /** The same, or null where the subject cannot view the channel (no refusal to build). */
+  voiceRightsIfVisible(subject: PermissionSubject, channelId: string): Record<VoiceFlag, boolean> | null {
+    return this.canView(subject, channelId) ? this.voiceRights(subject, channelId) : null;
+  }
+
   /** Whether the subject can see the channel (false for a channel config.toml does not have). */
   canView(subject: PermissionSubject, channelId: string): boolean {
     return canView(this.config.current.permissions, subject, channelId);

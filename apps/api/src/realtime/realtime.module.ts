@@ -4,6 +4,7 @@ import { ClusterBus } from './cluster-bus';
 import { DrainInterceptor } from './drain.interceptor';
 import { GracefulShutdown } from './graceful-shutdown';
 import { InProcessClusterBus } from './in-process-cluster-bus';
+import { MemberRightsEvents } from './member-rights-events';
 import { PushService } from './push.service';
 
 /**
@@ -17,7 +18,8 @@ import { PushService } from './push.service';
     PushService,
     GracefulShutdown,
     DrainInterceptor,
+    MemberRightsEvents,
   ],
-  exports: [ClusterBus, PushService, GracefulShutdown, DrainInterceptor],
+  exports: [ClusterBus, PushService, GracefulShutdown, DrainInterceptor, MemberRightsEvents],
 })
 export class RealtimeModule {}

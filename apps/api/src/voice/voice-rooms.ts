@@ -49,6 +49,13 @@ export class VoiceRooms {
     return p ? { channelId: p.channelId, participant: p.state } : null;
   }
 
+  /** Every connection of `publicKey` in a call, with its call. */
+  connectionsOf(publicKey: string): { socketId: string; channelId: string; serverMuted: boolean }[] {
+    return [...this.bySocket.values()]
+      .filter((p) => p.state.publicKey === publicKey)
+      .map((p) => ({ socketId: p.socketId, channelId: p.channelId, serverMuted: p.state.serverMuted }));
+  }
+
   /** The socket a participant's signals go to, when it is in `channelId`'s call. */
   socketOf(channelId: string, participantId: string): string | null {
     return this.rooms.get(channelId)?.get(participantId)?.socketId ?? null;

@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config';
 import type { VoiceSettings } from '../config/community-config';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import type { RequestDecision } from '../policy/request-decision';
+import { MemberRightsEvents } from '../realtime/member-rights-events';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 import { IceServers } from './ice-servers';
@@ -32,7 +33,34 @@ export class VoiceService {
     private readonly policy: ChannelPolicy,
     private readonly push: PushService,
     private readonly ice: IceServers,
-  ) {}
+    rightsEvents: MemberRightsEvents,
+  ) {
+    rightsEvents.subscribe((member) => this.rightsChanged(member));
+  }
+
+  /**
+   * New roles or a new config.toml: a member who may no longer join a call (no `view` or `connect`
+   * there, or the channel is gone or no longer a voice channel) leaves it at once; one who may no
+   * longer `speak` is muted by the server. Regaining `speak` does not unmute: the member (or a
+   * moderator lifting a mute) does.
+   */
+  private rightsChanged(member: MemberRecord): void {
+    const actor: Actor = {
+      publicKey: member.publicKey,
+      isRoot: this.config.current.rootKeys.has(member.publicKey),
+      roles: member.roles,
+    };
+    for (const { socketId, channelId, serverMuted } of this.rooms.connectionsOf(member.publicKey)) {
+      const rights = this.config.current.channelsById.get(channelId)?.voice
+        ? this.policy.voiceRightsIfVisible(actor, channelId)
+        : null;
+      if (!rights?.connect) this.leave(socketId);
+      else if (!rights.speak && !serverMuted) {
+        this.rooms.serverMute(channelId, member.publicKey, true);
+        this.announce(channelId);
+      }
+    }
+  }
 
   /** The calls of the voice channels the member can view (empty ones too), in config.toml order. */
   roomsFor(actor: Actor): VoiceRoomDto[] {
