@@ -1,4 +1,5 @@
 import { Injector } from '@angular/core';
+
 import { generateRandomIdentity } from '@mpqcht/identity';
 import type { ServerPermission } from '@mpqcht/permissions';
 import type {

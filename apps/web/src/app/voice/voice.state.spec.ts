@@ -48,7 +48,7 @@ describe('VoiceState', () => {
     expect(state.self()).toBeNull();
 
     socket.push('voice.room', { channelId: 'hangout', participants: [{ ...ADA, speaking: true }] });
-    expect(state.room('hangout')[0].speaking).toBe(true);
+    expect(state.room('hangout')[0]?.speaking).toBe(true);
     socket.push('voice.room', { channelId: 'hangout', participants: [] });
     expect(state.room('hangout')).toEqual([]);
     expect(state.rooms().size).toBe(0);
@@ -74,7 +74,7 @@ describe('VoiceState', () => {
     socket.serverConnect();
     await until(() => socket.sent('voice.join').length === 2, 'the second voice.join');
     await settle();
-    expect(socket.sent('voice.join')[1].payload).toEqual({ channelId: 'hangout' });
+    expect(socket.sent('voice.join')[1]?.payload).toEqual({ channelId: 'hangout' });
     expect(socket.sent('voice.update').map((r) => r.payload)).toEqual([{ muted: true }, { muted: true }]);
     expect(state.self()?.participant.muted).toBe(true);
   });
@@ -86,7 +86,7 @@ describe('VoiceState', () => {
     expect(state.self()).toEqual({ channelId: 'hangout', participant: me });
     expect(state.room('hangout').map((p) => p.displayName)).toEqual(['Ada', 'Me']);
     expect(state.media()).toEqual({ ice: ICE, bitrate: 64_000 });
-    expect(state.place()).toEqual({ server: expect.any(String), channel: 'hangout' });
+    expect(state.place()?.channel).toBe('hangout');
 
     // Joining the call it is in asks nothing.
     await state.join('hangout');
