@@ -7,5 +7,6 @@ export const VOICE_ICONS = {
   headphones: 'M3 18v-6a9 9 0 0118 0v6M21 19a2 2 0 01-2 2h-1v-6h3zM3 19a2 2 0 002 2h1v-6H3z',
   headphonesOff:
     'M2 2l20 20M3 18v-6a9 9 0 0114.3-7.3M21 12v6M21 19a2 2 0 01-2 2h-1v-6h3zM3 19a2 2 0 002 2h1v-6H3z',
-  leave: 'M10 17l5-5-5-5M15 12H3M14 3h5a2 2 0 012 2v14a2 2 0 01-2 2h-5',
+  /** A handset put down: leave the call (not the log-out arrow). */
+  hangUp: 'M3 15c5-5 13-5 18 0l-2.5 2.5-3-1.5V13.5a11 11 0 00-7 0V16l-3 1.5z',
 } as const;

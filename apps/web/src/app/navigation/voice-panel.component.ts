@@ -65,7 +65,7 @@ import { VOICE_ICONS } from './voice-icons';
               data-test="voice-leave"
             >
               <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-                <path [attr.d]="icons.leave" />
+                <path [attr.d]="icons.hangUp" />
               </svg>
             </button>
           </div>
@@ -77,8 +77,8 @@ import { VOICE_ICONS } from './voice-icons';
     .panel {
       display: flex;
       align-items: center;
-      gap: 8px;
-      padding: 8px 12px;
+      gap: 4px;
+      padding: 8px 8px 8px 12px;
       border-top: 1px solid var(--mq-border);
       background: var(--mq-background);
     }
@@ -87,16 +87,19 @@ import { VOICE_ICONS } from './voice-icons';
       flex: 1;
       min-width: 0;
     }
+    .status,
+    .place {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
     .status {
       color: var(--mq-text);
       font-size: 13px;
     }
     .place {
-      overflow: hidden;
       color: var(--mq-text-muted);
       font-size: 12px;
-      text-overflow: ellipsis;
-      white-space: nowrap;
     }
     .buttons {
       display: flex;
@@ -105,8 +108,8 @@ import { VOICE_ICONS } from './voice-icons';
     button {
       display: grid;
       place-items: center;
-      width: 32px;
-      height: 32px;
+      width: 28px;
+      height: 28px;
       padding: 0;
       border: none;
       border-radius: var(--mq-radius);
@@ -121,10 +124,15 @@ import { VOICE_ICONS } from './voice-icons';
     button:disabled {
       cursor: not-allowed;
     }
-    .toggle.on {
+    .toggle.on,
+    .toggle.on:hover:not(:disabled) {
       color: var(--mq-danger);
     }
-    .leave:hover:not(:disabled) {
+    .leave {
+      color: var(--mq-danger);
+    }
+    .leave:hover {
+      background: var(--mq-surface-2);
       color: var(--mq-danger);
     }
     svg path {
