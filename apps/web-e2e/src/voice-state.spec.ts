@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
+import { expectAccessible } from './support/axe';
 import { launchPerson, type Person, screenshot } from './support/browser';
 import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from './support/pages';
 import { connectAs, ok, type TestSocket } from './support/socket';
@@ -97,6 +98,8 @@ describe('web client: who is in a voice call', () => {
     await inCall(a, 'Ada').locator('[data-test=participant-muted]').waitFor({ timeout: WAIT });
     await inCall(b, 'Ada').locator('[data-test=participant-muted]').waitFor({ timeout: WAIT });
     await screenshot(a, 'voice-03-ada-muted');
+    // The call's rows and the panel meet WCAG AA (contrast, names, pressed states).
+    await expectAccessible(a, 'the sidebar in a call, muted', 'mq-channel-sidebar');
 
     // Brook joins too: both are listed, in joining order, on both pages.
     await b.locator('[data-join-voice="lounge"]').click();
