@@ -8,6 +8,7 @@ import { serverFeaturesProvider } from './connection/connection-deps';
 import { ChannelViewers } from './roster/channel-viewers';
 import { MemberModeration } from './roster/member-moderation';
 import { MembersState } from './roster/members.state';
+import { VoiceState } from './voice/voice.state';
 
 /**
  * The state every server connection holds, one instance per server (docs/web-client.md, State).
@@ -21,6 +22,7 @@ export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   MembersState,
   MemberModeration,
   ChannelViewers,
+  VoiceState,
 ];
 
 export const provideServerFeatures = () => serverFeaturesProvider(SERVER_FEATURE_STATES);

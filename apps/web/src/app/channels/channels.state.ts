@@ -7,6 +7,7 @@ import type {
   ChannelRightsDto,
   MessageDto,
   ReadStateDto,
+  VoiceChannelDto,
 } from '@mpqcht/protocol';
 
 import { ServerSession } from '../connection/server-session';
@@ -25,6 +26,8 @@ export interface ChannelState {
   readonly mentions: number;
   /** What this member may do here (the composer and message actions follow it). */
   readonly rights: ChannelRightsDto;
+  /** A voice channel's call settings and rights; absent on a text channel. */
+  readonly voice?: VoiceChannelDto;
 }
 
 function toChannelState(channel: ChannelDto): ChannelState {
@@ -41,6 +44,7 @@ function toChannelState(channel: ChannelDto): ChannelState {
     unread: state.unreadCount,
     mentions: state.mentionCount,
     rights: channel.rights,
+    ...(channel.voice ? { voice: channel.voice } : {}),
   };
 }
 

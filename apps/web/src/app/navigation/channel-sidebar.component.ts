@@ -10,10 +10,14 @@ import { IdentityStore } from '../identity/identity.store';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { injectDialogs } from '../shared/dialogs';
+import { VoiceState } from '../voice/voice.state';
+import { VOICE_ICONS } from './voice-icons';
+import { VoicePanel } from './voice-panel.component';
 
 /** The active server's name and status, its channels in groups, and the person's own panel. */
 @Component({
   selector: 'mq-channel-sidebar',
+  imports: [VoicePanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (selection.server(); as server) {
@@ -67,29 +71,110 @@ import { injectDialogs } from '../shared/dialogs';
         @for (group of server.session.status().kind === 'refused' ? [] : grouped(); track group.id) {
           <h2 class="group">{{ group.name }}</h2>
           @for (channel of group.channels; track channel.id) {
-            <button
-              type="button"
-              class="channel"
-              [class.active]="selection.channel()?.id === channel.id"
-              [class.unread]="channel.unread > 0"
-              [attr.aria-current]="selection.channel()?.id === channel.id"
-              [attr.data-channel]="channel.id"
-              (click)="selection.selectChannel(server, channel.id)"
-            >
-              <span class="hash" aria-hidden="true">#</span>
-              <span class="name">{{ channel.name }}</span>
-              @if (channel.mentions > 0) {
-                <span class="badge" data-test="channel-mentions">{{ channel.mentions }}</span>
+            <div class="row">
+              <button
+                type="button"
+                class="channel"
+                [class.active]="selection.channel()?.id === channel.id"
+                [class.unread]="channel.unread > 0"
+                [attr.aria-current]="selection.channel()?.id === channel.id"
+                [attr.data-channel]="channel.id"
+                (click)="selection.selectChannel(server, channel.id)"
+              >
+                @if (channel.voice) {
+                  <svg class="hash" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                    <path [attr.d]="icons.speaker" />
+                  </svg>
+                } @else {
+                  <span class="hash" aria-hidden="true">#</span>
+                }
+                <span class="name">{{ channel.name }}</span>
+                @if (channel.voice) {
+                  <span class="sr-only">(voice channel)</span>
+                }
+                @if (channel.mentions > 0) {
+                  <span class="badge" data-test="channel-mentions">{{ channel.mentions }}</span>
+                }
+              </button>
+              @if (channel.voice && voice()?.self()?.channelId !== channel.id) {
+                <button
+                  type="button"
+                  class="join"
+                  [disabled]="!channel.voice.rights.connect || voice()?.joining() !== null"
+                  [attr.aria-label]="'Join voice in ' + channel.name"
+                  [title]="channel.voice.rights.connect ? 'Join voice' : 'You may not join this call'"
+                  (click)="joinVoice(server, channel.id)"
+                  [attr.data-join-voice]="channel.id"
+                >
+                  Join
+                </button>
               }
-            </button>
+            </div>
+            @if (channel.voice && voice()?.room(channel.id); as participants) {
+              @if (participants.length > 0) {
+                <ul
+                  class="voice-members"
+                  [attr.aria-label]="'In the call in ' + channel.name"
+                  [attr.data-voice-members]="channel.id"
+                >
+                  @for (p of participants; track p.participantId) {
+                    <li
+                      class="voice-member"
+                      [class.speaking]="p.speaking"
+                      [attr.data-participant]="p.displayName"
+                    >
+                      <span class="avatar" aria-hidden="true">{{
+                        p.displayName.slice(0, 1).toUpperCase()
+                      }}</span>
+                      <span class="name">{{ p.displayName }}</span>
+                      @if (p.speaking) {
+                        <span class="sr-only">(speaking)</span>
+                      }
+                      @if (p.muted) {
+                        <svg
+                          class="state"
+                          viewBox="0 0 24 24"
+                          width="14"
+                          height="14"
+                          role="img"
+                          [attr.aria-label]="p.serverMuted ? 'Muted by a moderator' : 'Muted'"
+                          data-test="participant-muted"
+                        >
+                          <title>{{ p.serverMuted ? 'Muted by a moderator' : 'Muted' }}</title>
+                          <path [attr.d]="icons.micOff" />
+                        </svg>
+                      }
+                      @if (p.deafened) {
+                        <svg
+                          class="state"
+                          viewBox="0 0 24 24"
+                          width="14"
+                          height="14"
+                          role="img"
+                          aria-label="Deafened"
+                          data-test="participant-deafened"
+                        >
+                          <title>Deafened</title>
+                          <path [attr.d]="icons.headphonesOff" />
+                        </svg>
+                      }
+                    </li>
+                  }
+                </ul>
+              }
+            }
           }
         }
       </nav>
+      @if (voice()?.notice(); as notice) {
+        <p class="voice-notice" role="status" data-test="voice-notice">{{ notice }}</p>
+      }
     } @else {
       <div class="empty">
         <p>Add a server with the <strong>+</strong> on the left.</p>
       </div>
     }
+    <mq-voice-panel />
     @if (identity.identity(); as me) {
       <footer class="me">
         <div class="who">
@@ -190,6 +275,88 @@ import { injectDialogs } from '../shared/dialogs';
       color: var(--mq-text);
       font-weight: 700;
     }
+    .row {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+    }
+    .hash path,
+    .state path {
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 2;
+      stroke-linecap: round;
+      stroke-linejoin: round;
+    }
+    .row .channel {
+      flex: 1;
+      min-width: 0;
+    }
+    .join {
+      flex: none;
+      padding: 2px 8px;
+      border: 1px solid var(--mq-border);
+      border-radius: var(--mq-radius);
+      background: none;
+      color: var(--mq-text);
+      font: inherit;
+      font-size: 12px;
+      cursor: pointer;
+    }
+    .join:hover:not(:disabled) {
+      background: var(--mq-surface-2);
+    }
+    .join:disabled {
+      color: var(--mq-text-muted);
+      cursor: not-allowed;
+    }
+    .voice-members {
+      margin: 0 0 4px;
+      padding: 0 0 0 28px;
+      list-style: none;
+    }
+    .voice-member {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      padding: 2px 4px;
+      color: var(--mq-text-muted);
+      font-size: 13px;
+    }
+    .avatar {
+      display: grid;
+      flex: none;
+      place-items: center;
+      width: 20px;
+      height: 20px;
+      border-radius: 50%;
+      background: var(--mq-surface-2);
+      color: var(--mq-text);
+      font-size: 11px;
+      font-weight: 700;
+    }
+    /* The speaking ring: driven by the participant's speaking flag (media comes next). */
+    .voice-member.speaking .avatar {
+      box-shadow: 0 0 0 2px var(--mq-link);
+    }
+    .voice-member .state {
+      flex: none;
+      color: var(--mq-danger);
+    }
+    .voice-notice {
+      margin: 0;
+      padding: 4px 12px;
+      color: var(--mq-text-muted);
+      font-size: 12px;
+    }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
     .name {
       flex: 1;
       overflow: hidden;
@@ -261,6 +428,9 @@ export class ChannelSidebar {
   readonly copied = signal(false);
   private readonly dialogs = injectDialogs();
   readonly settingsSections = settingsSections;
+  readonly icons = VOICE_ICONS;
+  /** The voice state of the server on screen. */
+  readonly voice = computed(() => this.selection.server()?.get(VoiceState) ?? null);
 
   constructor() {
     // Another server on screen: its dialogs (settings, invite) are about the one that left.
@@ -293,6 +463,16 @@ export class ChannelSidebar {
   /** The invite dialog, for members who hold `invite`. */
   invite(server: ServerConnection): void {
     this.dialogs.open(InviteDialog, { label: 'Invite people', inputs: { server } });
+  }
+
+  /** Joins the call of a voice channel and opens its text chat. */
+  joinVoice(server: ServerConnection, channelId: string): void {
+    this.selection.selectChannel(server, channelId);
+    // A refusal shows as the voice notice.
+    server
+      .get(VoiceState)
+      .join(channelId)
+      .catch(() => undefined);
   }
 
   async copyKey(hex: string): Promise<void> {

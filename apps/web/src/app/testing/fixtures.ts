@@ -1,6 +1,16 @@
+import { Injector } from '@angular/core';
+
 import { generateRandomIdentity } from '@mpqcht/identity';
 import type { ServerPermission } from '@mpqcht/permissions';
-import type { ChannelDto, MemberDto, MessageDto, ReadStateDto, SessionDto } from '@mpqcht/protocol';
+import type {
+  ChannelDto,
+  MemberDto,
+  MessageDto,
+  ReadStateDto,
+  SessionDto,
+  VoiceParticipantDto,
+  VoiceRoomDto,
+} from '@mpqcht/protocol';
 
 import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
@@ -137,13 +147,17 @@ export interface Harness {
   readonly deps: { -readonly [K in keyof ConnectionDeps]: ConnectionDeps[K] };
 }
 
-export async function harness(url = URL_A, overrides: Partial<ConnectionDeps> = {}): Promise<Harness> {
+export async function harness(
+  url = URL_A,
+  overrides: Partial<ConnectionDeps> = {},
+  parent: Injector = Injector.NULL,
+): Promise<Harness> {
   const identity = await testIdentity();
   const http = new FakeServerHttp();
   const factory = new FakeSocketFactory();
   const clock = { now: 1_000_000 };
   const deps: Harness['deps'] = { http, socketFactory: factory.create, now: () => clock.now, ...overrides };
-  const connection = new ServerConnection(url, identity, deps, SERVER_FEATURE_STATES);
+  const connection = new ServerConnection(url, identity, deps, SERVER_FEATURE_STATES, parent);
   return {
     connection,
     session: connection.session,
@@ -165,6 +179,11 @@ export interface OnlineOptions {
   readonly members?: readonly MemberDto[];
   /** The server permissions session.get reports for this member. */
   readonly permissions?: readonly ServerPermission[];
+  /** What `voice.rooms` answers after the login. */
+  readonly voiceRooms?: readonly VoiceRoomDto[];
+  /** The injector the connection's is a child of (the app's, holding `ActiveCall`). */
+  readonly parent?: Injector;
+  readonly url?: string;
 }
 
 /**
@@ -181,7 +200,8 @@ export function answerLogin(socket: FakeSocket, self: MemberDto, options: Online
       ok: true,
       data: { groups: [{ id: 'general', name: 'General' }], channels: options.channels ?? [] },
     }))
-    .handle('members.list', () => ({ ok: true, data: options.members ?? [self] }));
+    .handle('members.list', () => ({ ok: true, data: options.members ?? [self] }))
+    .handle('voice.rooms', () => ({ ok: true, data: options.voiceRooms ?? [] }));
 }
 
 export interface OnlineHarness extends Harness {
@@ -190,7 +210,7 @@ export interface OnlineHarness extends Harness {
 }
 
 export async function onlineHarness(options: OnlineOptions = {}): Promise<OnlineHarness> {
-  const h = await harness();
+  const h = await harness(options.url, {}, options.parent);
   await h.session.connect();
   const socket = h.factory.last;
   const self = member(h.identity.publicKey.hex, 'Me');
@@ -201,4 +221,24 @@ export async function onlineHarness(options: OnlineOptions = {}): Promise<Online
   socket.serverConnect();
   await until(() => h.session.status().kind === 'online', 'online');
   return { ...h, socket, self };
+}
+
+export function participant(
+  participantId: string,
+  publicKey: string,
+  displayName: string,
+  overrides: Partial<VoiceParticipantDto> = {},
+): VoiceParticipantDto {
+  return {
+    participantId,
+    publicKey,
+    displayName,
+    muted: false,
+    deafened: false,
+    camera: false,
+    screen: false,
+    speaking: false,
+    serverMuted: false,
+    ...overrides,
+  };
 }
