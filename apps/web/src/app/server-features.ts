@@ -8,6 +8,7 @@ import { serverFeaturesProvider } from './connection/connection-deps';
 import { ChannelViewers } from './roster/channel-viewers';
 import { MemberModeration } from './roster/member-moderation';
 import { MembersState } from './roster/members.state';
+import { PeerMesh } from './voice/peer-mesh';
 import { VoiceState } from './voice/voice.state';
 
 /**
@@ -23,6 +24,7 @@ export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   MemberModeration,
   ChannelViewers,
   VoiceState,
+  PeerMesh,
 ];
 
 export const provideServerFeatures = () => serverFeaturesProvider(SERVER_FEATURE_STATES);

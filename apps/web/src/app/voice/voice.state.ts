@@ -26,7 +26,7 @@ const NO_PARTICIPANTS: readonly VoiceParticipantDto[] = [];
  * Voice). Asks `voice.rooms` after each login, then follows `voice.room`. The server ends a
  * connection's call with the connection: after a reconnect this connection is in no call, and it
  * joins the same channel again by itself (muted and deafened as it was) unless the page's call
- * moved elsewhere meanwhile. Media (WebRTC) is not here yet.
+ * moved elsewhere meanwhile. The media (WebRTC) is `PeerMesh`, which follows this state.
  */
 @Injectable()
 export class VoiceState {
@@ -155,6 +155,21 @@ export class VoiceState {
 
   setDeafened(deafened: boolean): Promise<void> {
     return this.update({ deafened });
+  }
+
+  /**
+   * Whether this member speaks, from the microphone (`PeerMesh`). Sent only on a change; a failure
+   * is not shown (the next change tries again).
+   */
+  async setSpeaking(speaking: boolean): Promise<void> {
+    const self = this.self();
+    if (!self || self.participant.speaking === speaking) return;
+    try {
+      const participant = await this.session.request('voice.update', { speaking });
+      this.setParticipant(self.channelId, participant);
+    } catch {
+      // Offline or out of the call: nothing to show.
+    }
   }
 
   /** A moderator's mute (`mute_members`) of every connection of a member in that call. */

@@ -1,0 +1,135 @@
+import { PeerLink, type PeerSignal } from './peer-link';
+import { qualityOf } from './peer-stats';
+import { SPEAKING_START_MS, SPEAKING_STOP_MS, SpeakingHysteresis } from './speaking-detector';
+
+/** Just enough of an RTCPeerConnection for the negotiation: descriptions and signaling state. */
+class FakePc {
+  signalingState: RTCSignalingState = 'stable';
+  connectionState: RTCPeerConnectionState = 'new';
+  iceConnectionState: RTCIceConnectionState = 'new';
+  localDescription: { type: RTCSdpType; sdp: string } | null = null;
+  readonly remote: { type: RTCSdpType; sdp: string }[] = [];
+  readonly candidates: RTCIceCandidateInit[] = [];
+  restarts = 0;
+  closed = false;
+  onnegotiationneeded: (() => void) | null = null;
+  onicecandidate: unknown = null;
+  ontrack: unknown = null;
+  onconnectionstatechange: (() => void) | null = null;
+  oniceconnectionstatechange: (() => void) | null = null;
+  onsignalingstatechange: (() => void) | null = null;
+
+  async setLocalDescription(): Promise<void> {
+    await Promise.resolve();
+    const type = this.signalingState === 'have-remote-offer' ? 'answer' : 'offer';
+    this.localDescription = { type, sdp: `${type} sdp` };
+    this.signalingState = type === 'offer' ? 'have-local-offer' : 'stable';
+  }
+  async setRemoteDescription(description: { type: RTCSdpType; sdp: string }): Promise<void> {
+    await Promise.resolve();
+    this.remote.push(description);
+    // An offer in have-local-offer is an implicit rollback first (the polite side).
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
+  async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    await Promise.resolve();
+    if (this.remote.length === 0) throw new Error('no remote description');
+    this.candidates.push(candidate);
+  }
+  restartIce(): void {
+    this.restarts++;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function link(polite: boolean) {
+  const pc = new FakePc();
+  const sent: PeerSignal[] = [];
+  const peer = new PeerLink(pc as unknown as RTCPeerConnection, {
+    polite,
+    send: (signal) => sent.push(signal),
+    onRemoteStream: () => undefined,
+  });
+  return { pc, sent, peer };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const OFFER = { description: { type: 'offer' as const, sdp: 'their offer' } };
+
+describe('PeerLink (perfect negotiation)', () => {
+  it('offers on negotiationneeded and answers an offer', async () => {
+    const a = link(true);
+    a.pc.onnegotiationneeded?.();
+    await flush();
+    expect(a.sent).toEqual([{ description: { type: 'offer', sdp: 'offer sdp' } }]);
+
+    const b = link(false);
+    await b.peer.receive(OFFER);
+    expect(b.sent).toEqual([{ description: { type: 'answer', sdp: 'answer sdp' } }]);
+  });
+
+  it('on a collision the impolite side ignores the offer and its candidates', async () => {
+    const impolite = link(false);
+    impolite.pc.onnegotiationneeded?.();
+    await flush();
+    await impolite.peer.receive(OFFER);
+    await impolite.peer.receive({ candidate: { candidate: 'candidate:1', sdpMid: '0' } });
+    expect(impolite.pc.remote).toEqual([]);
+    expect(impolite.sent).toHaveLength(1); // its own offer only
+  });
+
+  it('on a collision the polite side takes the offer (rolling back its own) and answers', async () => {
+    const polite = link(true);
+    polite.pc.onnegotiationneeded?.();
+    await flush();
+    await polite.peer.receive(OFFER);
+    expect(polite.pc.remote).toEqual([OFFER.description]);
+    expect(polite.sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer sdp' } });
+    await polite.peer.receive({ candidate: { candidate: 'candidate:1', sdpMid: '0' } });
+    expect(polite.pc.candidates).toHaveLength(1);
+  });
+
+  it('restarts ICE when the connection fails; close ends it', () => {
+    const { pc, peer } = link(true);
+    pc.connectionState = 'failed';
+    pc.onconnectionstatechange?.();
+    expect(pc.restarts).toBe(1);
+    peer.close();
+    expect(pc.closed).toBe(true);
+  });
+});
+
+describe('SpeakingHysteresis', () => {
+  it('starts after ~200 ms above the threshold, stops after ~500 ms below, reports changes only', () => {
+    const changes: boolean[] = [];
+    const detector = new SpeakingHysteresis((speaking) => changes.push(speaking));
+    detector.sample(0.5, 50);
+    detector.sample(0.5, SPEAKING_START_MS - 10);
+    expect(changes).toEqual([]);
+    detector.sample(0.5, SPEAKING_START_MS + 10);
+    detector.sample(0.5, 400);
+    expect(changes).toEqual([true]);
+    detector.sample(0, 450);
+    detector.sample(0.5, 500); // a short pause is still speaking
+    detector.sample(0, 600);
+    detector.sample(0, 600 + SPEAKING_STOP_MS + 10);
+    expect(changes).toEqual([true, false]);
+  });
+});
+
+describe('qualityOf', () => {
+  it('labels loss and jitter', () => {
+    const base = {
+      connectionState: 'connected' as const,
+      packetsReceived: 1000,
+      packetsLost: 0,
+      jitter: 0.005,
+    };
+    expect(qualityOf(base)).toBe('good');
+    expect(qualityOf({ ...base, packetsLost: 50 })).toBe('fair');
+    expect(qualityOf({ ...base, jitter: 0.2 })).toBe('poor');
+    expect(qualityOf({ ...base, connectionState: 'connecting' })).toBe('none');
+  });
+});
