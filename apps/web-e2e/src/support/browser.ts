@@ -19,7 +19,16 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
+  // Calls: a fake microphone (a beeping tone), granted without a prompt; remote audio may play.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
 ];
+
+export interface PersonOptions {
+  /** Sets the flag that makes the app expose `window.__mpqchtVoiceStats()` (voice/peer-mesh.ts). */
+  readonly voiceStats?: boolean;
+}
 
 export interface CspViolation {
   readonly directive: string;
@@ -46,7 +55,7 @@ export interface Person {
   close(): Promise<void>;
 }
 
-export async function launchPerson(name: string): Promise<Person> {
+export async function launchPerson(name: string, options: PersonOptions = {}): Promise<Person> {
   const profile = tempDir(`mpqcht-web-e2e-${name}-`);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -70,6 +79,12 @@ export async function launchPerson(name: string): Promise<Person> {
       report({ directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample });
     });
   });
+
+  if (options.voiceStats) {
+    await context.addInitScript(() => {
+      (window as unknown as { __mpqchtVoiceTest: boolean }).__mpqchtVoiceTest = true;
+    });
+  }
 
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
