@@ -4,7 +4,16 @@ import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
 import { launchPerson, type Person, screenshot } from './support/browser';
-import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from './support/pages';
+import {
+  addServer,
+  channelTitle,
+  createIdentity,
+  defined,
+  joinAs,
+  unlock,
+  WAIT,
+  waitUntil,
+} from './support/pages';
 import { connectAs, ok, type TestSocket } from './support/socket';
 
 const ADA = { username: 'ada-media-e2e', passphrase: 'lantern fjord copper mistral', displayName: 'Ada' };
@@ -46,8 +55,9 @@ async function audioFlowsInto(page: Page, who: string): Promise<void> {
   let increases = 0;
   await waitUntil(async () => {
     const stats = await voiceStats(page);
-    if (stats.length !== 1) return false;
-    const received = stats[0].bytesReceived;
+    const [only] = stats;
+    if (stats.length !== 1 || !only) return false;
+    const received = only.bytesReceived;
     if (last >= 0 && received > last) increases++;
     last = received;
     return increases >= 2;
@@ -117,7 +127,7 @@ describe('web client: the audio of a voice call', () => {
     await audioFlowsInto(a, 'Ada');
     await audioFlowsInto(b, 'Brook');
     for (const page of [a, b]) {
-      const [stats] = await voiceStats(page);
+      const stats = defined((await voiceStats(page))[0], 'the peer connection');
       expect(stats.connectionState).toBe('connected');
       expect(stats.bytesSent).toBeGreaterThan(0);
       // The other's audio plays in a hidden <audio autoplay> element, not muted.
