@@ -1,37 +1,8 @@
 import type { Page } from 'playwright-core';
 
-import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
-import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
-
-import { launchPerson, type Person, screenshot } from './support/browser';
-import {
-  addServer,
-  channelTitle,
-  createIdentity,
-  defined,
-  joinAs,
-  unlock,
-  WAIT,
-  waitUntil,
-} from './support/pages';
-import { connectAs, ok, type TestSocket } from './support/socket';
-
-const ADA = { username: 'ada-media-e2e', passphrase: 'lantern fjord copper mistral', displayName: 'Ada' };
-const BROOK = {
-  username: 'brook-media-e2e',
-  passphrase: 'orchid basalt tumble zephyr',
-  displayName: 'Brook',
-};
-
-function voiceToml(rootKey: string): string {
-  return [
-    `[server]\nname = "Voices"\nroot_keys = ["${rootKey}"]\n`,
-    `[limits]\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
-    `[[groups]]\nid = "general"\nname = "General"\n`,
-    `[[channels]]\nid = "lobby"\nname = "lobby"\ngroup = "general"\n`,
-    `[[channels]]\nid = "lounge"\nname = "Lounge"\ngroup = "general"\nkind = "voice"\n`,
-  ].join('\n');
-}
+import { screenshot } from './support/browser';
+import { defined, WAIT, waitUntil } from './support/pages';
+import { inCall, startVoiceCommunity, type VoiceCommunity } from './support/voice-call';
 
 interface PeerStats {
   readonly participantId: string;
@@ -64,60 +35,26 @@ async function audioFlowsInto(page: Page, who: string): Promise<void> {
   }, `audio arriving at ${who}`);
 }
 
-const inCall = (page: Page, name: string) =>
-  page.locator(`mq-channel-sidebar [data-voice-members="lounge"] [data-participant="${name}"]`);
-
 /**
  * The audio of a call between two real Chromiums (fake microphones): both join, each peer
  * connection carries audio both ways, the remote audio plays in an `<audio>` element, a mute
  * reaches the other side, and leaving closes the connection.
  */
 describe('web client: the audio of a voice call', () => {
-  let api: ApiProcess;
-  let ada: DerivedIdentity;
-  let brook: DerivedIdentity;
-  let adaPerson: Person;
-  let brookPerson: Person;
-  let adaDevice: TestSocket;
+  let call: VoiceCommunity;
 
   beforeAll(async () => {
-    [ada, brook] = await Promise.all([
-      deriveIdentity(ADA.username, ADA.passphrase),
-      deriveIdentity(BROOK.username, BROOK.passphrase),
-    ]);
-    const port = await freePort();
-    [api, adaPerson, brookPerson] = await Promise.all([
-      startApi({ configToml: voiceToml(ada.publicKey.hex), port }),
-      launchPerson('ada-media', { voiceStats: true }),
-      launchPerson('brook-media', { voiceStats: true }),
-    ]);
-    adaDevice = await connectAs(api.url, ada);
-    await ok(adaDevice, 'member.join', { displayName: ADA.displayName });
-    await ok(adaDevice, 'members.authorize', { publicKey: brook.publicKey.hex });
-    for (const [person, who] of [
-      [adaPerson, ADA],
-      [brookPerson, BROOK],
-    ] as const) {
-      await person.context.grantPermissions(['microphone'], { origin: api.url });
-      await createIdentity(person.page, api.url, who.username, who.passphrase);
-      await unlock(person.page);
-      await addServer(person.page, api.url);
-      if (who === BROOK) await joinAs(person.page, who.displayName);
-      await channelTitle(person.page, 'lobby').waitFor({ timeout: WAIT });
-    }
+    call = await startVoiceCommunity('media', true);
   }, 180_000);
 
   afterAll(async () => {
-    // Undefined when beforeAll failed early.
-    (adaDevice as TestSocket | undefined)?.close();
-    await (adaPerson as Person | undefined)?.close().catch(() => undefined);
-    await (brookPerson as Person | undefined)?.close().catch(() => undefined);
-    await (api as ApiProcess | undefined)?.dispose();
+    // Undefined when beforeAll failed.
+    await (call as VoiceCommunity | undefined)?.close();
   }, 60_000);
 
   it('audio flows both ways between two members in a call; a mute reaches the other; leaving closes', async () => {
-    const a = adaPerson.page;
-    const b = brookPerson.page;
+    const a = call.ada.page;
+    const b = call.brook.page;
     await a.locator('[data-join-voice="lounge"]').click();
     await inCall(a, 'Ada').waitFor({ timeout: WAIT });
     await b.locator('[data-join-voice="lounge"]').click();

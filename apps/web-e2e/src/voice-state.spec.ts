@@ -1,32 +1,10 @@
 import type { Page } from 'playwright-core';
 
-import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
-import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
-
 import { expectAccessible } from './support/axe';
-import { launchPerson, type Person, screenshot } from './support/browser';
-import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from './support/pages';
-import { connectAs, ok, type TestSocket } from './support/socket';
+import { screenshot } from './support/browser';
+import { channelTitle, WAIT, waitUntil } from './support/pages';
+import { inCall, startVoiceCommunity, type VoiceCommunity } from './support/voice-call';
 
-const ADA = { username: 'ada-voice-e2e', passphrase: 'lantern fjord copper mistral', displayName: 'Ada' };
-const BROOK = {
-  username: 'brook-voice-e2e',
-  passphrase: 'orchid basalt tumble zephyr',
-  displayName: 'Brook',
-};
-
-function voiceToml(rootKey: string): string {
-  return [
-    `[server]\nname = "Voices"\nroot_keys = ["${rootKey}"]\n`,
-    `[limits]\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
-    `[[groups]]\nid = "general"\nname = "General"\n`,
-    `[[channels]]\nid = "lobby"\nname = "lobby"\ngroup = "general"\n`,
-    `[[channels]]\nid = "lounge"\nname = "Lounge"\ngroup = "general"\nkind = "voice"\n`,
-  ].join('\n');
-}
-
-const inCall = (page: Page, name: string) =>
-  page.locator(`mq-channel-sidebar [data-voice-members="lounge"] [data-participant="${name}"]`);
 const muteButton = (page: Page) => page.locator('[data-test=voice-mute]');
 
 /**
@@ -34,50 +12,20 @@ const muteButton = (page: Page) => page.locator('[data-test=voice-mute]');
  * the sidebar, the other sees them listed under the channel, a mute shows for both, leaving removes.
  */
 describe('web client: who is in a voice call', () => {
-  let api: ApiProcess;
-  let ada: DerivedIdentity;
-  let brook: DerivedIdentity;
-  let adaPerson: Person;
-  let brookPerson: Person;
-  let adaDevice: TestSocket;
+  let call: VoiceCommunity;
 
   beforeAll(async () => {
-    [ada, brook] = await Promise.all([
-      deriveIdentity(ADA.username, ADA.passphrase),
-      deriveIdentity(BROOK.username, BROOK.passphrase),
-    ]);
-    const port = await freePort();
-    [api, adaPerson, brookPerson] = await Promise.all([
-      startApi({ configToml: voiceToml(ada.publicKey.hex), port }),
-      launchPerson('ada-voice'),
-      launchPerson('brook-voice'),
-    ]);
-    adaDevice = await connectAs(api.url, ada);
-    await ok(adaDevice, 'member.join', { displayName: ADA.displayName });
-    await ok(adaDevice, 'members.authorize', { publicKey: brook.publicKey.hex });
-    for (const [person, who] of [
-      [adaPerson, ADA],
-      [brookPerson, BROOK],
-    ] as const) {
-      await createIdentity(person.page, api.url, who.username, who.passphrase);
-      await unlock(person.page);
-      await addServer(person.page, api.url);
-      if (who === BROOK) await joinAs(person.page, who.displayName);
-      await channelTitle(person.page, 'lobby').waitFor({ timeout: WAIT });
-    }
+    call = await startVoiceCommunity('voice');
   }, 180_000);
 
   afterAll(async () => {
-    // Undefined when beforeAll failed early.
-    (adaDevice as TestSocket | undefined)?.close();
-    await (adaPerson as Person | undefined)?.close().catch(() => undefined);
-    await (brookPerson as Person | undefined)?.close().catch(() => undefined);
-    await (api as ApiProcess | undefined)?.dispose();
+    // Undefined when beforeAll failed.
+    await (call as VoiceCommunity | undefined)?.close();
   }, 60_000);
 
   it('joining from the sidebar lists the member under the channel for both; mute shows; leaving removes', async () => {
-    const a = adaPerson.page;
-    const b = brookPerson.page;
+    const a = call.ada.page;
+    const b = call.brook.page;
     // A voice channel has a speaker icon and a Join button; a text channel neither.
     await a.locator('[data-join-voice="lounge"]').waitFor({ timeout: WAIT });
     expect(await a.locator('[data-join-voice="lobby"]').count()).toBe(0);
