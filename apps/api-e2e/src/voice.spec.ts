@@ -118,14 +118,18 @@ describe('voice calls', () => {
     // An offer from Alice to Bob reaches Bob's connection, and only it.
     const rootSaw = collectPushes(c.root.socket, 'voice.signal');
     const offer = nextPush(c.bob.socket, 'voice.signal');
+    // With what each of Alice's streams carries, so Bob tells her screen from her camera.
+    const streams = { 'mic-stream': 'microphone', 'screen-stream': 'screen' } as const;
     await ok(c.alice.socket, 'voice.signal', {
       to: bobJoined.self.participantId,
       description: { type: 'offer', sdp: 'v=0\r\n' },
+      streams,
     });
     expect(await offer).toEqual({
       channelId: 'hangout',
       from: joined.self.participantId,
       description: { type: 'offer', sdp: 'v=0\r\n' },
+      streams,
     });
     const candidate = nextPush(c.alice.socket, 'voice.signal');
     await ok(c.bob.socket, 'voice.signal', {
@@ -185,6 +189,25 @@ describe('voice calls', () => {
       to: '00000000-0000-4000-8000-000000000000',
     });
     expect(neither.ok ? null : neither.error.code).toBe('validation_failed');
+    for (const streams of [
+      { a: 'hologram' },
+      { a: 'camera', b: 'camera', c: 'camera', d: 'camera' },
+      { ['x'.repeat(65)]: 'camera' },
+    ]) {
+      const bad = await request(c.alice.socket, 'voice.signal', {
+        to: '00000000-0000-4000-8000-000000000000',
+        description: { type: 'offer', sdp: 'v=0' },
+        streams,
+      });
+      expect(bad.ok ? null : bad.error.code).toBe('validation_failed');
+    }
+    // Stream kinds travel only with a description.
+    const streamsAlone = await request(c.alice.socket, 'voice.signal', {
+      to: '00000000-0000-4000-8000-000000000000',
+      candidate: null,
+      streams: { a: 'camera' },
+    });
+    expect(streamsAlone.ok ? null : streamsAlone.error.code).toBe('validation_failed');
 
     const noCalls = await member(['banned-from-calls']);
     expect(await fails(noCalls.socket, 'voice.join', { channelId: 'hangout' })).toBe('forbidden');

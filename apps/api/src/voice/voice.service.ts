@@ -123,6 +123,7 @@ export class VoiceService {
       channelId: current.channelId,
       from: current.participant.participantId,
       ...(request.description ? { description: request.description } : {}),
+      ...(request.streams ? { streams: request.streams } : {}),
       ...(request.candidate !== undefined ? { candidate: request.candidate } : {}),
     });
     return {};

@@ -424,4 +424,6 @@ export interface VoiceSignalDto {
     readonly sdpMLineIndex?: number | null;
     readonly usernameFragment?: string | null;
   } | null;
+  /** With a description: what each of the sender's stream ids carries. */
+  readonly streams?: Readonly<Record<string, 'microphone' | 'camera' | 'screen'>>;
 }

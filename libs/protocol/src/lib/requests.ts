@@ -118,6 +118,10 @@ export const VoiceUpdateRequest = z.strictObject({
  */
 export const VOICE_SDP_MAX_LENGTH = 32_768;
 
+/** What a participant's media stream carries: its microphone, its camera or its screen. */
+export const VOICE_STREAM_KINDS = ['microphone', 'camera', 'screen'] as const;
+export type VoiceStreamKind = (typeof VOICE_STREAM_KINDS)[number];
+
 /** WebRTC signalling to one participant of the same call: a description (offer/answer) or an ICE candidate. */
 export const VoiceSignalRequest = z
   .strictObject({
@@ -137,9 +141,22 @@ export const VoiceSignalRequest = z
       })
       .nullable()
       .optional(),
+    /**
+     * With a description: what each of the sender's media streams (`a=msid` stream ids) carries,
+     * so the other side tells a camera from a screen share.
+     */
+    streams: z
+      .record(z.string().min(1).max(64), z.enum(VOICE_STREAM_KINDS))
+      .refine((streams) => Object.keys(streams).length <= VOICE_STREAM_KINDS.length, {
+        message: `at most ${VOICE_STREAM_KINDS.length} streams`,
+      })
+      .optional(),
   })
   .refine((s) => (s.description === undefined) !== (s.candidate === undefined), {
     message: 'exactly one of description and candidate',
+  })
+  .refine((s) => s.streams === undefined || s.description !== undefined, {
+    message: 'streams go with a description',
   });
 
 /** A moderator mutes (or unmutes) a member in a voice channel's call (`mute_members`). */
