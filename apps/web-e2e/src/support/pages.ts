@@ -27,8 +27,9 @@ export const rail = (page: Page, url: string) =>
   page.locator(`mq-server-rail button.server[data-server="${url}"]`);
 
 /** The open channel's title. */
+/** The title of the channel on screen (`#` and the name; a speaker icon for a voice channel). */
 export const channelTitle = (page: Page, name: string) =>
-  page.locator('mq-message-pane .channel-header h1', { hasText: `# ${name}` });
+  page.locator(`mq-message-pane .channel-header h1[data-channel="${name}"]`);
 
 export async function createIdentity(page: Page, url: string, username: string, passphrase: string) {
   const response = await page.goto(url);

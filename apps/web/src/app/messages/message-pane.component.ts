@@ -13,9 +13,11 @@ import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
 import { RequestFailed } from '../connection/request-failed';
+import { VOICE_ICONS } from '../navigation/voice-icons';
 import { ChannelViewers } from '../roster/channel-viewers';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
+import { CallGrid } from '../voice/call-grid.component';
 import { Composer, type MentionOption } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
 import { ServerStatus } from './server-status.component';
@@ -23,7 +25,7 @@ import { ServerStatus } from './server-status.component';
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */
 @Component({
   selector: 'mq-message-pane',
-  imports: [MessageList, Composer, ServerStatus],
+  imports: [MessageList, Composer, ServerStatus, CallGrid],
   changeDetection: ChangeDetectionStrategy.OnPush,
   // The page's main landmark (rail and channels are navigation, members complementary).
   host: { role: 'main' },
@@ -36,7 +38,17 @@ import { ServerStatus } from './server-status.component';
       ) {
         @if (selection.channel(); as channel) {
           <header class="channel-header">
-            <h1><span aria-hidden="true">#</span> {{ channel.name }}</h1>
+            <h1 [attr.data-channel]="channel.name">
+              @if (channel.voice) {
+                <svg class="kind" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                  <path [attr.d]="speakerIcon" />
+                </svg>
+                <span class="sr-only">Voice channel</span>
+              } @else {
+                <span aria-hidden="true">#</span>
+              }
+              {{ channel.name }}
+            </h1>
             @if (channel.topic) {
               <span class="topic">{{ channel.topic }}</span>
             }
@@ -63,6 +75,7 @@ import { ServerStatus } from './server-status.component';
               >
             }
           </header>
+          <mq-call-grid />
           <mq-message-list
             [server]="server"
             [channel]="channel"
@@ -121,8 +134,26 @@ import { ServerStatus } from './server-status.component';
       flex: none;
     }
     h1 {
+      display: flex;
+      align-items: center;
+      gap: 4px;
       margin: 0;
       font-size: 16px;
+    }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    .kind path {
+      fill: none;
+      stroke: var(--mq-text-muted);
+      stroke-width: 2;
+      stroke-linecap: round;
+      stroke-linejoin: round;
     }
     .topic {
       color: var(--mq-text-muted);
@@ -180,6 +211,7 @@ import { ServerStatus } from './server-status.component';
 })
 export class MessagePane {
   readonly selection = inject(ChatSelection);
+  readonly speakerIcon = VOICE_ICONS.speaker;
   private readonly composer = viewChild(Composer);
   private readonly list = viewChild(MessageList);
   readonly editingKey = signal<string | null>(null);

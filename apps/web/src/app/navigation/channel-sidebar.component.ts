@@ -158,6 +158,25 @@ import { VoicePanel } from './voice-panel.component';
                           <path [attr.d]="icons.headphonesOff" />
                         </svg>
                       }
+                      @if (p.camera) {
+                        <svg
+                          class="state video"
+                          viewBox="0 0 24 24"
+                          width="14"
+                          height="14"
+                          role="img"
+                          aria-label="Camera on"
+                          data-test="participant-camera"
+                        >
+                          <title>Camera on</title>
+                          <path [attr.d]="icons.camera" />
+                        </svg>
+                      }
+                      @if (p.screen) {
+                        <span class="live" title="Sharing their screen" data-test="participant-screen"
+                          >LIVE</span
+                        >
+                      }
                     </li>
                   }
                 </ul>
@@ -342,6 +361,18 @@ import { VoicePanel } from './voice-panel.component';
     .voice-member .state {
       flex: none;
       color: var(--mq-danger);
+    }
+    .voice-member .state.video {
+      color: var(--mq-text-muted);
+    }
+    .voice-member .live {
+      flex: none;
+      padding: 0 4px;
+      border-radius: 4px;
+      background: var(--mq-danger-fill);
+      color: #fff;
+      font-size: 10px;
+      font-weight: 700;
     }
     .voice-notice {
       margin: 0;

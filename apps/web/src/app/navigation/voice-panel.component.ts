@@ -1,11 +1,16 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 
+import { injectDialogs } from '../shared/dialogs';
 import { ActiveCall } from '../voice/active-call';
+import { PushToTalk } from '../voice/push-to-talk';
+import { VoicePreferences } from '../voice/voice-preferences';
+import { VoiceSettings } from '../voice/voice-settings.component';
 import { VOICE_ICONS } from './voice-icons';
 
 /**
- * "Voice connected": the page's call (on whichever server it is), with Mute, Deafen and Leave.
- * Shown at the bottom of the channel sidebar while in a call, whatever is on screen.
+ * "Voice connected": the page's call (on whichever server it is) and its connection quality, with
+ * Leave, voice settings, Mute, Deafen, camera and screen share. Shown at the bottom of the channel
+ * sidebar while in a call, whatever is on screen.
  */
 @Component({
   selector: 'mq-voice-panel',
@@ -13,12 +18,47 @@ import { VOICE_ICONS } from './voice-icons';
   template: `
     @if (call.holder(); as voice) {
       @if (voice.self(); as self) {
+        @let mesh = call.media();
+        @let rights = voice.rights();
         <section class="panel" aria-label="Voice connected" data-test="voice-panel">
-          <div class="where">
-            <strong class="status">Voice connected</strong>
-            <span class="place" data-test="voice-place">
-              {{ voice.place()?.channel }} / {{ voice.place()?.server }}
-            </span>
+          <div class="top">
+            <div class="where">
+              <strong class="status"
+                >Voice connected
+                @let quality = mesh?.quality() ?? 'none';
+                @if (quality !== 'none') {
+                  <span class="quality" [attr.data-quality]="quality" data-test="voice-quality"
+                    >· {{ quality }} connection</span
+                  >
+                }
+              </strong>
+              <span class="place" data-test="voice-place">
+                {{ voice.place()?.channel }} / {{ voice.place()?.server }}
+              </span>
+            </div>
+            <button
+              type="button"
+              aria-label="Voice settings"
+              title="Voice settings"
+              (click)="openSettings()"
+              data-test="voice-settings-open"
+            >
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path [attr.d]="icons.sliders" />
+              </svg>
+            </button>
+            <button
+              type="button"
+              class="leave"
+              aria-label="Leave the call"
+              title="Leave the call"
+              (click)="voice.leave()"
+              data-test="voice-leave"
+            >
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path [attr.d]="icons.hangUp" />
+              </svg>
+            </button>
           </div>
           <div class="buttons">
             <button
@@ -58,29 +98,71 @@ import { VOICE_ICONS } from './voice-icons';
             </button>
             <button
               type="button"
-              class="leave"
-              aria-label="Leave the call"
-              title="Leave the call"
-              (click)="voice.leave()"
-              data-test="voice-leave"
+              class="toggle"
+              [class.active]="self.participant.camera"
+              [attr.aria-pressed]="self.participant.camera"
+              [disabled]="!mesh || !rights?.video"
+              aria-label="Camera"
+              [title]="
+                !rights?.video
+                  ? 'You may not use a camera here'
+                  : self.participant.camera
+                    ? 'Turn the camera off'
+                    : 'Turn the camera on'
+              "
+              (click)="mesh?.setCamera(!self.participant.camera)"
+              data-test="voice-camera"
             >
               <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-                <path [attr.d]="icons.hangUp" />
+                <path [attr.d]="self.participant.camera ? icons.camera : icons.cameraOff" />
               </svg>
             </button>
+            <button
+              type="button"
+              class="toggle"
+              [class.active]="self.participant.screen"
+              [attr.aria-pressed]="self.participant.screen"
+              [disabled]="!mesh || !rights?.screen_share"
+              aria-label="Share your screen"
+              [title]="
+                !rights?.screen_share
+                  ? 'You may not share your screen here'
+                  : self.participant.screen
+                    ? 'Stop sharing'
+                    : 'Share your screen'
+              "
+              (click)="mesh?.setScreen(!self.participant.screen)"
+              data-test="voice-screen"
+            >
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path [attr.d]="icons.screen" />
+              </svg>
+            </button>
+            @if (pushToTalk()) {
+              <span class="ptt" [class.open]="talking()" data-test="voice-ptt-state">{{
+                talking() ? 'Talking' : 'Push to talk'
+              }}</span>
+            }
           </div>
+          @if (mesh?.micError() ?? mesh?.videoError(); as problem) {
+            <p class="problem" role="status" data-test="voice-problem">{{ problem }}</p>
+          }
         </section>
       }
     }
   `,
   styles: `
     .panel {
-      display: flex;
-      align-items: center;
+      display: grid;
       gap: 4px;
       padding: 8px 8px 8px 12px;
       border-top: 1px solid var(--mq-border);
       background: var(--mq-background);
+    }
+    .top {
+      display: flex;
+      align-items: center;
+      gap: 2px;
     }
     .where {
       display: grid;
@@ -103,7 +185,34 @@ import { VOICE_ICONS } from './voice-icons';
     }
     .buttons {
       display: flex;
+      align-items: center;
       gap: 2px;
+    }
+    .quality {
+      color: var(--mq-text-muted);
+      font-weight: normal;
+    }
+    .quality[data-quality='poor'] {
+      color: var(--mq-danger);
+    }
+    .toggle.active {
+      color: var(--mq-link);
+    }
+    .ptt {
+      margin-left: auto;
+      padding: 2px 6px;
+      border-radius: var(--mq-radius);
+      color: var(--mq-text-muted);
+      font-size: 12px;
+    }
+    .ptt.open {
+      color: var(--mq-text);
+      background: var(--mq-surface-2);
+    }
+    .problem {
+      margin: 0;
+      color: var(--mq-danger);
+      font-size: 12px;
     }
     button {
       display: grid;
@@ -148,4 +257,13 @@ export class VoicePanel {
   readonly call = inject(ActiveCall);
   readonly icons = VOICE_ICONS;
   readonly ignore = (): void => undefined;
+  private readonly dialogs = injectDialogs();
+  private readonly preferences = inject(VoicePreferences);
+  private readonly ptt = inject(PushToTalk);
+  readonly pushToTalk = computed(() => this.preferences.value().pushToTalk);
+  readonly talking = computed(() => this.ptt.held());
+
+  openSettings(): void {
+    this.dialogs.open(VoiceSettings, { label: 'Voice settings', inputs: { mesh: this.call.media() } });
+  }
 }

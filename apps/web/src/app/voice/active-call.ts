@@ -1,5 +1,6 @@
 import { Injectable, signal } from '@angular/core';
 
+import type { PeerMesh } from './peer-mesh';
 import type { VoiceState } from './voice.state';
 
 /**
@@ -12,6 +13,17 @@ export class ActiveCall {
   private readonly current = signal<VoiceState | null>(null);
   /** The voice state of the server whose call the page is in, or null. */
   readonly holder = this.current.asReadonly();
+  private readonly currentMedia = signal<PeerMesh | null>(null);
+  /** The media of that call (its server's `PeerMesh`), once it has started. */
+  readonly media = this.currentMedia.asReadonly();
+
+  attachMedia(mesh: PeerMesh): void {
+    this.currentMedia.set(mesh);
+  }
+
+  detachMedia(mesh: PeerMesh): void {
+    if (this.currentMedia() === mesh) this.currentMedia.set(null);
+  }
 
   /** `voice` is about to join a call: the call on another server is left first. */
   async claim(voice: VoiceState): Promise<void> {

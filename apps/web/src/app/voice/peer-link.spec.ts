@@ -39,6 +39,21 @@ class FakePc {
   restartIce(): void {
     this.restarts++;
   }
+  readonly senders: { track: unknown; replaced: unknown[]; stream: string }[] = [];
+  addTrack(track: unknown, stream: { id: string }) {
+    const sender = {
+      track,
+      replaced: [] as unknown[],
+      stream: stream.id,
+      replaceTrack: (next: unknown) => {
+        sender.replaced.push(next);
+        sender.track = next;
+        return Promise.resolve();
+      },
+    };
+    this.senders.push(sender);
+    return sender;
+  }
   close(): void {
     this.closed = true;
   }
@@ -47,13 +62,20 @@ class FakePc {
 function link(polite: boolean) {
   const pc = new FakePc();
   const sent: PeerSignal[] = [];
+  const arrived: [string, string][] = [];
   const peer = new PeerLink(pc as unknown as RTCPeerConnection, {
     polite,
     send: (signal) => sent.push(signal),
-    onRemoteStream: () => undefined,
+    onRemoteStream: (kind, stream) => arrived.push([kind, stream.id]),
   });
-  return { pc, sent, peer };
+  return { pc, sent, peer, arrived };
 }
+
+const local = (kind: 'microphone' | 'camera' | 'screen', track: unknown, streamId: string) => ({
+  kind,
+  track: track as MediaStreamTrack | null,
+  stream: { id: streamId } as MediaStream,
+});
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const OFFER = { description: { type: 'offer' as const, sdp: 'their offer' } };
@@ -63,11 +85,11 @@ describe('PeerLink (perfect negotiation)', () => {
     const a = link(true);
     a.pc.onnegotiationneeded?.();
     await flush();
-    expect(a.sent).toEqual([{ description: { type: 'offer', sdp: 'offer sdp' } }]);
+    expect(a.sent).toEqual([{ description: { type: 'offer', sdp: 'offer sdp' }, streams: {} }]);
 
     const b = link(false);
     await b.peer.receive(OFFER);
-    expect(b.sent).toEqual([{ description: { type: 'answer', sdp: 'answer sdp' } }]);
+    expect(b.sent).toEqual([{ description: { type: 'answer', sdp: 'answer sdp' }, streams: {} }]);
   });
 
   it('on a collision the impolite side ignores the offer and its candidates', async () => {
@@ -86,9 +108,36 @@ describe('PeerLink (perfect negotiation)', () => {
     await flush();
     await polite.peer.receive(OFFER);
     expect(polite.pc.remote).toEqual([OFFER.description]);
-    expect(polite.sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer sdp' } });
+    expect(polite.sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer sdp' }, streams: {} });
     await polite.peer.receive({ candidate: { candidate: 'candidate:1', sdpMid: '0' } });
     expect(polite.pc.candidates).toHaveLength(1);
+  });
+
+  it('adds a kind once, then replaces its track; each description names what each stream carries', async () => {
+    const a = link(false);
+    a.peer.setTrack(local('microphone', 'mic-1', 's-mic'), 64000);
+    a.peer.setTrack(local('camera', null, 's-cam'), 64000); // off: nothing to add yet
+    expect(a.pc.senders.map((s) => s.stream)).toEqual(['s-mic']);
+    a.peer.setTrack(local('camera', 'cam-1', 's-cam'), 64000);
+    a.peer.setTrack(local('camera', null, 's-cam'), 64000); // off again: same sender, emptied
+    a.peer.setTrack(local('camera', 'cam-2', 's-cam'), 64000);
+    expect(a.pc.senders.map((s) => s.stream)).toEqual(['s-mic', 's-cam']);
+    expect(a.pc.senders[1]?.replaced).toEqual([null, 'cam-2']);
+    a.pc.onnegotiationneeded?.();
+    await flush();
+    expect(a.sent.at(-1)?.streams).toEqual({ 's-mic': 'microphone', 's-cam': 'camera' });
+  });
+
+  it('tells a remote screen from a camera by the stream ids of the description', async () => {
+    const b = link(true);
+    await b.peer.receive({ ...OFFER, streams: { 'r-screen': 'screen', 'r-mic': 'microphone' } });
+    const ontrack = b.pc.ontrack as (event: { track: unknown; streams: { id: string }[] }) => void;
+    ontrack({ track: { kind: 'video' }, streams: [{ id: 'r-screen' }] });
+    ontrack({ track: { kind: 'audio' }, streams: [{ id: 'r-mic' }] });
+    expect(b.arrived).toEqual([
+      ['screen', 'r-screen'],
+      ['microphone', 'r-mic'],
+    ]);
   });
 
   it('restarts ICE when the connection fails; close ends it', () => {

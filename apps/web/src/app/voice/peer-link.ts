@@ -1,8 +1,12 @@
+import type { VoiceStreamKind } from '@mpqcht/protocol';
+
 /** One WebRTC message to or from a participant (docs/protocol.md, Voice: `voice.signal`). */
 export interface PeerSignal {
   readonly description?: { readonly type: RTCSdpType; readonly sdp: string };
   /** `null` ends the candidates. */
   readonly candidate?: PeerCandidate | null;
+  /** With a description: what each of the sender's stream ids carries. */
+  readonly streams?: Readonly<Record<string, VoiceStreamKind>>;
 }
 
 export interface PeerCandidate {
@@ -17,8 +21,19 @@ export interface PeerLinkOptions {
   readonly polite: boolean;
   /** Sends a signal to the remote participant (`voice.signal`). */
   readonly send: (signal: PeerSignal) => void;
-  /** The remote participant's audio arrived. */
-  readonly onRemoteStream: (stream: MediaStream) => void;
+  /** A stream of the remote participant arrived (its microphone, camera or screen). */
+  readonly onRemoteStream: (kind: VoiceStreamKind, stream: MediaStream) => void;
+}
+
+/**
+ * This side's media, one stream per kind: each is added to the connection once, with its stream
+ * (whose id the other side learns with the description), and later changes of device or a camera
+ * turned off and on again replace the track without a new negotiation.
+ */
+export interface LocalTrack {
+  readonly kind: VoiceStreamKind;
+  readonly track: MediaStreamTrack | null;
+  readonly stream: MediaStream;
 }
 
 /**
@@ -26,7 +41,8 @@ export interface PeerLinkOptions {
  * spec's "perfect negotiation" pattern: either side may offer at any time; on a collision the
  * impolite side ignores the incoming offer and the polite side rolls back its own (implicitly, in
  * setRemoteDescription). A failed connection restarts ICE. The microphone track is sent at the
- * call's Opus bitrate.
+ * call's Opus bitrate. Each description says which stream is the microphone, the camera and the
+ * screen, so `ontrack` on the other side knows what it got.
  */
 export class PeerLink {
   private makingOffer = false;
@@ -34,7 +50,9 @@ export class PeerLink {
   private closed = false;
   /** Incoming signals are handled one after another, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
-  private sender: RTCRtpSender | null = null;
+  private readonly senders = new Map<VoiceStreamKind, { sender: RTCRtpSender; streamId: string }>();
+  /** The remote side's stream ids, from its last description. */
+  private remoteStreams: Readonly<Record<string, VoiceStreamKind>> = {};
   private bitrate = 0;
 
   constructor(
@@ -44,7 +62,11 @@ export class PeerLink {
     pc.onnegotiationneeded = () => void this.offer();
     pc.onicecandidate = ({ candidate }) =>
       options.send({ candidate: candidate ? candidateOf(candidate) : null });
-    pc.ontrack = ({ track, streams }) => options.onRemoteStream(streams[0] ?? new MediaStream([track]));
+    pc.ontrack = ({ track, streams }) => {
+      const stream = streams[0] ?? new MediaStream([track]);
+      const kind = this.remoteStreams[stream.id] ?? (track.kind === 'audio' ? 'microphone' : 'camera');
+      options.onRemoteStream(kind, stream);
+    };
     pc.onconnectionstatechange = () => this.restartIfFailed();
     pc.oniceconnectionstatechange = () => this.restartIfFailed();
     pc.onsignalingstatechange = () => {
@@ -52,11 +74,23 @@ export class PeerLink {
     };
   }
 
-  /** Sends the microphone (once); `bitrate` caps its encoding (bits/s). */
-  sendTrack(track: MediaStreamTrack, stream: MediaStream, bitrate: number): void {
-    if (this.sender || this.closed) return;
-    this.bitrate = bitrate;
-    this.sender = this.pc.addTrack(track, stream);
+  /**
+   * Sends `local.track` as its kind: added the first time (a negotiation follows), replaced after
+   * that; `null` stops sending it (the sender stays, so turning it on again needs no negotiation).
+   * `bitrate` caps the microphone's encoding (bits/s).
+   */
+  setTrack(local: LocalTrack, bitrate: number): void {
+    if (this.closed) return;
+    const current = this.senders.get(local.kind);
+    if (current) {
+      if (current.sender.track !== local.track)
+        void current.sender.replaceTrack(local.track).catch(() => undefined);
+      return;
+    }
+    if (!local.track) return;
+    if (local.kind === 'microphone') this.bitrate = bitrate;
+    const sender = this.pc.addTrack(local.track, local.stream);
+    this.senders.set(local.kind, { sender, streamId: local.stream.id });
   }
 
   /** Handles a signal from the remote participant (queued behind the previous ones). */
@@ -89,13 +123,15 @@ export class PeerLink {
     }
   }
 
-  private async handle({ description, candidate }: PeerSignal): Promise<void> {
+  private async handle({ description, candidate, streams }: PeerSignal): Promise<void> {
     if (this.closed) return;
     if (description) {
       const collision =
         description.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
       this.ignoreOffer = !this.options.polite && collision;
       if (this.ignoreOffer) return;
+      // Before setRemoteDescription: its ontrack events look the stream ids up.
+      if (streams) this.remoteStreams = streams;
       await this.pc.setRemoteDescription(description);
       if (description.type === 'offer') {
         await this.pc.setLocalDescription();
@@ -113,7 +149,10 @@ export class PeerLink {
 
   private sendDescription(): void {
     const local = this.pc.localDescription;
-    if (local && !this.closed) this.options.send({ description: { type: local.type, sdp: local.sdp } });
+    if (!local || this.closed) return;
+    const streams: Record<string, VoiceStreamKind> = {};
+    for (const [kind, { streamId }] of this.senders) streams[streamId] = kind;
+    this.options.send({ description: { type: local.type, sdp: local.sdp }, streams });
   }
 
   private restartIfFailed(): void {
@@ -123,7 +162,7 @@ export class PeerLink {
 
   /** Opus at the call's bitrate: once negotiated, the sender has an encoding to cap. */
   private async applyBitrate(): Promise<void> {
-    const sender = this.sender;
+    const sender = this.senders.get('microphone')?.sender;
     if (!sender || !this.bitrate || this.closed) return;
     const params = sender.getParameters();
     const encoding = params.encodings.at(0);

@@ -10,6 +10,8 @@ export interface PeerStats {
   /** outbound-rtp audio: what this side sent them. */
   readonly bytesSent: number;
   readonly quality: 'good' | 'fair' | 'poor' | 'none';
+  /** The local candidate of the pair in use: `relay` when the call goes through TURN. */
+  readonly candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
 }
 
 export async function readPeerStats(participantId: string, pc: RTCPeerConnection): Promise<PeerStats> {
@@ -19,6 +21,7 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
   let jitter = 0;
   let bytesSent = 0;
   const report = await pc.getStats();
+  const candidateType = selectedCandidateType(report);
   report.forEach((entry: Record<string, unknown>) => {
     if (entry['kind'] !== 'audio') return;
     if (entry['type'] === 'inbound-rtp') {
@@ -39,7 +42,20 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
     jitter,
     bytesSent,
   };
-  return { ...stats, quality: qualityOf(stats) };
+  return { ...stats, quality: qualityOf(stats), candidateType };
+}
+
+/** The transport's selected pair, its local candidate's type. */
+function selectedCandidateType(report: RTCStatsReport): PeerStats['candidateType'] {
+  const entries = new Map<string, Record<string, unknown>>();
+  let pairId: unknown;
+  report.forEach((entry: Record<string, unknown>) => {
+    if (typeof entry['id'] === 'string') entries.set(entry['id'], entry);
+    if (entry['type'] === 'transport') pairId ??= entry['selectedCandidatePairId'];
+  });
+  const localId = typeof pairId === 'string' ? entries.get(pairId)?.['localCandidateId'] : undefined;
+  const type = typeof localId === 'string' ? entries.get(localId)?.['candidateType'] : undefined;
+  return type === 'host' || type === 'srflx' || type === 'prflx' || type === 'relay' ? type : null;
 }
 
 /** A label from loss and jitter (seconds): good under 2 % and 30 ms, poor above 10 % or 100 ms. */
@@ -55,4 +71,12 @@ export function qualityOf(
 
 function num(value: unknown): number {
   return typeof value === 'number' ? value : 0;
+}
+
+const QUALITY_ORDER: readonly PeerStats['quality'][] = ['poor', 'fair', 'good', 'none'];
+
+/** The worst of several links' labels ('none' only when no link carries anything yet). */
+export function worstQuality(labels: readonly PeerStats['quality'][]): PeerStats['quality'] {
+  for (const label of QUALITY_ORDER) if (labels.includes(label)) return label;
+  return 'none';
 }

@@ -54,6 +54,12 @@ export class VoiceState {
     const participant = this.room(joined.channelId).find((p) => p.participantId === joined.participantId);
     return participant ? { channelId: joined.channelId, participant } : null;
   });
+  /** What this member may do in the call's channel (camera, screen share, moderation). */
+  readonly rights = computed(() => {
+    const self = this.self();
+    if (!self) return null;
+    return this.channels.channels().find((c) => c.id === self.channelId)?.voice?.rights ?? null;
+  });
   /** The name of this server and of the channel of the call, for the voice panel. */
   readonly place = computed(() => {
     const self = this.self();
@@ -157,6 +163,11 @@ export class VoiceState {
     return this.update({ deafened });
   }
 
+  /** Tells the others this member's camera or screen share is on or off (`PeerMesh` sends it). */
+  setVideo(kind: 'camera' | 'screen', on: boolean): Promise<void> {
+    return this.update(kind === 'camera' ? { camera: on } : { screen: on });
+  }
+
   /**
    * Whether this member speaks, from the microphone (`PeerMesh`). Sent only on a change; a failure
    * is not shown (the next change tries again).
@@ -178,7 +189,12 @@ export class VoiceState {
     this.setRoom(room);
   }
 
-  private async update(change: { muted?: boolean; deafened?: boolean }): Promise<void> {
+  private async update(change: {
+    muted?: boolean;
+    deafened?: boolean;
+    camera?: boolean;
+    screen?: boolean;
+  }): Promise<void> {
     const self = this.self();
     if (!self) return;
     try {
