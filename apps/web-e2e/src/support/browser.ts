@@ -4,6 +4,8 @@ import { type BrowserContext, chromium, type Dialog, type Page } from 'playwrigh
 
 import { tempDir } from '@mpqcht/test-harness';
 
+import { fakeVoiceFile } from './fake-voice';
+
 export const CHROMIUM = '/usr/bin/chromium';
 /** Git-ignored: every run rewrites them, and `npm test` must leave the clone as it was. */
 export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
@@ -19,7 +21,8 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
-  // Calls: a fake microphone (a beeping tone), granted without a prompt; remote audio may play.
+  // Calls: fake microphone and camera, granted without a prompt (the microphone plays
+  // fakeVoiceFile()); remote audio may play.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
@@ -60,7 +63,7 @@ export async function launchPerson(name: string, options: PersonOptions = {}): P
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, `--use-file-for-fake-audio-capture=${fakeVoiceFile()}`],
     viewport: VIEWPORT,
     colorScheme: 'dark',
   });

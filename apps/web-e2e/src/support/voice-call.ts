@@ -4,7 +4,7 @@ import { deriveIdentity } from '@mpqcht/identity';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
 import { launchPerson, type Person } from './browser';
-import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT } from './pages';
+import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from './pages';
 import { connectAs, ok, type TestSocket } from './socket';
 
 /** A community with a text channel (lobby) and a voice channel (Lounge), Ada its root. */
@@ -60,7 +60,7 @@ export async function startVoiceCommunity(tag: string, media = false): Promise<V
       [adaPerson, people[0]],
       [brookPerson, people[1]],
     ] as const) {
-      if (media) await person.context.grantPermissions(['microphone'], { origin: api.url });
+      if (media) await person.context.grantPermissions(['microphone', 'camera'], { origin: api.url });
       await createIdentity(person.page, api.url, who.username, who.passphrase);
       await unlock(person.page);
       await addServer(person.page, api.url);
@@ -78,3 +78,40 @@ export async function startVoiceCommunity(tag: string, media = false): Promise<V
 /** `name`'s row under Lounge in the channel sidebar (the call's participants). */
 export const inCall = (page: Page, name: string) =>
   page.locator(`mq-channel-sidebar [data-voice-members="lounge"] [data-participant="${name}"]`);
+
+/** What the app reports of each peer connection (voice/peer-stats.ts). */
+export interface PeerStats {
+  readonly participantId: string;
+  readonly connectionState: string;
+  readonly bytesReceived: number;
+  readonly packetsReceived: number;
+  readonly bytesSent: number;
+  /** inbound `totalAudioEnergy`: grows while what arrives is not silence. */
+  readonly audioEnergy: number;
+  readonly quality: string;
+  readonly candidateType: string | null;
+}
+
+/** The app's numbers of each peer connection (voice/peer-mesh.ts, exposed for tests only). */
+export function voiceStats(page: Page): Promise<PeerStats[]> {
+  return page.evaluate(async () => {
+    const hook = (window as unknown as { __mpqchtVoiceStats?: () => Promise<PeerStats[]> })
+      .__mpqchtVoiceStats;
+    return hook ? hook() : [];
+  });
+}
+
+/** Waits until the audio received from the one other participant grew twice (it flows). */
+export async function audioFlowsInto(page: Page, who: string): Promise<void> {
+  let last = -1;
+  let increases = 0;
+  await waitUntil(async () => {
+    const stats = await voiceStats(page);
+    const [only] = stats;
+    if (stats.length !== 1 || !only) return false;
+    const received = only.bytesReceived;
+    if (last >= 0 && received > last) increases++;
+    last = received;
+    return increases >= 2;
+  }, `audio arriving at ${who}`);
+}

@@ -23,19 +23,29 @@ import { VOICE_ICONS } from './voice-icons';
         <section class="panel" aria-label="Voice connected" data-test="voice-panel">
           <div class="top">
             <div class="where">
-              <strong class="status"
-                >Voice connected
-                @let quality = mesh?.quality() ?? 'none';
-                @if (quality !== 'none') {
-                  <span class="quality" [attr.data-quality]="quality" data-test="voice-quality"
-                    >· {{ quality }} connection</span
-                  >
-                }
-              </strong>
+              <strong class="status">Voice connected</strong>
               <span class="place" data-test="voice-place">
                 {{ voice.place()?.channel }} / {{ voice.place()?.server }}
               </span>
             </div>
+            @let quality = mesh?.quality() ?? 'none';
+            @if (quality !== 'none') {
+              <svg
+                class="signal"
+                viewBox="0 0 24 24"
+                width="18"
+                height="18"
+                role="img"
+                [attr.data-quality]="quality"
+                [attr.aria-label]="'Connection: ' + quality"
+                data-test="voice-quality"
+              >
+                <title>Connection: {{ quality }}</title>
+                <rect x="3" y="15" width="4" height="6" rx="1" class="lit" />
+                <rect x="10" y="10" width="4" height="11" rx="1" [class.lit]="quality !== 'poor'" />
+                <rect x="17" y="5" width="4" height="16" rx="1" [class.lit]="quality === 'good'" />
+              </svg>
+            }
             <button
               type="button"
               aria-label="Voice settings"
@@ -188,12 +198,21 @@ import { VOICE_ICONS } from './voice-icons';
       align-items: center;
       gap: 2px;
     }
-    .quality {
-      color: var(--mq-text-muted);
-      font-weight: normal;
+    .signal {
+      flex: none;
+      margin-right: 2px;
     }
-    .quality[data-quality='poor'] {
-      color: var(--mq-danger);
+    .signal rect {
+      fill: var(--mq-surface-2);
+    }
+    .signal rect.lit {
+      fill: #23a55a;
+    }
+    .signal[data-quality='fair'] rect.lit {
+      fill: #f0b232;
+    }
+    .signal[data-quality='poor'] rect.lit {
+      fill: var(--mq-danger);
     }
     .toggle.active {
       color: var(--mq-link);
@@ -244,7 +263,7 @@ import { VOICE_ICONS } from './voice-icons';
       background: var(--mq-surface-2);
       color: var(--mq-danger);
     }
-    svg path {
+    button svg path {
       fill: none;
       stroke: currentColor;
       stroke-width: 2;

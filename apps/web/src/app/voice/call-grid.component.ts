@@ -193,6 +193,7 @@ interface Tile {
     }
     .options {
       position: absolute;
+      left: 6px;
       right: 6px;
       bottom: 32px;
       display: grid;
@@ -207,6 +208,15 @@ interface Tile {
       display: flex;
       align-items: center;
       gap: 6px;
+    }
+    .options input {
+      flex: 1;
+      min-width: 0;
+    }
+    .options output {
+      min-width: 3.5em;
+      text-align: right;
+      white-space: nowrap;
     }
     .options button {
       padding: 4px 8px;

@@ -7,6 +7,8 @@ export interface PeerStats {
   readonly packetsReceived: number;
   readonly packetsLost: number;
   readonly jitter: number;
+  /** inbound-rtp `totalAudioEnergy`: grows while the other's audio is not silence. */
+  readonly audioEnergy: number;
   /** outbound-rtp audio: what this side sent them. */
   readonly bytesSent: number;
   readonly quality: 'good' | 'fair' | 'poor' | 'none';
@@ -19,6 +21,7 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
   let packetsReceived = 0;
   let packetsLost = 0;
   let jitter = 0;
+  let audioEnergy = 0;
   let bytesSent = 0;
   const report = await pc.getStats();
   const candidateType = selectedCandidateType(report);
@@ -29,6 +32,7 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
       packetsReceived += num(entry['packetsReceived']);
       packetsLost += num(entry['packetsLost']);
       jitter = Math.max(jitter, num(entry['jitter']));
+      audioEnergy += num(entry['totalAudioEnergy']);
     } else if (entry['type'] === 'outbound-rtp') {
       bytesSent += num(entry['bytesSent']);
     }
@@ -40,6 +44,7 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
     packetsReceived,
     packetsLost,
     jitter,
+    audioEnergy,
     bytesSent,
   };
   return { ...stats, quality: qualityOf(stats), candidateType };
