@@ -1,39 +1,7 @@
-import type { Page } from 'playwright-core';
-
 import { screenshot } from './support/browser';
 import { defined, WAIT, waitUntil } from './support/pages';
 import { inCall, startVoiceCommunity, type VoiceCommunity } from './support/voice-call';
-
-interface PeerStats {
-  readonly participantId: string;
-  readonly connectionState: string;
-  readonly bytesReceived: number;
-  readonly bytesSent: number;
-}
-
-/** The app's numbers of each peer connection (voice/peer-mesh.ts, exposed for tests only). */
-function voiceStats(page: Page): Promise<PeerStats[]> {
-  return page.evaluate(async () => {
-    const hook = (window as unknown as { __mpqchtVoiceStats?: () => Promise<PeerStats[]> })
-      .__mpqchtVoiceStats;
-    return hook ? hook() : [];
-  });
-}
-
-/** Waits until the audio received from the one other participant grew twice (it flows). */
-async function audioFlowsInto(page: Page, who: string): Promise<void> {
-  let last = -1;
-  let increases = 0;
-  await waitUntil(async () => {
-    const stats = await voiceStats(page);
-    const [only] = stats;
-    if (stats.length !== 1 || !only) return false;
-    const received = only.bytesReceived;
-    if (last >= 0 && received > last) increases++;
-    last = received;
-    return increases >= 2;
-  }, `audio arriving at ${who}`);
-}
+import { audioFlowsInto, voiceStats } from './support/voice-stats';
 
 /**
  * The audio of a call between two real Chromiums (fake microphones): both join, each peer
