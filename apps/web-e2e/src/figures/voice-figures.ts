@@ -21,7 +21,7 @@ import { freePort, startApi } from '@mpqcht/test-harness';
 import { launchPerson, type Person } from '../support/browser';
 import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from '../support/pages';
 import { connectAs, ok } from '../support/socket';
-import { voiceToml } from '../support/voice-call';
+import { inCall, voiceToml } from '../support/voice-call';
 import { audioFlowsInto, voiceStats } from '../support/voice-stats';
 
 const NAMES = ['Ada', 'Brook', 'Cleo', 'Dov', 'Eun', 'Fai', 'Gus', 'Hal'];
@@ -122,7 +122,13 @@ async function joinToFirstPacket(person: Person): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     throw new Error(`no audio packet in time: ${JSON.stringify(last)}`);
-  }, 3 * WAIT);
+  }, WAIT);
+}
+
+const started = Date.now();
+/** Where the run is, on stderr (the table goes to stdout). */
+function progress(what: string): void {
+  console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
 }
 
 async function main(): Promise<void> {
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
     for (const id of ids.slice(1)) await ok(device, 'members.authorize', { publicKey: id.publicKey.hex });
     device.close();
     for (const [i, name] of names.entries()) {
+      progress(`${name}: browser, identity, server`);
       const person = await launchPerson(`figures-${name.toLowerCase()}`, { voiceStats: true });
       people.push(person);
       await person.context.grantPermissions(['microphone'], { origin: api.url });
@@ -156,27 +163,56 @@ async function main(): Promise<void> {
     const [first, second] = people as [Person, Person];
 
     // (a) Join to the first remote audio packet.
+    progress('(a) joins');
     await first.page.locator('[data-join-voice="lounge"]').click();
     await first.page.locator('[data-test=voice-panel]').waitFor({ timeout: WAIT });
     const latencies: number[] = [];
+    const stuck: string[] = [];
     for (let i = 0; i < joins; i++) {
-      latencies.push(await joinToFirstPacket(second));
+      // A join whose audio never came within WAIT is counted apart (and reported), not timed.
+      const ms = await joinToFirstPacket(second).catch((error: unknown) => {
+        stuck.push(String(error).slice(0, 400));
+        return undefined;
+      });
+      if (ms !== undefined) latencies.push(ms);
+      progress(`join ${i + 1}: ${ms === undefined ? `no audio: ${stuck.at(-1)}` : `${ms.toFixed(0)} ms`}`);
       await second.page.locator('[data-test=voice-leave]').click();
       await waitUntil(async () => (await voiceStats(second.page)).length === 0, 'the second left');
       await waitUntil(async () => (await voiceStats(first.page)).length === 0, 'the first dropped the link');
     }
 
     // (b) Everyone in one call, audio on every link, then CPU and memory over `seconds`.
-    for (const person of people.slice(1)) await person.page.locator('[data-join-voice="lounge"]').click();
+    // One after another, each once its own page lists it in the call, as people join.
+    for (const [i, person] of people.slice(1).entries()) {
+      progress(`(b) ${person.name} joins`);
+      await person.page.locator('[data-join-voice="lounge"]').click();
+      await inCall(person.page, names[i + 1] as string).waitFor({ timeout: WAIT });
+    }
+    progress('(b) waiting for audio on every link');
     const before = await Promise.all(
       people.map((p) => audioFlowsInto(p.page, p.name, members - 1, 6 * WAIT)),
-    );
+    ).catch(async (error: unknown) => {
+      // What each page has: its links and who its sidebar lists in the call.
+      for (const p of people) {
+        const stats = await voiceStats(p.page);
+        const listed = await p.page
+          .locator('mq-channel-sidebar [data-voice-members="lounge"] [data-participant]')
+          .allTextContents();
+        progress(
+          `${p.name}: lists ${listed.map((t) => t.trim()).join(', ')}; links: ${stats
+            .map((l) => `${l.participantId.slice(0, 8)} ${l.connectionState} ${l.bytesReceived} B`)
+            .join('; ')}`,
+        );
+      }
+      throw error;
+    });
     const apiPid = api.child.pid as number;
     const split = () => {
       const apiTree = new Set(tree(apiPid).map((p) => p.pid));
       const browsers = tree(process.pid).filter((p) => !apiTree.has(p.pid) && /chrom/i.test(p.comm));
       return { api: tree(apiPid), browsers };
     };
+    progress(`(b) measuring ${seconds} s`);
     const t0 = split();
     const wall0 = process.hrtime.bigint();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -214,7 +250,7 @@ async function main(): Promise<void> {
     console.log('| figure | value |');
     console.log('| --- | --- |');
     console.log(
-      `| join → first remote audio packet, ${joins} joins (2 members) | median ${f(median(latencies))} ms, max ${f(Math.max(...latencies))} ms (${latencies.map((l) => f(l)).join(', ')}) |`,
+      `| join → first remote audio packet, ${joins} joins (2 members) | median ${f(median(latencies))} ms, max ${f(Math.max(...latencies))} ms (${latencies.map((l) => f(l)).join(', ')}); ${stuck.length} without audio within ${WAIT / 1000} s |`,
     );
     console.log(
       `| ${members} members, all Chromium processes (${t1.browsers.length}), CPU over ${f(wallS, 1)} s | ${f(browserCpu)} % of one core, ${f(browserCpu / members, 1)} % per member |`,

@@ -41,6 +41,8 @@ export async function audioFlowsInto(
   const last = new Map<string, number>();
   const increases = new Map<string, number>();
   let latest: PeerStats[] = [];
+  const summary = () =>
+    latest.map((p) => `${p.participantId.slice(0, 8)} ${p.connectionState} ${p.bytesReceived} B`).join('; ');
   await waitUntil(
     async () => {
       latest = await voiceStats(page);
@@ -55,6 +57,8 @@ export async function audioFlowsInto(
     },
     `audio arriving at ${who} on ${links} link(s)`,
     timeoutMs,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)} (last read: ${latest.length} link(s): ${summary()})`);
+  });
   return latest;
 }
