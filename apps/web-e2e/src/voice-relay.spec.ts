@@ -71,7 +71,7 @@ describe('web client: a voice call through the TURN relay only', () => {
         'g',
       );
       await waitUntil(
-        async () => coturn.log().match(usage) !== null,
+        () => Promise.resolve(coturn.log().match(usage) !== null),
         `coturn's usage line for ${who}'s allocation`,
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}\ncoturn's log:\n${coturn.log()}`);

@@ -73,13 +73,16 @@ describe('web client: a call across servers, and a member outside it', () => {
     const place = a.locator('[data-test=voice-panel] [data-test=voice-place]');
     await a.locator('[data-join-voice="lounge"]').click();
     await inCall(a, 'Ada').waitFor({ timeout: WAIT });
-    await waitUntil(async () => lastLounge(cleoRooms)?.join() === 'Ada', 'Cleo told that Ada joined');
+    await waitUntil(
+      () => Promise.resolve(lastLounge(cleoRooms)?.join() === 'Ada'),
+      'Cleo told that Ada joined',
+    );
     await b.locator('[data-join-voice="lounge"]').click();
     await inCall(a, 'Brook').waitFor({ timeout: WAIT });
     await audioFlowsInto(a, 'Ada');
     await audioFlowsInto(b, 'Brook');
     await waitUntil(
-      async () => lastLounge(cleoRooms)?.join() === 'Ada,Brook',
+      () => Promise.resolve(lastLounge(cleoRooms)?.join() === 'Ada,Brook'),
       'Cleo told that Brook joined after Ada',
     );
 
@@ -102,7 +105,7 @@ describe('web client: a call across servers, and a member outside it', () => {
     // Brook mutes: Cleo, outside the call, is told.
     await b.locator('[data-test=voice-mute]').click();
     await waitUntil(
-      async () => lastLounge(cleoRooms)?.join() === 'Ada,Brook (muted)',
+      () => Promise.resolve(lastLounge(cleoRooms)?.join() === 'Ada,Brook (muted)'),
       "Cleo told of Brook's mute",
     );
 
@@ -115,7 +118,10 @@ describe('web client: a call across servers, and a member outside it', () => {
     expect(await a.locator('[data-test=voice-panel]').count()).toBe(0);
     await waitUntil(async () => (await voiceStats(a)).length === 0, "Ada's links closed");
     await waitUntil(async () => (await voiceStats(b)).length === 0, "Brook's link to Ada closed");
-    await waitUntil(async () => lastLounge(cleoRooms)?.join() === 'Brook (muted)', 'Cleo told that Ada left');
+    await waitUntil(
+      () => Promise.resolve(lastLounge(cleoRooms)?.join() === 'Brook (muted)'),
+      'Cleo told that Ada left',
+    );
     // The call's offers, answers and candidates went to its participants only.
     expect(cleoSignals).toBe(0);
   });

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-import { deriveIdentity, type DerivedIdentity } from '@mpqcht/identity';
+import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import { freePort, startApi } from '@mpqcht/test-harness';
 
 import { launchPerson, type Person } from '../support/browser';
