@@ -70,19 +70,17 @@ describe('web client: a voice call through the TURN relay only', () => {
         `usage: realm=<[^>]*>, username=<\\d+:${key}>, rp=(\\d+), rb=(\\d+), sp=(\\d+), sb=(\\d+)`,
         'g',
       );
+      // Audio went both ways through that member's relay: more bytes than an allocation, its
+      // refreshes and the ICE checks alone (a few hundred bytes each way). Chromium may allocate
+      // more than once; the session that carried the call logs its usage when it is freed.
+      const relayedBoth = () =>
+        [...coturn.log().matchAll(usage)].some((m) => Number(m[2]) > 5_000 && Number(m[4]) > 5_000);
       await waitUntil(
-        () => Promise.resolve(coturn.log().match(usage) !== null),
-        `coturn's usage line for ${who}'s allocation`,
+        () => Promise.resolve(relayedBoth()),
+        `coturn's usage line of ${who}'s allocation that relayed the call`,
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}\ncoturn's log:\n${coturn.log()}`);
       });
-      // Audio went both ways through that member's relay: more bytes than the allocation, its
-      // refreshes and the ICE checks alone (a few hundred bytes each way).
-      const sessions = [...coturn.log().matchAll(usage)].map((m) => ({
-        received: Number(m[2]),
-        sent: Number(m[4]),
-      }));
-      expect(Math.max(...sessions.map((s) => Math.min(s.received, s.sent)))).toBeGreaterThan(5_000);
     }
   });
 });
