@@ -1,12 +1,7 @@
 import { screenshot } from './support/browser';
 import { defined, WAIT, waitUntil } from './support/pages';
-import {
-  audioFlowsInto,
-  inCall,
-  startVoiceCommunity,
-  type VoiceCommunity,
-  voiceStats,
-} from './support/voice-call';
+import { inCall, startVoiceCommunity, type VoiceCommunity } from './support/voice-call';
+import { audioFlowsInto, voiceStats } from './support/voice-stats';
 
 /**
  * The audio of a call between two real Chromiums (fake microphones): both join, each peer

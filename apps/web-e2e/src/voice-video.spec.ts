@@ -2,13 +2,8 @@ import type { Locator, Page } from 'playwright-core';
 
 import { screenshot } from './support/browser';
 import { defined, WAIT, waitUntil } from './support/pages';
-import {
-  audioFlowsInto,
-  inCall,
-  startVoiceCommunity,
-  type VoiceCommunity,
-  voiceStats,
-} from './support/voice-call';
+import { inCall, startVoiceCommunity, type VoiceCommunity } from './support/voice-call';
+import { audioFlowsInto, voiceStats } from './support/voice-stats';
 
 /** A grid tile of `name` on `page` (`kind`: camera, screen, avatar). */
 const tile = (page: Page, name: string, kind: string) =>

@@ -1,16 +1,16 @@
 import type { Page } from 'playwright-core';
 
-import { deriveIdentity } from '@mpqcht/identity';
+import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
 import { launchPerson, type Person } from './browser';
-import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT, waitUntil } from './pages';
+import { addServer, channelTitle, createIdentity, joinAs, unlock, WAIT } from './pages';
 import { connectAs, ok, type TestSocket } from './socket';
 
 /** A community with a text channel (lobby) and a voice channel (Lounge), Ada its root. */
-function voiceToml(rootKey: string): string {
+export function voiceToml(rootKey: string, serverName = 'Voices'): string {
   return [
-    `[server]\nname = "Voices"\nroot_keys = ["${rootKey}"]\n`,
+    `[server]\nname = "${serverName}"\nroot_keys = ["${rootKey}"]\n`,
     `[limits]\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
     `[[groups]]\nid = "general"\nname = "General"\n`,
     `[[channels]]\nid = "lobby"\nname = "lobby"\ngroup = "general"\n`,
@@ -25,14 +25,33 @@ export interface VoiceCommunity {
   readonly brook: Person;
   /** Ada's second device: joined her and authorized Brook. */
   readonly adaDevice: TestSocket;
+  /** Their keys, for more servers or sockets of the same people. */
+  readonly identities: { readonly ada: DerivedIdentity; readonly brook: DerivedIdentity };
   close(): Promise<void>;
+}
+
+/** `localStorage` key of the client's voice preferences (voice/voice-preferences.ts). */
+export const VOICE_PREFERENCES_KEY = 'mpqcht.voice.v1';
+
+export interface VoiceCommunityOptions {
+  /** More environment for the api, e.g. TURN_SECRET and TURN_URLS of a test coturn. */
+  readonly apiEnv?: Record<string, string>;
+  /**
+   * Both browsers prefer calls through the TURN relay only (`relayOnly` in the voice
+   * preferences, set in localStorage before the app first loads).
+   */
+  readonly relayOnly?: boolean;
 }
 
 /**
  * `tag` keeps each spec's identities and browser profiles apart; `media` gives both browsers the
  * app's voice stats hook and the microphone (the fake one of support/browser.ts).
  */
-export async function startVoiceCommunity(tag: string, media = false): Promise<VoiceCommunity> {
+export async function startVoiceCommunity(
+  tag: string,
+  media = false,
+  options: VoiceCommunityOptions = {},
+): Promise<VoiceCommunity> {
   const people = [
     { name: 'Ada', username: `ada-${tag}-e2e`, passphrase: 'lantern fjord copper mistral' },
     { name: 'Brook', username: `brook-${tag}-e2e`, passphrase: 'orchid basalt tumble zephyr' },
@@ -41,7 +60,11 @@ export async function startVoiceCommunity(tag: string, media = false): Promise<V
   if (!ada || !brook) throw new Error('no identities');
   const port = await freePort();
   const [api, adaPerson, brookPerson] = await Promise.all([
-    startApi({ configToml: voiceToml(ada.publicKey.hex), port }),
+    startApi({
+      configToml: voiceToml(ada.publicKey.hex),
+      port,
+      ...(options.apiEnv ? { env: options.apiEnv } : {}),
+    }),
     launchPerson(`ada-${tag}`, { voiceStats: media }),
     launchPerson(`brook-${tag}`, { voiceStats: media }),
   ]);
@@ -61,6 +84,7 @@ export async function startVoiceCommunity(tag: string, media = false): Promise<V
       [brookPerson, people[1]],
     ] as const) {
       if (media) await person.context.grantPermissions(['microphone', 'camera'], { origin: api.url });
+      if (options.relayOnly) await preferRelayOnly(person);
       await createIdentity(person.page, api.url, who.username, who.passphrase);
       await unlock(person.page);
       await addServer(person.page, api.url);
@@ -68,50 +92,27 @@ export async function startVoiceCommunity(tag: string, media = false): Promise<V
       if (who.name === 'Brook') await joinAs(person.page, who.name);
       await channelTitle(person.page, 'lobby').waitFor({ timeout: WAIT });
     }
-    return { api, ada: adaPerson, brook: brookPerson, adaDevice, close };
+    return { api, ada: adaPerson, brook: brookPerson, adaDevice, identities: { ada, brook }, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
+/** Sets `relayOnly` in the voice preferences before every load of the page, keeping the rest. */
+async function preferRelayOnly(person: Person): Promise<void> {
+  await person.context.addInitScript((key: string) => {
+    let stored: unknown = {};
+    try {
+      stored = JSON.parse(localStorage.getItem(key) ?? '{}');
+    } catch {
+      // A broken value: replaced below.
+    }
+    const base = typeof stored === 'object' && stored !== null ? stored : {};
+    localStorage.setItem(key, JSON.stringify({ ...base, relayOnly: true }));
+  }, VOICE_PREFERENCES_KEY);
+}
+
 /** `name`'s row under Lounge in the channel sidebar (the call's participants). */
 export const inCall = (page: Page, name: string) =>
   page.locator(`mq-channel-sidebar [data-voice-members="lounge"] [data-participant="${name}"]`);
-
-/** What the app reports of each peer connection (voice/peer-stats.ts). */
-export interface PeerStats {
-  readonly participantId: string;
-  readonly connectionState: string;
-  readonly bytesReceived: number;
-  readonly packetsReceived: number;
-  readonly bytesSent: number;
-  /** inbound `totalAudioEnergy`: grows while what arrives is not silence. */
-  readonly audioEnergy: number;
-  readonly quality: string;
-  readonly candidateType: string | null;
-}
-
-/** The app's numbers of each peer connection (voice/peer-mesh.ts, exposed for tests only). */
-export function voiceStats(page: Page): Promise<PeerStats[]> {
-  return page.evaluate(async () => {
-    const hook = (window as unknown as { __mpqchtVoiceStats?: () => Promise<PeerStats[]> })
-      .__mpqchtVoiceStats;
-    return hook ? hook() : [];
-  });
-}
-
-/** Waits until the audio received from the one other participant grew twice (it flows). */
-export async function audioFlowsInto(page: Page, who: string): Promise<void> {
-  let last = -1;
-  let increases = 0;
-  await waitUntil(async () => {
-    const stats = await voiceStats(page);
-    const [only] = stats;
-    if (stats.length !== 1 || !only) return false;
-    const received = only.bytesReceived;
-    if (last >= 0 && received > last) increases++;
-    last = received;
-    return increases >= 2;
-  }, `audio arriving at ${who}`);
-}

@@ -21,6 +21,11 @@ export interface CoturnOptions {
   /** Its `static-auth-secret`, the TURN_SECRET an api would share with it. */
   readonly secret: string;
   readonly realm?: string;
+  /**
+   * coturn's `verbose`: also logs each request of each session (e.g. `ALLOCATE processed,
+   * success` with the username), so a test can tell whose allocations were made.
+   */
+  readonly verbose?: boolean;
 }
 
 /** Username and password in coturn's REST form (what the api hands a member). */
@@ -93,6 +98,7 @@ export async function startCoturn(options: CoturnOptions): Promise<CoturnProcess
     'simple-log',
     `pidfile=${path.join(dir, 'turnserver.pid')}`,
     `userdb=${path.join(dir, 'turndb')}`,
+    ...(options.verbose ? ['verbose'] : []),
   ];
   const configPath = path.join(dir, 'turnserver.conf');
   fs.writeFileSync(configPath, `${fs.readFileSync(COTURN_CONFIG, 'utf8')}\n${overrides.join('\n')}\n`, {
