@@ -1,4 +1,4 @@
-import { PeerLink, type PeerSignal } from './peer-link';
+import { PeerLink, type PeerSignal, STALL_MS } from './peer-link';
 import { qualityOf } from './peer-stats';
 import { SPEAKING_START_MS, SPEAKING_STOP_MS, SpeakingHysteresis } from './speaking-detector';
 
@@ -138,6 +138,34 @@ describe('PeerLink (perfect negotiation)', () => {
       ['screen', 'r-screen'],
       ['microphone', 'r-mic'],
     ]);
+  });
+
+  it('negotiates again when a link stays new: the offer again, or an ICE restart when nothing was offered', async () => {
+    jest.useFakeTimers();
+    try {
+      const a = link(false);
+      a.pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(a.sent).toHaveLength(1);
+      // The answer never comes: the same offer is sent again.
+      await jest.advanceTimersByTimeAsync(STALL_MS);
+      expect(a.sent).toHaveLength(2);
+      expect(a.sent[1]?.description).toEqual(a.sent[0]?.description);
+
+      const b = link(true);
+      await jest.advanceTimersByTimeAsync(STALL_MS);
+      expect(b.pc.restarts).toBe(1);
+      // Connected links are left alone, and a closed one stops checking.
+      a.pc.connectionState = 'connected';
+      const sent = a.sent.length;
+      b.peer.close();
+      await jest.advanceTimersByTimeAsync(STALL_MS * 3);
+      expect(a.sent).toHaveLength(sent);
+      expect(b.pc.restarts).toBe(1);
+      a.peer.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('restarts ICE when the connection fails; close ends it', () => {

@@ -26,6 +26,13 @@ export interface PeerLinkOptions {
 }
 
 /**
+ * How long a link may stay `new` (no ICE under way) before this side negotiates again. A signal
+ * can be lost (a connection dropped while it was relayed); without this the link would wait for
+ * ever, since only a `failed` connection restarts ICE.
+ */
+export const STALL_MS = 6000;
+
+/**
  * This side's media, one stream per kind: each is added to the connection once, with its stream
  * (whose id the other side learns with the description), and later changes of device or a camera
  * turned off and on again replace the track without a new negotiation.
@@ -54,6 +61,7 @@ export class PeerLink {
   /** The remote side's stream ids, from its last description. */
   private remoteStreams: Readonly<Record<string, VoiceStreamKind>> = {};
   private bitrate = 0;
+  private readonly stallTimer: ReturnType<typeof setInterval>;
 
   constructor(
     readonly pc: RTCPeerConnection,
@@ -72,6 +80,7 @@ export class PeerLink {
     pc.onsignalingstatechange = () => {
       if (pc.signalingState === 'stable') void this.applyBitrate();
     };
+    this.stallTimer = setInterval(() => this.unstall(), STALL_MS);
   }
 
   /**
@@ -101,6 +110,7 @@ export class PeerLink {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.stallTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -153,6 +163,17 @@ export class PeerLink {
     const streams: Record<string, VoiceStreamKind> = {};
     for (const [kind, { streamId }] of this.senders) streams[streamId] = kind;
     this.options.send({ description: { type: local.type, sdp: local.sdp }, streams });
+  }
+
+  /**
+   * Still `new` after a while: an offer without an answer is sent again (the other side answers
+   * it, or ignores it on a collision and its own offer follows); with nothing negotiated at all,
+   * ICE restarts, which makes a fresh offer.
+   */
+  private unstall(): void {
+    if (this.closed || this.pc.connectionState !== 'new' || this.makingOffer) return;
+    if (this.pc.signalingState === 'have-local-offer') this.sendDescription();
+    else if (this.pc.signalingState === 'stable') this.pc.restartIce();
   }
 
   private restartIfFailed(): void {
