@@ -189,11 +189,13 @@ describe('voice calls', () => {
       to: '00000000-0000-4000-8000-000000000000',
     });
     expect(neither.ok ? null : neither.error.code).toBe('validation_failed');
-    for (const streams of [
+    // Typed as the protocol's: the point is what the server does with what a client may send anyway.
+    const badStreams = [
       { a: 'hologram' },
       { a: 'camera', b: 'camera', c: 'camera', d: 'camera' },
       { ['x'.repeat(65)]: 'camera' },
-    ]) {
+    ] as unknown as Record<string, 'camera'>[];
+    for (const streams of badStreams) {
       const bad = await request(c.alice.socket, 'voice.signal', {
         to: '00000000-0000-4000-8000-000000000000',
         description: { type: 'offer', sdp: 'v=0' },
