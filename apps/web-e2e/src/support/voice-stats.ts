@@ -6,6 +6,8 @@ import { waitUntil } from './pages';
 export interface PeerStats {
   readonly participantId: string;
   readonly connectionState: string;
+  readonly signalingState: string;
+  readonly senders: number;
   readonly bytesReceived: number;
   readonly packetsReceived: number;
   readonly packetsLost: number;
@@ -44,7 +46,12 @@ export async function audioFlowsInto(
   const increases = new Map<string, number>();
   let latest: PeerStats[] = [];
   const summary = () =>
-    latest.map((p) => `${p.participantId.slice(0, 8)} ${p.connectionState} ${p.bytesReceived} B`).join('; ');
+    latest
+      .map(
+        (p) =>
+          `${p.participantId.slice(0, 8)} ${p.connectionState}/${p.signalingState} ${p.senders} sending ${p.bytesReceived} B`,
+      )
+      .join('; ');
   await waitUntil(
     async () => {
       latest = await voiceStats(page);

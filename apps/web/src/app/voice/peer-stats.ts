@@ -12,6 +12,9 @@ export interface PeerStats {
   /** outbound-rtp audio: what this side sent them. */
   readonly bytesSent: number;
   readonly quality: 'good' | 'fair' | 'poor' | 'none';
+  /** For diagnosis: the negotiation's state and how many tracks this side sends. */
+  readonly signalingState: RTCSignalingState;
+  readonly senders: number;
   /** The local candidate of the pair in use: `relay` when the call goes through TURN. */
   readonly candidateType: 'host' | 'srflx' | 'prflx' | 'relay' | null;
 }
@@ -40,6 +43,8 @@ export async function readPeerStats(participantId: string, pc: RTCPeerConnection
   const stats = {
     participantId,
     connectionState: pc.connectionState,
+    signalingState: pc.signalingState,
+    senders: pc.getSenders().filter((s) => s.track).length,
     bytesReceived,
     packetsReceived,
     packetsLost,
