@@ -1,4 +1,4 @@
-import { PeerLink, type PeerSignal, STALL_MS } from './peer-link';
+import { PeerLink, type PeerSignal, STALL_MS, STALLS_BEFORE_REBUILD } from './peer-link';
 import { qualityOf } from './peer-stats';
 import { SPEAKING_START_MS, SPEAKING_STOP_MS, SpeakingHysteresis } from './speaking-detector';
 
@@ -25,8 +25,11 @@ class FakePc {
     this.localDescription = { type, sdp: `${type} sdp` };
     this.signalingState = type === 'offer' ? 'have-local-offer' : 'stable';
   }
+  /** Refuses every remote description, as a connection does one of another connection's. */
+  refuse = false;
   async setRemoteDescription(description: { type: RTCSdpType; sdp: string }): Promise<void> {
     await Promise.resolve();
+    if (this.refuse) throw new Error('refused');
     this.remote.push(description);
     // An offer in have-local-offer is an implicit rollback first (the polite side).
     this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
@@ -60,15 +63,23 @@ class FakePc {
 }
 
 function link(polite: boolean) {
-  const pc = new FakePc();
+  const connections: FakePc[] = [];
   const sent: PeerSignal[] = [];
   const arrived: [string, string][] = [];
-  const peer = new PeerLink(pc as unknown as RTCPeerConnection, {
-    polite,
-    send: (signal) => sent.push(signal),
-    onRemoteStream: (kind, stream) => arrived.push([kind, stream.id]),
-  });
-  return { pc, sent, peer, arrived };
+  const peer = new PeerLink(
+    () => {
+      const made = new FakePc();
+      connections.push(made);
+      return made as unknown as RTCPeerConnection;
+    },
+    {
+      polite,
+      send: (signal) => sent.push(signal),
+      onRemoteStream: (kind, stream) => arrived.push([kind, stream.id]),
+    },
+  );
+  const pc = connections[0] as FakePc;
+  return { pc, connections, sent, peer, arrived };
 }
 
 const local = (kind: 'microphone' | 'camera' | 'screen', track: unknown, streamId: string) => ({
@@ -144,16 +155,14 @@ describe('PeerLink (perfect negotiation)', () => {
     jest.useFakeTimers();
     try {
       const a = link(false);
+      const b = link(true);
       a.pc.onnegotiationneeded?.();
       await jest.advanceTimersByTimeAsync(0);
       expect(a.sent).toHaveLength(1);
-      // The answer never comes: the same offer is sent again.
+      // The answer never comes: the same offer is sent again; b, which offered nothing, restarts ICE.
       await jest.advanceTimersByTimeAsync(STALL_MS);
       expect(a.sent).toHaveLength(2);
       expect(a.sent[1]?.description).toEqual(a.sent[0]?.description);
-
-      const b = link(true);
-      await jest.advanceTimersByTimeAsync(STALL_MS);
       expect(b.pc.restarts).toBe(1);
       // Connected links are left alone, and a closed one stops checking.
       a.pc.connectionState = 'connected';
@@ -161,8 +170,35 @@ describe('PeerLink (perfect negotiation)', () => {
       b.peer.close();
       await jest.advanceTimersByTimeAsync(STALL_MS * 3);
       expect(a.sent).toHaveLength(sent);
+      expect(a.connections).toHaveLength(1);
       expect(b.pc.restarts).toBe(1);
       a.peer.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('replaces a connection that stays new, with the same tracks; the other side follows the fresh offer', async () => {
+    jest.useFakeTimers();
+    try {
+      const a = link(false);
+      a.peer.setTrack(local('microphone', 'mic-1', 's-mic'), 32_000);
+      await jest.advanceTimersByTimeAsync(STALL_MS * STALLS_BEFORE_REBUILD);
+      expect(a.connections).toHaveLength(2);
+      expect(a.connections[0]?.closed).toBe(true);
+      expect(a.peer.pc).toBe(a.connections[1]);
+      expect(a.connections[1]?.senders.map((s) => [s.track, s.stream])).toEqual([['mic-1', 's-mic']]);
+
+      // b's connection refuses the fresh offer (it still holds a's old one): b starts afresh and answers.
+      const b = link(true);
+      b.pc.refuse = true;
+      await b.peer.receive({ description: { type: 'offer', sdp: 'fresh offer' } });
+      expect(b.connections).toHaveLength(2);
+      expect(b.connections[0]?.closed).toBe(true);
+      expect(b.connections[1]?.remote).toEqual([{ type: 'offer', sdp: 'fresh offer' }]);
+      expect(b.sent.at(-1)?.description?.type).toBe('answer');
+      a.peer.close();
+      b.peer.close();
     } finally {
       jest.useRealTimers();
     }

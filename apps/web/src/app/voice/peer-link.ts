@@ -31,6 +31,13 @@ export interface PeerLinkOptions {
  * ever, since only a `failed` connection restarts ICE.
  */
 export const STALL_MS = 6000;
+/**
+ * Stalls in a row after which the connection itself is replaced by a fresh one: its state may be
+ * one no new negotiation gets out of (a description of the other side's earlier connection was
+ * applied, or refused half way). The other side, handed an offer of a fresh connection it cannot
+ * apply to its own, replaces its own too (`handle`).
+ */
+export const STALLS_BEFORE_REBUILD = 2;
 
 /**
  * This side's media, one stream per kind: each is added to the connection once, with its stream
@@ -57,16 +64,31 @@ export class PeerLink {
   private closed = false;
   /** Incoming signals are handled one after another, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
-  private readonly senders = new Map<VoiceStreamKind, { sender: RTCRtpSender; streamId: string }>();
+  private readonly senders = new Map<VoiceStreamKind, { sender: RTCRtpSender; local: LocalTrack }>();
   /** The remote side's stream ids, from its last description. */
   private remoteStreams: Readonly<Record<string, VoiceStreamKind>> = {};
   private bitrate = 0;
+  private stalls = 0;
   private readonly stallTimer: ReturnType<typeof setInterval>;
+  private connection: RTCPeerConnection;
 
+  /** `createConnection` makes the `RTCPeerConnection`: once now, again if the link is rebuilt. */
   constructor(
-    readonly pc: RTCPeerConnection,
+    private readonly createConnection: () => RTCPeerConnection,
     private readonly options: PeerLinkOptions,
   ) {
+    this.connection = createConnection();
+    this.attach(this.connection);
+    this.stallTimer = setInterval(() => this.unstall(), STALL_MS);
+  }
+
+  /** The current connection (a rebuilt link has a new one). */
+  get pc(): RTCPeerConnection {
+    return this.connection;
+  }
+
+  private attach(pc: RTCPeerConnection): void {
+    const options = this.options;
     pc.onnegotiationneeded = () => void this.offer();
     pc.onicecandidate = ({ candidate }) =>
       options.send({ candidate: candidate ? candidateOf(candidate) : null });
@@ -80,7 +102,32 @@ export class PeerLink {
     pc.onsignalingstatechange = () => {
       if (pc.signalingState === 'stable') void this.applyBitrate();
     };
-    this.stallTimer = setInterval(() => this.unstall(), STALL_MS);
+  }
+
+  private detach(pc: RTCPeerConnection): void {
+    pc.onnegotiationneeded = null;
+    pc.onicecandidate = null;
+    pc.ontrack = null;
+    pc.onconnectionstatechange = null;
+    pc.oniceconnectionstatechange = null;
+    pc.onsignalingstatechange = null;
+    pc.close();
+  }
+
+  /**
+   * A fresh connection in place of the current one, sending the same tracks: adding them makes it
+   * negotiate from scratch (a `negotiationneeded`, then an offer).
+   */
+  private rebuild(): void {
+    this.detach(this.connection);
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.stalls = 0;
+    this.connection = this.createConnection();
+    this.attach(this.connection);
+    const locals = [...this.senders.values()].map((entry) => entry.local);
+    this.senders.clear();
+    for (const local of locals) this.setTrack(local, this.bitrate);
   }
 
   /**
@@ -92,14 +139,15 @@ export class PeerLink {
     if (this.closed) return;
     const current = this.senders.get(local.kind);
     if (current) {
+      current.local = local;
       if (current.sender.track !== local.track)
         void current.sender.replaceTrack(local.track).catch(() => undefined);
       return;
     }
     if (!local.track) return;
     if (local.kind === 'microphone') this.bitrate = bitrate;
-    const sender = this.pc.addTrack(local.track, local.stream);
-    this.senders.set(local.kind, { sender, streamId: local.stream.id });
+    const sender = this.connection.addTrack(local.track, local.stream);
+    this.senders.set(local.kind, { sender, local });
   }
 
   /** Handles a signal from the remote participant (queued behind the previous ones). */
@@ -111,13 +159,7 @@ export class PeerLink {
   close(): void {
     this.closed = true;
     clearInterval(this.stallTimer);
-    this.pc.onnegotiationneeded = null;
-    this.pc.onicecandidate = null;
-    this.pc.ontrack = null;
-    this.pc.onconnectionstatechange = null;
-    this.pc.oniceconnectionstatechange = null;
-    this.pc.onsignalingstatechange = null;
-    this.pc.close();
+    this.detach(this.connection);
   }
 
   private async offer(): Promise<void> {
@@ -142,9 +184,17 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       // Before setRemoteDescription: its ontrack events look the stream ids up.
       if (streams) this.remoteStreams = streams;
-      await this.pc.setRemoteDescription(description);
+      try {
+        await this.connection.setRemoteDescription(description);
+      } catch (error) {
+        // An offer this connection cannot take comes from a fresh connection of the other side
+        // (it rebuilt its own): this side starts afresh too. A stale answer is left to the watchdog.
+        if (description.type !== 'offer') throw error;
+        this.rebuild();
+        await this.connection.setRemoteDescription(description);
+      }
       if (description.type === 'offer') {
-        await this.pc.setLocalDescription();
+        await this.connection.setLocalDescription();
         this.sendDescription();
       }
     } else if (candidate) {
@@ -161,7 +211,7 @@ export class PeerLink {
     const local = this.pc.localDescription;
     if (!local || this.closed) return;
     const streams: Record<string, VoiceStreamKind> = {};
-    for (const [kind, { streamId }] of this.senders) streams[streamId] = kind;
+    for (const [kind, { local }] of this.senders) streams[local.stream.id] = kind;
     this.options.send({ description: { type: local.type, sdp: local.sdp }, streams });
   }
 
@@ -171,9 +221,15 @@ export class PeerLink {
    * ICE restarts, which makes a fresh offer.
    */
   private unstall(): void {
-    if (this.closed || this.pc.connectionState !== 'new' || this.makingOffer) return;
-    if (this.pc.signalingState === 'have-local-offer') this.sendDescription();
-    else if (this.pc.signalingState === 'stable') this.pc.restartIce();
+    if (this.closed || this.makingOffer) return;
+    if (this.connection.connectionState !== 'new') {
+      this.stalls = 0;
+      return;
+    }
+    this.stalls++;
+    if (this.stalls >= STALLS_BEFORE_REBUILD) this.rebuild();
+    else if (this.connection.signalingState === 'have-local-offer') this.sendDescription();
+    else if (this.connection.signalingState === 'stable') this.connection.restartIce();
   }
 
   private restartIfFailed(): void {

@@ -43,6 +43,9 @@ const TEST_FLAG = '__mpqchtVoiceTest';
 const TEST_HOOK = '__mpqchtVoiceStats';
 const testMeshes = new Set<PeerMesh>();
 
+/** Signals kept per participant this side has no link to yet. */
+const MAX_PENDING_SIGNALS = 64;
+
 /**
  * The media of this server's call (docs/web-client.md, Voice): while this connection is in a call
  * it captures the microphone (and, when turned on, the camera and a screen: `LocalMedia`) and keeps
@@ -255,24 +258,27 @@ export class PeerMesh {
     preferences: VoicePreferencesValue,
   ): Peer {
     const remoteId = other.participantId;
-    const pc = new RTCPeerConnection({
+    const configuration: RTCConfiguration = {
       iceServers: media.ice.iceServers.map((s) => ({ ...s })),
       iceTransportPolicy: preferences.relayOnly ? 'relay' : 'all',
-    });
+    };
     const peer: Peer = {
       link: null as unknown as PeerLink,
       publicKey: other.publicKey,
       audio: null,
       video: { camera: null, screen: null },
     };
-    const link = new PeerLink(pc, {
+    const link = new PeerLink(() => new RTCPeerConnection(configuration), {
       polite: ownId < remoteId,
       send: (signal) => this.send(remoteId, signal),
       onRemoteStream: (kind, stream) => this.onRemoteStream(remoteId, peer, kind, stream),
     });
     (peer as { link: PeerLink }).link = link;
     this.peers.set(remoteId, peer);
-    for (const signal of this.pending.get(remoteId) ?? []) void link.receive(signal);
+    const callChannel = this.voice.self()?.channelId;
+    for (const signal of this.pending.get(remoteId) ?? []) {
+      if (signal.channelId === callChannel) void link.receive(signal);
+    }
     this.pending.delete(remoteId);
     return peer;
   }
@@ -306,13 +312,17 @@ export class PeerMesh {
 
   private onSignal(signal: VoiceSignalDto): void {
     const self = this.voice.self();
-    if (!self || signal.channelId !== self.channelId) return;
+    if (self && signal.channelId !== self.channelId) return;
     const peer = this.peers.get(signal.from);
     if (peer) {
       void peer.link.receive(signal);
       return;
     }
+    // Kept even before this side's own join is settled: an offer that overtakes it would
+    // otherwise be lost. `connect` hands over only the ones for the call it links.
     const queue = this.pending.get(signal.from) ?? [];
+    // An offer and its candidates; more than this from one sender is not a negotiation.
+    if (queue.length >= MAX_PENDING_SIGNALS) queue.shift();
     queue.push(signal);
     this.pending.set(signal.from, queue);
   }
