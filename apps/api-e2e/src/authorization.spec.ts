@@ -35,7 +35,7 @@ const NOWHERE = 'no-such-channel';
 type ChannelId = (typeof CHANNELS)[number];
 
 /**
- * `lobby`: everyone views and writes (100 code points); `mod` moderates it. `announcements`:
+ * `lobby`: everyone views and writes (100 code points); `mod` moderates it and manages its threads. `announcements`:
  * read-only except for `writer`. `staff-room` (its own group): hidden except from `staff`.
  * `admin` manages members. `longform` may write 16000 code points anywhere.
  */
@@ -93,7 +93,7 @@ default_permissions = { max_message_length = 100 }
 
 [[channels.overrides]]
 role = "mod"
-allow = ["moderate"]
+allow = ["moderate", "manage_threads"]
 
 [[channels]]
 id = "announcements"
@@ -127,6 +127,8 @@ interface Rights {
   readonly view: readonly ChannelId[];
   readonly write: readonly ChannelId[];
   readonly moderate: readonly ChannelId[];
+  /** Where they rename, lock, archive and delete anyone's threads. */
+  readonly manageThreads: readonly ChannelId[];
   readonly manageMembers: boolean;
 }
 
@@ -134,14 +136,31 @@ const ALL: readonly ChannelId[] = CHANNELS;
 const PUBLIC: readonly ChannelId[] = [LOBBY, ANNOUNCEMENTS];
 
 const RIGHTS: Record<SubjectName, Rights> = {
-  root: { joined: true, roles: [], view: ALL, write: ALL, moderate: ALL, manageMembers: true },
-  plain: { joined: true, roles: [], view: PUBLIC, write: [LOBBY], moderate: [], manageMembers: false },
+  root: {
+    joined: true,
+    roles: [],
+    view: ALL,
+    write: ALL,
+    moderate: ALL,
+    manageThreads: ALL,
+    manageMembers: true,
+  },
+  plain: {
+    joined: true,
+    roles: [],
+    view: PUBLIC,
+    write: [LOBBY],
+    moderate: [],
+    manageThreads: [],
+    manageMembers: false,
+  },
   writer: {
     joined: true,
     roles: ['writer'],
     view: PUBLIC,
     write: PUBLIC,
     moderate: [],
+    manageThreads: [],
     manageMembers: false,
   },
   staff: {
@@ -150,18 +169,36 @@ const RIGHTS: Record<SubjectName, Rights> = {
     view: ALL,
     write: [LOBBY, STAFF_ROOM],
     moderate: [],
+    manageThreads: [],
     manageMembers: false,
   },
-  admin: { joined: true, roles: ['admin'], view: PUBLIC, write: [LOBBY], moderate: [], manageMembers: true },
+  admin: {
+    joined: true,
+    roles: ['admin'],
+    view: PUBLIC,
+    write: [LOBBY],
+    moderate: [],
+    manageThreads: [],
+    manageMembers: true,
+  },
   mod: {
     joined: true,
     roles: ['mod'],
     view: PUBLIC,
     write: [LOBBY],
     moderate: [LOBBY],
+    manageThreads: [LOBBY],
     manageMembers: false,
   },
-  pending: { joined: false, roles: [], view: [], write: [], moderate: [], manageMembers: false },
+  pending: {
+    joined: false,
+    roles: [],
+    view: [],
+    write: [],
+    moderate: [],
+    manageThreads: [],
+    manageMembers: false,
+  },
 };
 
 interface Push {
@@ -182,10 +219,23 @@ interface Party {
 
 type Outcome = 'ok' | ErrorCode;
 
-function channelOf(payload: unknown): string | undefined {
+/** The channel of each thread the matrix made: a thread's pushes are about its channel. */
+const threadChannels = new Map<string, ChannelId>();
+
+/** The stream a payload names (a channel's id, or a thread's `thread:<id>`). */
+function streamOf(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null || !('channelId' in payload)) return undefined;
   return typeof payload.channelId === 'string' ? payload.channelId : undefined;
 }
+
+/** The channel a payload is about: its own, or its thread's. */
+function channelOf(payload: unknown): string | undefined {
+  const stream = streamOf(payload);
+  return stream === undefined ? undefined : (threadChannels.get(stream) ?? stream);
+}
+
+/** A thread that does not exist: a hidden channel's thread must be refused exactly like it. */
+const NO_THREAD = `thread:${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}`;
 
 function clientIdOf(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null || !('clientId' in payload)) return undefined;
@@ -202,6 +252,8 @@ describe('authorization', () => {
   const markers = new Set<string>();
   /** One message per channel, by the watcher, for markRead and history. */
   const seeded = new Map<ChannelId, string>();
+  /** Per channel, a thread (by the watcher) and one message in it. */
+  const threads = new Map<ChannelId, { streamId: string; message: string }>();
   let rootKey: TestIdentity;
 
   async function login(identity: TestIdentity): Promise<TestSocket> {
@@ -246,7 +298,37 @@ describe('authorization', () => {
     }
     observers.push(await party('watcher', ['staff'], ALL));
     for (const channelId of CHANNELS) seeded.set(channelId, await seed(channelId, by('watcher').publicKey));
+    for (const channelId of CHANNELS) {
+      const streamId = await seedThread(channelId);
+      threads.set(channelId, { streamId, message: await seed(streamId, by('watcher').publicKey) });
+    }
   });
+
+  /** A thread by the watcher on a new message of the channel, stored directly (no push). */
+  async function seedThread(channelId: ChannelId): Promise<string> {
+    const parent = await seed(channelId, by('watcher').publicKey);
+    await db.query('INSERT INTO threads (id, channel_id, name, creator_key) VALUES ($1, $2, $3, $4)', [
+      parent,
+      channelId,
+      `seeded in ${channelId}`,
+      by('watcher').publicKey,
+    ]);
+    const streamId = `thread:${parent}`;
+    threadChannels.set(streamId, channelId);
+    return streamId;
+  }
+
+  /** Every stream the message requests are tried in: each channel, and a thread of each. */
+  function streams(): { streamId: string; channelId: ChannelId; seeded: string; missing: string }[] {
+    return CHANNELS.flatMap((channelId) => {
+      const thread = threads.get(channelId);
+      if (!thread) throw new Error(`no thread in ${channelId}`);
+      return [
+        { streamId: channelId, channelId, seeded: seeded.get(channelId) ?? '', missing: NOWHERE },
+        { streamId: thread.streamId, channelId, seeded: thread.message, missing: NO_THREAD },
+      ];
+    });
+  }
 
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -282,6 +364,10 @@ describe('authorization', () => {
       bans: await rows('SELECT * FROM bans ORDER BY public_key'),
       audit: await rows('SELECT * FROM audit_log ORDER BY id'),
       invites: await rows('SELECT * FROM invites ORDER BY id'),
+      threads: await rows('SELECT * FROM threads ORDER BY id'),
+      followers: await rows(
+        'SELECT thread_id, member_key FROM thread_followers ORDER BY thread_id, member_key',
+      ),
     };
   }
 
@@ -386,7 +472,11 @@ describe('authorization', () => {
   }
 
   /** What a call that needs `flag` in `channelId` answers for `who`. */
-  function channelOutcome(who: Party, channelId: ChannelId, flag: 'view' | 'write' | 'moderate'): Outcome {
+  function channelOutcome(
+    who: Party,
+    channelId: ChannelId,
+    flag: 'view' | 'write' | 'moderate' | 'manageThreads',
+  ): Outcome {
     const r = rights(who);
     if (!r.joined) return 'not_joined';
     if (!r.view.includes(channelId)) return 'not_found';
@@ -639,45 +729,47 @@ describe('authorization', () => {
       const rightsIn = (id: string) => data?.channels.find((c) => c.id === id)?.rights;
       expect(rightsIn('announcements')?.write).toBe(who.name === 'root' || who.name === 'writer');
       expect(rightsIn('lobby')?.moderate).toBe(who.name === 'root' || who.name === 'mod');
+      expect(rightsIn('lobby')?.manage_threads).toBe(who.name === 'root' || who.name === 'mod');
+      // Threads are started by writing: not where the member cannot write.
+      expect(rightsIn('announcements')?.create_threads).toBe(who.name === 'root' || who.name === 'writer');
       // A role's own limit comes after the channel's default (docs/permissions.md).
       const lobbyLimit = who.name === 'root' ? 16000 : who.name === 'staff' ? 2000 : 100;
       expect(rightsIn('lobby')?.maxMessageLength).toBe(lobbyLimit);
     },
 
     'channels.markRead': async (who) => {
-      for (const channelId of CHANNELS) {
-        const messageId = seeded.get(channelId) ?? '';
+      for (const { streamId, channelId, seeded: messageId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'view');
         const { data, pushes } = await attempt(
           who,
           'channels.markRead',
-          { channelId, messageId },
+          { channelId: streamId, messageId },
           expected,
-          channelId,
-          { channelId: NOWHERE, messageId },
+          streamId,
+          { channelId: missing, messageId },
         );
         if (expected !== 'ok') continue;
-        expect(data).toMatchObject({ channelId, lastReadMessageId: messageId });
+        expect(data).toMatchObject({ channelId: streamId, lastReadMessageId: messageId });
         const marker = await db.query(
           'SELECT 1 FROM read_markers WHERE member_key = $1 AND channel_id = $2',
-          [who.publicKey, channelId],
+          [who.publicKey, streamId],
         );
         expect(marker.rowCount).toBe(1);
         // Only the member's own sockets hear of it.
         expect(
-          pushesOf(pushes, 'readState.updated', (p) => channelOf(p) === channelId).map((o) => o.name),
+          pushesOf(pushes, 'readState.updated', (p) => streamOf(p) === streamId).map((o) => o.name),
         ).toEqual([who.name]);
       }
     },
 
     'channels.viewers': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'view');
-        const { data } = await attempt(who, 'channels.viewers', { channelId }, expected, channelId, {
-          channelId: NOWHERE,
+        const { data } = await attempt(who, 'channels.viewers', { channelId: streamId }, expected, streamId, {
+          channelId: missing,
         });
         if (expected !== 'ok') continue;
-        expect(data?.channelId).toBe(channelId);
+        expect(data?.channelId).toBe(streamId);
         // Every joined observer who can view it (root too), none who cannot; the pending key
         // (authorized, not joined) views nothing.
         const named = observers.filter((o) => data?.publicKeys.includes(o.publicKey)).map((o) => o.name);
@@ -690,17 +782,17 @@ describe('authorization', () => {
     },
 
     'messages.send': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId, missing } of streams()) {
         const clientId = randomUUID();
         const expected = channelOutcome(who, channelId, 'write');
-        const content = `from ${who.name} in ${channelId}`;
+        const content = `from ${who.name} in ${streamId}`;
         const { data, pushes } = await attempt(
           who,
           'messages.send',
-          { channelId, clientId, content },
+          { channelId: streamId, clientId, content },
           expected,
-          channelId,
-          { channelId: NOWHERE, clientId: randomUUID(), content },
+          streamId,
+          { channelId: missing, clientId: randomUUID(), content },
         );
         const rows = await db.query(
           'SELECT channel_id, author_key, content FROM messages WHERE client_id = $1',
@@ -710,26 +802,26 @@ describe('authorization', () => {
           expect(rows.rows).toEqual([]);
           continue;
         }
-        expect(rows.rows).toEqual([{ channel_id: channelId, author_key: who.publicKey, content }]);
+        expect(rows.rows).toEqual([{ channel_id: streamId, author_key: who.publicKey, content }]);
         // Exactly the observers who can view the channel receive it (the sender's socket included).
         expect(
           pushesOf(pushes, 'message.created', (p) => clientIdOf(p) === clientId).map((o) => o.name),
         ).toEqual(observers.filter((o) => o.view.has(channelId)).map((o) => o.name));
-        expect(data?.channelId).toBe(channelId);
+        expect(data?.channelId).toBe(streamId);
       }
     },
 
     'messages.edit': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId } of streams()) {
         for (const own of [true, false]) {
-          const messageId = await seed(channelId, own ? who.publicKey : by('watcher').publicKey);
+          const messageId = await seed(streamId, own ? who.publicKey : by('watcher').publicKey);
           const r = rights(who);
           const expected: Outcome = !own
             ? channelOutcome(who, channelId, 'view') === 'ok'
               ? 'forbidden'
               : channelOutcome(who, channelId, 'view')
             : channelOutcome(who, channelId, 'write');
-          const where = `${own ? 'own' : "another's"} message in ${channelId}`;
+          const where = `${own ? 'own' : "another's"} message in ${streamId}`;
           const { pushes } = await attempt(
             who,
             'messages.edit',
@@ -753,9 +845,9 @@ describe('authorization', () => {
     },
 
     'messages.delete': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId } of streams()) {
         for (const own of [true, false]) {
-          const messageId = await seed(channelId, own ? who.publicKey : by('watcher').publicKey);
+          const messageId = await seed(streamId, own ? who.publicKey : by('watcher').publicKey);
           const view = channelOutcome(who, channelId, 'view');
           const moderate = channelOutcome(who, channelId, 'moderate');
           // Own messages: write (or moderate) there; others': moderate there.
@@ -767,7 +859,7 @@ describe('authorization', () => {
                 : own
                   ? channelOutcome(who, channelId, 'write')
                   : 'forbidden';
-          const where = `${own ? 'own' : "another's"} message in ${channelId}`;
+          const where = `${own ? 'own' : "another's"} message in ${streamId}`;
           const { pushes } = await attempt(who, 'messages.delete', { messageId }, expected, where, {
             messageId: randomUUID(),
           });
@@ -787,51 +879,51 @@ describe('authorization', () => {
     },
 
     'messages.history': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'view');
-        const newest = await newestIn(channelId);
-        const { data } = await attempt(who, 'messages.history', { channelId }, expected, channelId, {
-          channelId: NOWHERE,
+        const newest = await newestIn(streamId);
+        const { data } = await attempt(who, 'messages.history', { channelId: streamId }, expected, streamId, {
+          channelId: missing,
         });
         if (expected !== 'ok') continue;
-        expect(data?.messages.every((m) => m.channelId === channelId)).toBe(true);
+        expect(data?.messages.every((m) => m.channelId === streamId)).toBe(true);
         // The newest page ends with the channel's newest message (the barrier's marker came after).
         expect(data?.messages.at(-1)?.id).toBe(newest);
       }
     },
 
     'messages.since': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'view');
-        const head = await headRevOf(channelId);
-        const newest = await newestIn(channelId);
+        const head = await headRevOf(streamId);
+        const newest = await newestIn(streamId);
         const { data } = await attempt(
           who,
           'messages.since',
-          { channelId, afterRev: Math.max(0, head - 1) },
+          { channelId: streamId, afterRev: Math.max(0, head - 1) },
           expected,
-          channelId,
-          { channelId: NOWHERE, afterRev: Math.max(0, head - 1) },
+          streamId,
+          { channelId: missing, afterRev: Math.max(0, head - 1) },
         );
         if (expected !== 'ok') continue;
         // One change back from the head: the channel's latest change, which is its newest message
         // (every earlier case's change was followed by a barrier marker in the lobby).
         expect(data?.rev).toBe(head);
         expect(data?.hasMore).toBe(false);
-        expect(data?.messages.every((m) => m.channelId === channelId)).toBe(true);
+        expect(data?.messages.every((m) => m.channelId === streamId)).toBe(true);
         expect([
           ...(data?.messages ?? []).map((m) => m.id),
           ...(data?.deleted ?? []).map((d) => d.messageId),
         ]).toHaveLength(1);
-        if (channelId === LOBBY) expect(data?.messages.map((m) => m.id)).toEqual([newest]);
+        if (streamId === LOBBY) expect(data?.messages.map((m) => m.id)).toEqual([newest]);
       }
     },
 
     'typing.start': async (who) => {
-      for (const channelId of CHANNELS) {
+      for (const { streamId, channelId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'write');
-        const { pushes } = await attempt(who, 'typing.start', { channelId }, expected, channelId, {
-          channelId: NOWHERE,
+        const { pushes } = await attempt(who, 'typing.start', { channelId: streamId }, expected, streamId, {
+          channelId: missing,
         });
         if (expected !== 'ok') continue;
         // The others who can view the channel; not the typist's own socket.
@@ -839,9 +931,133 @@ describe('authorization', () => {
           pushesOf(
             pushes,
             'typing.started',
-            (p) => channelOf(p) === channelId && (p as { publicKey?: string }).publicKey === who.publicKey,
+            (p) => streamOf(p) === streamId && (p as { publicKey?: string }).publicKey === who.publicKey,
           ).map((o) => o.name),
         ).toEqual(observers.filter((o) => o.view.has(channelId) && o !== who).map((o) => o.name));
+      }
+    },
+
+    'threads.create': async (who) => {
+      for (const channelId of CHANNELS) {
+        const messageId = await seed(channelId, by('watcher').publicKey);
+        // create_threads is everyone's where they write (threads.spec.ts covers the rest).
+        const expected = channelOutcome(who, channelId, 'write');
+        const { data, pushes } = await attempt(
+          who,
+          'threads.create',
+          { channelId, messageId, name: `by ${who.name}` },
+          expected,
+          channelId,
+          { channelId: NOWHERE, messageId, name: `by ${who.name}` },
+        );
+        if (expected !== 'ok') continue;
+        threadChannels.set(`thread:${messageId}`, channelId);
+        expect(data).toMatchObject({ id: messageId, channelId, creator: who.publicKey, following: true });
+        const row = await db.query(
+          'SELECT 1 FROM thread_followers WHERE thread_id = $1 AND member_key = $2',
+          [messageId, who.publicKey],
+        );
+        expect(row.rowCount).toBe(1);
+        expect(
+          pushesOf(pushes, 'thread.updated', (p) => (p as { id?: string }).id === messageId).map(
+            (o) => o.name,
+          ),
+        ).toEqual(observers.filter((o) => o.view.has(channelId)).map((o) => o.name));
+      }
+    },
+
+    'threads.list': async (who) => {
+      for (const channelId of CHANNELS) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const { data } = await attempt(who, 'threads.list', { channelId }, expected, channelId, {
+          channelId: NOWHERE,
+        });
+        if (expected !== 'ok') continue;
+        expect(data?.threads.every((t) => t.channelId === channelId)).toBe(true);
+        expect(data?.threads.map((t) => t.streamId)).toContain(threads.get(channelId)?.streamId);
+      }
+    },
+
+    'threads.get': async (who) => {
+      for (const { streamId, channelId } of streams().filter((s) => s.missing === NO_THREAD)) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const { data } = await attempt(who, 'threads.get', { channelId: streamId }, expected, streamId, {
+          channelId: NO_THREAD,
+        });
+        if (expected !== 'ok') continue;
+        expect(data).toMatchObject({ streamId, channelId, creator: by('watcher').publicKey });
+      }
+    },
+
+    // Renaming someone else's thread (the watcher's) needs manage_threads.
+    'threads.update': async (who) => {
+      for (const { streamId, channelId } of streams().filter((s) => s.missing === NO_THREAD)) {
+        const expected = channelOutcome(who, channelId, 'manageThreads');
+        const name = `renamed by ${who.name}`;
+        const { data, pushes } = await attempt(
+          who,
+          'threads.update',
+          { channelId: streamId, name },
+          expected,
+          streamId,
+          { channelId: NO_THREAD, name },
+        );
+        if (expected !== 'ok') continue;
+        expect(data).toMatchObject({ streamId, name });
+        expect(
+          pushesOf(pushes, 'thread.updated', (p) => (p as { name?: string }).name === name).map(
+            (o) => o.name,
+          ),
+        ).toEqual(observers.filter((o) => o.view.has(channelId)).map((o) => o.name));
+      }
+    },
+
+    'threads.delete': async (who) => {
+      for (const channelId of CHANNELS) {
+        const streamId = await seedThread(channelId);
+        const expected = channelOutcome(who, channelId, 'manageThreads');
+        const { data, pushes } = await attempt(
+          who,
+          'threads.delete',
+          { channelId: streamId },
+          expected,
+          channelId,
+          { channelId: NO_THREAD },
+        );
+        const row = await db.query<{ deleted: boolean }>(
+          'SELECT deleted_at IS NOT NULL AS deleted FROM threads WHERE id = $1',
+          [streamId.slice('thread:'.length)],
+        );
+        expect(row.rows).toEqual([{ deleted: expected === 'ok' }]);
+        if (expected !== 'ok') continue;
+        expect(data).toEqual({ channelId, streamId, id: streamId.slice('thread:'.length) });
+        expect(
+          pushesOf(pushes, 'thread.deleted', (p) => (p as { streamId?: string }).streamId === streamId).map(
+            (o) => o.name,
+          ),
+        ).toEqual(observers.filter((o) => o.view.has(channelId)).map((o) => o.name));
+      }
+    },
+
+    'threads.follow': async (who) => {
+      for (const { streamId, channelId } of streams().filter((s) => s.missing === NO_THREAD)) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const { data, pushes } = await attempt(
+          who,
+          'threads.follow',
+          { channelId: streamId, follow: true },
+          expected,
+          streamId,
+          { channelId: NO_THREAD, follow: true },
+        );
+        if (expected !== 'ok') continue;
+        expect(data).toMatchObject({ streamId, following: true });
+        // Only the member's own sockets hear of it.
+        expect(
+          pushesOf(pushes, 'thread.following', (p) => (p as { streamId?: string }).streamId === streamId).map(
+            (o) => o.name,
+          ),
+        ).toEqual([who.name]);
       }
     },
 

@@ -35,6 +35,17 @@ function channelOf(list: { channels: readonly ChannelDto[] }, id: string): Chann
   return channel;
 }
 
+/** What a member without roles may do in a channel of the test config.toml (its defaults). */
+const PLAIN_RIGHTS = {
+  write: true,
+  moderate: false,
+  manage: false,
+  create_threads: true,
+  manage_threads: false,
+  maxMessageLength: 500,
+  slowmodeMs: 0,
+};
+
 describe('channels', () => {
   let c: Community;
 
@@ -58,7 +69,8 @@ describe('channels', () => {
         lastRev: 0,
         readState: unread(id),
         // A plain member: the defaults of config.toml.
-        rights: { write: true, moderate: false, manage: false, maxMessageLength: 500, slowmodeMs: 0 },
+        followedThreads: { unreadCount: 0, mentionCount: 0 },
+        rights: PLAIN_RIGHTS,
       });
       expect(list).toEqual({
         groups: [
@@ -211,7 +223,8 @@ describe('channels', () => {
           unreadCount: 0,
           mentionCount: 0,
         },
-        rights: { write: true, moderate: false, manage: false, maxMessageLength: 500, slowmodeMs: 0 },
+        followedThreads: { unreadCount: 0, mentionCount: 0 },
+        rights: PLAIN_RIGHTS,
       });
 
       const newer = await send(bob.socket, 'reads', 'b-new');

@@ -13,6 +13,7 @@ import { MembersModule } from './members/members.module';
 import { MessagesModule } from './messages/messages.module';
 import { ServerModule } from './server/server.module';
 import { SessionModule } from './session/session.module';
+import { ThreadsModule } from './threads/threads.module';
 import { VoiceModule } from './voice/voice.module';
 
 /**
@@ -38,6 +39,7 @@ export class AppModule {
         ChannelsModule,
         MembersModule,
         MessagesModule,
+        ThreadsModule,
         AuthModule,
         SessionModule,
         VoiceModule,

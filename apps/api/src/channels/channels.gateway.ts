@@ -61,7 +61,7 @@ export class ChannelsGateway {
     @Payload() _request: TypingRequest,
     @Decision() decision: RequestDecision,
   ): Record<string, never> {
-    this.typingService.started(joinedMember(socket), decision.channelId);
+    this.typingService.started(joinedMember(socket), decision);
     return {};
   }
 }

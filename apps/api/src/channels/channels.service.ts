@@ -1,66 +1,23 @@
 import { Injectable } from '@nestjs/common';
 
 import type { PermissionSubject } from '@mpqcht/permissions';
-import {
-  type ChannelListDto,
-  type ChannelViewersDto,
-  type ReadStateDto,
-  UNREAD_COUNT_CAP,
-} from '@mpqcht/protocol';
+import type { ChannelListDto, ChannelViewersDto, ReadStateDto } from '@mpqcht/protocol';
 
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
+import {
+  FOLLOWED_THREADS_SQL,
+  type FollowedThreadsRow,
+  READ_STATE_SQL,
+  type ReadStateRow,
+  toReadState,
+} from '../read-state/read-state-sql';
 import { MemberRightsEvents } from '../realtime/member-rights-events';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
-
-interface ReadStateRow {
-  channel_id: string;
-  last_seq: string;
-  last_rev: string;
-  last_read_seq: string;
-  last_read_message_id: string | null;
-  unread: string;
-  mentioned: string;
-}
-
-/**
- * Unread = messages by others after the marker, not deleted; mentioned = those of them that mention
- * the member. Both counted up to the cap. (`mentions <> '{}'` lets the partial index on mentions serve.)
- */
-const READ_STATE_SQL = `
-  SELECT c.channel_id,
-         coalesce(s.last_seq, 0) AS last_seq,
-         coalesce(s.last_rev, 0) AS last_rev,
-         coalesce(r.last_read_seq, 0) AS last_read_seq,
-         r.last_read_message_id,
-         (SELECT count(*) FROM (
-            SELECT 1 FROM messages m
-            WHERE m.channel_id = c.channel_id AND m.seq > coalesce(r.last_read_seq, 0)
-              AND m.deleted_at IS NULL AND m.author_key <> $1
-            LIMIT ${UNREAD_COUNT_CAP}) unread) AS unread,
-         (SELECT count(*) FROM (
-            SELECT 1 FROM messages m
-            WHERE m.channel_id = c.channel_id AND m.seq > coalesce(r.last_read_seq, 0)
-              AND m.deleted_at IS NULL AND m.author_key <> $1
-              AND m.mentions <> '{}' AND m.mentions @> ARRAY[$1]::text[]
-            LIMIT ${UNREAD_COUNT_CAP}) mentioned) AS mentioned
-  FROM unnest($2::text[]) AS c(channel_id)
-  LEFT JOIN channel_sequences s ON s.channel_id = c.channel_id
-  LEFT JOIN read_markers r ON r.channel_id = c.channel_id AND r.member_key = $1`;
-
-function toReadState(row: ReadStateRow): ReadStateDto {
-  return {
-    channelId: row.channel_id,
-    lastReadSeq: Number(row.last_read_seq),
-    lastReadMessageId: row.last_read_message_id,
-    unreadCount: Number(row.unread),
-    mentionCount: Number(row.mentioned),
-  };
-}
 
 /** Channels come from config.toml; their counters and read markers from the database. */
 @Injectable()
@@ -82,11 +39,13 @@ export class ChannelsService {
   async list(actor: Actor): Promise<ChannelListDto> {
     const { groups, channelsById } = this.config.current;
     const channels = this.visibleChannelIds(actor).flatMap((id) => channelsById.get(id) ?? []);
-    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [
-      actor.publicKey,
-      channels.map((c) => c.id),
+    const ids = channels.map((c) => c.id);
+    const [rows, followed] = await Promise.all([
+      this.sql.rows<ReadStateRow>(READ_STATE_SQL, [actor.publicKey, ids]),
+      this.sql.rows<FollowedThreadsRow>(FOLLOWED_THREADS_SQL, [actor.publicKey, ids]),
     ]);
     const byId = new Map(rows.map((row) => [row.channel_id, row]));
+    const followedById = new Map(followed.map((row) => [row.channel_id, row]));
     const usedGroups = new Set(channels.map((c) => c.groupId));
     return {
       groups: groups.filter((g) => usedGroups.has(g.id)).map((g) => ({ id: g.id, name: g.name })),
@@ -102,6 +61,10 @@ export class ChannelsService {
             lastSeq: Number(row.last_seq),
             lastRev: Number(row.last_rev),
             readState: toReadState(row),
+            followedThreads: {
+              unreadCount: Number(followedById.get(channel.id)?.unread ?? 0),
+              mentionCount: Number(followedById.get(channel.id)?.mentioned ?? 0),
+            },
             rights: this.policy.rights(actor, channel.id),
             ...(channel.voice
               ? { voice: { ...channel.voice, rights: this.policy.voiceRights(actor, channel.id) } }
@@ -117,7 +80,7 @@ export class ChannelsService {
    * the order they joined: whom a mention there reaches, so a client offers only them. Resolved
    * from config.toml's current permissions and the members' roles when asked.
    */
-  async viewers({ channelId }: RequestDecision): Promise<ChannelViewersDto> {
+  async viewers({ streamId, channelId }: RequestDecision): Promise<ChannelViewersDto> {
     const rows = await this.sql.rows<{ public_key: string; roles: string[] }>(
       `SELECT public_key, roles FROM members
        WHERE display_name IS NOT NULL AND joined_at IS NOT NULL ORDER BY joined_at, public_key`,
@@ -128,7 +91,7 @@ export class ChannelsService {
         this.policy.canView({ isRoot: rootKeys.has(row.public_key), roles: row.roles }, channelId),
       )
       .map((row) => row.public_key);
-    return { channelId, publicKeys };
+    return { channelId: streamId, publicKeys };
   }
 
   /**
@@ -160,11 +123,7 @@ export class ChannelsService {
    * state, which the member's other devices get too (their unread counts follow). The channel is
    * the AccessGuard's decision (one the member can view).
    */
-  async markRead(
-    memberKey: string,
-    { channelId }: RequestDecision,
-    messageId: string,
-  ): Promise<ReadStateDto> {
+  async markRead(memberKey: string, { streamId }: RequestDecision, messageId: string): Promise<ReadStateDto> {
     const updated = await this.sql.rows<unknown>(
       `INSERT INTO read_markers AS r (member_key, channel_id, last_read_seq, last_read_message_id, updated_at)
        SELECT $1, m.channel_id, m.seq, m.id, now() FROM messages m WHERE m.id = $3 AND m.channel_id = $2
@@ -173,16 +132,16 @@ export class ChannelsService {
              updated_at = now()
          WHERE r.last_read_seq < EXCLUDED.last_read_seq
        RETURNING 1`,
-      [memberKey, channelId, messageId],
+      [memberKey, streamId, messageId],
     );
     if (updated.length === 0) {
       const exists = await this.sql.rows<unknown>(
         'SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2',
-        [messageId, channelId],
+        [messageId, streamId],
       );
       if (exists.length === 0) throw noSuchMessage();
     }
-    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, [channelId]]);
+    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [memberKey, [streamId]]);
     const row = rows[0];
     if (!row) throw new Error('read state query returned no row');
     const state = toReadState(row);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { TYPING_TTL_MS } from '@mpqcht/protocol';
 
+import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
 
@@ -11,12 +12,13 @@ export class TypingService {
   constructor(private readonly push: PushService) {}
 
   /**
-   * To the channel's room, which holds only the sockets of members who can view it; not to the
-   * typist's own devices: they know they are typing.
+   * To the channel's room, which holds only the sockets of members who can view it (a thread's
+   * typing too, named by the thread's stream); not to the typist's own devices: they know they are
+   * typing.
    */
-  started(member: MemberRecord, channelId: string): void {
+  started(member: MemberRecord, { streamId, channelId }: RequestDecision): void {
     this.push.toChannelExceptMember(channelId, member.publicKey, 'typing.started', {
-      channelId,
+      channelId: streamId,
       publicKey: member.publicKey,
       displayName: member.displayName,
       expiresInMs: TYPING_TTL_MS,

@@ -34,6 +34,7 @@ describe('config.toml validation', () => {
       groupId: 'general',
       topic: '',
       voice: null,
+      threadArchiveAfterMs: 3 * 24 * 60 * 60 * 1000,
     });
   });
 
@@ -100,6 +101,40 @@ describe('voice channels', () => {
   });
 });
 
+describe('thread_archive_after', () => {
+  const withArchive = (group: string, channel: string) =>
+    base
+      .replace('name = "General"\n', `name = "General"\n${group}`)
+      .replace('group = "general"\n', `group = "general"\n${channel}`) +
+    '\n[[channels]]\nid = "other"\nname = "other"\ngroup = "general"\n';
+
+  it('is 3 days unless the channel or its group says otherwise; the channel wins', () => {
+    const days3 = 3 * 24 * 60 * 60 * 1000;
+    const plain = parseCommunityConfig(withArchive('', ''), 'config.toml');
+    expect(plain.channelsById.get('lobby')?.threadArchiveAfterMs).toBe(days3);
+    const grouped = parseCommunityConfig(withArchive('thread_archive_after = "12h"\n', ''), 'config.toml');
+    expect(grouped.channelsById.get('lobby')?.threadArchiveAfterMs).toBe(12 * 3_600_000);
+    expect(grouped.channelsById.get('other')?.threadArchiveAfterMs).toBe(12 * 3_600_000);
+    const both = parseCommunityConfig(
+      withArchive('thread_archive_after = "12h"\n', 'thread_archive_after = "90s"\n'),
+      'config.toml',
+    );
+    expect(both.channelsById.get('lobby')?.threadArchiveAfterMs).toBe(90_000);
+    expect(both.channelsById.get('other')?.threadArchiveAfterMs).toBe(12 * 3_600_000);
+    expect(
+      parseCommunityConfig(withArchive('', 'thread_archive_after = "7d"\n'), 'config.toml').channelsById.get(
+        'lobby',
+      )?.threadArchiveAfterMs,
+    ).toBe(7 * 86_400_000);
+  });
+
+  it.each(['"0s"', '"3"', '"3 days"', '"1.5h"', '"366d"', '3'])('refuses %s, naming the key', (value) => {
+    expect(() =>
+      parseCommunityConfig(withArchive('', `thread_archive_after = ${value}\n`), 'config.toml'),
+    ).toThrow('config.toml: channels[0].thread_archive_after: ');
+  });
+});
+
 describe('[web] allowed_origins', () => {
   it('defaults to any origin', () => {
     expect(parseCommunityConfig(base, 'config.toml').allowedOrigins).toEqual(['*']);
@@ -144,6 +179,8 @@ name = "Muted"
           write: true,
           moderate: false,
           manage: false,
+          create_threads: true,
+          manage_threads: false,
           connect: true,
           speak: true,
           video: true,
@@ -240,6 +277,7 @@ deny = ["write"]
       groupId: 'news',
       topic: '',
       voice: null,
+      threadArchiveAfterMs: 3 * 24 * 60 * 60 * 1000,
     });
     expect(config.roles.map((r) => [r.id, r.position, r.color])).toEqual([
       ['moderator', 20, '#e67e22'],
@@ -264,6 +302,7 @@ allow = ["write"]
     expect(resolvePermissions(config.permissions, plain, 'news')?.flags).toEqual({
       ...DEFAULT_CHANNEL_FLAGS,
       write: false,
+      create_threads: false,
     });
     expect(resolvePermissions(config.permissions, moderator, 'news')?.flags).toEqual({
       ...DEFAULT_CHANNEL_FLAGS,

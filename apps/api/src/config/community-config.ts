@@ -52,6 +52,22 @@ export const BITRATE_FLOOR = 6_000;
 export const BITRATE_CEILING = 510_000;
 export const DEFAULT_BITRATE = 64_000;
 
+/** How long a thread may go without messages before it is archived: by default, and the bounds. */
+export const DEFAULT_THREAD_ARCHIVE_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
+const THREAD_ARCHIVE_AFTER_FLOOR_MS = 1000;
+const THREAD_ARCHIVE_AFTER_CEILING_MS = 365 * 24 * 60 * 60 * 1000;
+const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `thread_archive_after`: a number and a unit, `30s`, `45m`, `12h` or `3d`, read as milliseconds. */
+const threadArchiveAfter = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}[smhd]$/, 'a duration like "30m", "12h" or "3d" (s, m, h, d)')
+  .transform((text) => Number(text.slice(0, -1)) * (DURATION_UNITS_MS[text.slice(-1)] ?? 0))
+  .refine(
+    (ms) => ms >= THREAD_ARCHIVE_AFTER_FLOOR_MS && ms <= THREAD_ARCHIVE_AFTER_CEILING_MS,
+    'between 1s and 365d',
+  );
+
 const maxMessageLength = z.number().int().min(1).max(MESSAGE_LENGTH_CEILING);
 const slowmodeMs = z.number().int().min(0).max(SLOWMODE_CEILING_MS);
 const burst = z.number().int().min(1).max(FLOOD_LIMIT_CEILING);
@@ -135,6 +151,7 @@ const CommunityConfigSchema = z
         z.strictObject({
           id,
           name: z.string().trim().min(1).max(64),
+          thread_archive_after: threadArchiveAfter.optional(),
           default_permissions: DefaultPermissionsSchema.optional(),
           overrides: z.array(OverrideSchema).default([]),
         }),
@@ -151,6 +168,7 @@ const CommunityConfigSchema = z
           kind: z.enum(['text', 'voice']).default('text'),
           max_participants: z.number().int().min(2).max(MAX_PARTICIPANTS_CEILING).optional(),
           bitrate: z.number().int().min(BITRATE_FLOOR).max(BITRATE_CEILING).optional(),
+          thread_archive_after: threadArchiveAfter.optional(),
           default_permissions: DefaultPermissionsSchema.optional(),
           overrides: z.array(OverrideSchema).default([]),
         }),
@@ -270,6 +288,8 @@ export interface ChannelConfig {
   readonly topic: string;
   /** Set for voice channels only. */
   readonly voice: VoiceSettings | null;
+  /** A thread here is archived after this long without messages (the channel's, its group's, or 3 days). */
+  readonly threadArchiveAfterMs: number;
 }
 
 /** Per-IP limits: challenge issuance (a token bucket) and failed logins (per minute). */
@@ -347,6 +367,7 @@ function permissionModel(parsed: ParsedConfig): PermissionModel {
 }
 
 function normalise(parsed: ParsedConfig): CommunityConfig {
+  const groupArchiveAfter = new Map(parsed.groups.map((g) => [g.id, g.thread_archive_after]));
   const channels: ChannelConfig[] = parsed.channels.map((c) => ({
     id: c.id,
     name: c.name,
@@ -359,6 +380,8 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
             bitrate: c.bitrate ?? DEFAULT_BITRATE,
           }
         : null,
+    threadArchiveAfterMs:
+      c.thread_archive_after ?? groupArchiveAfter.get(c.group) ?? DEFAULT_THREAD_ARCHIVE_AFTER_MS,
   }));
   const theme: Record<string, string> = Object.fromEntries(Object.entries(parsed.theme));
   return {

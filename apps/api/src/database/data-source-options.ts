@@ -6,6 +6,7 @@ import { AddBansAndAuditLog1764050000000 } from './migrations/1764050000000-add-
 import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites';
 import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
 import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
+import { AddThreads1764090000000 } from './migrations/1764090000000-add-threads';
 import { QueryLogger } from './query-logger';
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   AddInvites1764060000000,
   AddMessageRevisions1764070000000,
   CountBatchSequencesInMemory1764080000000,
+  AddThreads1764090000000,
 ];
 
 /**

@@ -7,6 +7,7 @@
 -- migration AddInvites1764060000000
 -- migration AddMessageRevisions1764070000000
 -- migration CountBatchSequencesInMemory1764080000000
+-- migration AddThreads1764090000000
 
 CREATE TABLE public.audit_log (
   id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
@@ -93,6 +94,8 @@ CREATE INDEX messages_channel_id_id ON public.messages USING btree (channel_id, 
 CREATE UNIQUE INDEX messages_channel_rev ON public.messages USING btree (channel_id, rev);
 CREATE UNIQUE INDEX messages_channel_seq ON public.messages USING btree (channel_id, seq);
 CREATE INDEX messages_mentions ON public.messages USING gin (mentions) WHERE (mentions <> '{}'::text[]);
+CREATE TRIGGER messages_thread_changed AFTER UPDATE ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_changed();
+CREATE TRIGGER messages_thread_posted AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_posted();
 
 CREATE TABLE public.migrations (
   id integer NOT NULL DEFAULT nextval('public.migrations_id_seq'::regclass),
@@ -109,6 +112,33 @@ CREATE TABLE public.read_markers (
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT read_markers_pkey PRIMARY KEY (member_key, channel_id)
 );
+
+CREATE TABLE public.thread_followers (
+  thread_id uuid NOT NULL,
+  member_key text NOT NULL,
+  followed_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT thread_followers_pkey PRIMARY KEY (thread_id, member_key),
+  CONSTRAINT thread_followers_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.threads(id)
+);
+CREATE INDEX thread_followers_member ON public.thread_followers USING btree (member_key, thread_id);
+
+CREATE TABLE public.threads (
+  id uuid NOT NULL,
+  channel_id text NOT NULL,
+  name text NOT NULL,
+  creator_key text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  message_count integer NOT NULL DEFAULT 0,
+  last_message_at timestamp with time zone NOT NULL DEFAULT now(),
+  participants text[] NOT NULL DEFAULT '{}'::text[],
+  locked boolean NOT NULL DEFAULT false,
+  archived_at timestamp with time zone,
+  deleted_at timestamp with time zone,
+  CONSTRAINT threads_id_fkey FOREIGN KEY (id) REFERENCES public.messages(id),
+  CONSTRAINT threads_pkey PRIMARY KEY (id)
+);
+CREATE INDEX threads_archive_due ON public.threads USING btree (last_message_at) WHERE ((archived_at IS NULL) AND (deleted_at IS NULL));
+CREATE INDEX threads_channel_listing ON public.threads USING btree (channel_id, ((archived_at IS NOT NULL)), last_message_at DESC, id DESC) WHERE (deleted_at IS NULL);
 
 CREATE SEQUENCE public.audit_log_id_seq AS bigint OWNED BY public.audit_log.id;
 CREATE SEQUENCE public.invites_id_seq AS bigint OWNED BY public.invites.id;
@@ -234,6 +264,45 @@ AS $function$
           UPDATE channel_sequences c SET last_seq = v_seq, last_rev = v_rev, last_ms = v_ms
           WHERE c.channel_id = v_channel;
         END IF;
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_thread_message_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        v_thread uuid := substr(NEW.channel_id, 8)::uuid;
+      BEGIN
+        IF NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL THEN
+          UPDATE threads t SET message_count = t.message_count - 1 WHERE t.id = v_thread;
+        ELSIF NEW.deleted_at IS NULL THEN
+          -- An edit: whoever it mentions now follows the thread.
+          INSERT INTO thread_followers (thread_id, member_key)
+          SELECT v_thread, k FROM unnest(NEW.mentions) AS k
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_thread_message_posted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        v_thread uuid := substr(NEW.channel_id, 8)::uuid;
+      BEGIN
+        UPDATE threads t
+        SET message_count = t.message_count + 1,
+            last_message_at = NEW.created_at,
+            archived_at = NULL,
+            participants = (array_prepend(NEW.author_key, array_remove(t.participants, NEW.author_key)))[1:3]
+        WHERE t.id = v_thread;
+        INSERT INTO thread_followers (thread_id, member_key)
+        SELECT v_thread, k FROM unnest(array_prepend(NEW.author_key, NEW.mentions)) AS k
+        ON CONFLICT DO NOTHING;
+        RETURN NULL;
       END
       $function$;
 

@@ -5,7 +5,8 @@ import type { ErrorCode, RequestEvent } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import type { Actor } from '../policy/channel-policy';
-import { actor, ROOT, samplePolicy } from '../policy/testing/sample-community';
+import { decisionOf } from '../policy/request-decision';
+import { actor, noThreads, ROOT, samplePolicy, threadsOf } from '../policy/testing/sample-community';
 import type { SocketSession } from '../realtime/socket-session';
 import { AllowBeforeJoin, RequireChannel, RequirePermission } from './access.decorators';
 import { AccessGuard } from './access.guard';
@@ -57,7 +58,7 @@ function method<T extends object>(cls: new () => T, name: keyof T & string): Han
   return value as Handler;
 }
 
-const guard = new AccessGuard(new Reflector(), samplePolicy().policy);
+const guard = new AccessGuard(new Reflector(), samplePolicy().policy, noThreads());
 
 function sessionOf(who: Actor | null, joined = true): SocketSession {
   const publicKey = who?.publicKey ?? 'key-of-nobody';
@@ -112,6 +113,42 @@ const plain = actor('plain');
 const writer = actor('writer', 'writer');
 const staff = actor('staff', 'staff');
 const admin = actor('admin', 'admin');
+
+const THREAD_IN = {
+  lobby: '0190a0b0-0000-7000-8000-000000000001',
+  staffRoom: '0190a0b0-0000-7000-8000-000000000002',
+  locked: '0190a0b0-0000-7000-8000-000000000003',
+  deleted: '0190a0b0-0000-7000-8000-000000000004',
+};
+const record = (id: string, channelId: string, state: { locked?: boolean; deleted?: boolean } = {}) => ({
+  id,
+  streamId: `thread:${id}`,
+  channelId,
+  creator: 'key-of-plain',
+  locked: state.locked ?? false,
+  deleted: state.deleted ?? false,
+});
+const threadGuard = new AccessGuard(
+  new Reflector(),
+  samplePolicy().policy,
+  threadsOf(
+    record(THREAD_IN.lobby, 'lobby'),
+    record(THREAD_IN.staffRoom, 'staff-room'),
+    record(THREAD_IN.locked, 'lobby', { locked: true }),
+    record(THREAD_IN.deleted, 'lobby', { deleted: true }),
+  ),
+);
+
+/** The guard's answer for a request naming a thread (it waits for the thread directory). */
+async function threadOutcome(who: Actor, handler: Handler, threadId: string): Promise<ErrorCode | 'allowed'> {
+  const context = wsContext(sessionOf(who), Handlers, handler, { channelId: `thread:${threadId}` });
+  try {
+    return (await threadGuard.canActivate(context)) ? 'allowed' : 'internal_error';
+  } catch (error) {
+    if (error instanceof ProtocolError) return error.code;
+    throw error;
+  }
+}
 
 describe('AccessGuard over Socket.IO', () => {
   it('refuses a socket that has not joined, unless the handler allows it', () => {
@@ -174,7 +211,9 @@ describe('AccessGuard over Socket.IO', () => {
   it('refuses a hidden channel with the same error as an unknown one', () => {
     const refusal = (channelId: string) => {
       try {
-        guard.canActivate(wsContext(sessionOf(plain), Handlers, h.view, { channelId }, 'messages.history'));
+        expect(
+          guard.canActivate(wsContext(sessionOf(plain), Handlers, h.view, { channelId }, 'messages.history')),
+        ).toBe(true);
       } catch (error) {
         if (error instanceof ProtocolError) return error.toBody();
       }
@@ -193,6 +232,59 @@ describe('AccessGuard over Socket.IO', () => {
   ])('answers %s with the payload’s validation_failed, not a crash', (_what, data) => {
     const context = wsContext(sessionOf(ROOT), Handlers, h.write, data);
     expect(outcome(context)).toBe('validation_failed');
+  });
+
+  it.each([
+    ['plain writes in a thread of the lobby', plain, 'write', THREAD_IN.lobby, 'allowed'],
+    ['plain reads a thread of the hidden staff room', plain, 'view', THREAD_IN.staffRoom, 'not_found'],
+    ['staff reads a thread of the staff room', staff, 'view', THREAD_IN.staffRoom, 'allowed'],
+    ['plain reads a locked thread', plain, 'view', THREAD_IN.locked, 'allowed'],
+    ['plain writes in a locked thread', plain, 'write', THREAD_IN.locked, 'forbidden'],
+    ['a root writes in a locked thread (manage_threads)', ROOT, 'write', THREAD_IN.locked, 'allowed'],
+    ['root reads a deleted thread', ROOT, 'view', THREAD_IN.deleted, 'not_found'],
+    [
+      'root reads a thread that never existed',
+      ROOT,
+      'view',
+      '0190a0b0-0000-7000-8000-0000000000ff',
+      'not_found',
+    ],
+  ] as const)('decides on a thread by its channel: %s', async (_what, who, flag, threadId, expected) => {
+    expect(await threadOutcome(who, flag === 'write' ? h.write : h.view, threadId)).toBe(expected);
+  });
+
+  it('refuses a thread of a hidden channel with the same error as a thread that does not exist', async () => {
+    const refusal = async (threadId: string) => {
+      try {
+        await threadGuard.canActivate(
+          wsContext(
+            sessionOf(plain),
+            Handlers,
+            h.view,
+            { channelId: `thread:${threadId}` },
+            'messages.history',
+          ),
+        );
+      } catch (error) {
+        if (error instanceof ProtocolError) return JSON.stringify(error.toBody());
+      }
+      throw new Error('allowed');
+    };
+    expect(await refusal(THREAD_IN.staffRoom)).toBe(await refusal('0190a0b0-0000-7000-8000-0000000000ff'));
+    expect(await refusal(THREAD_IN.staffRoom)).toBe(await refusal(THREAD_IN.deleted));
+  });
+
+  it('records the thread, its stream and its channel as the decision', async () => {
+    const context = wsContext(sessionOf(plain), Handlers, h.write, {
+      channelId: `thread:${THREAD_IN.lobby}`,
+    });
+    await threadGuard.canActivate(context);
+    expect(decisionOf(context)).toMatchObject({
+      streamId: `thread:${THREAD_IN.lobby}`,
+      channelId: 'lobby',
+      thread: { id: THREAD_IN.lobby, locked: false },
+      permissions: { flags: { write: true, create_threads: false } },
+    });
   });
 
   it('refuses before reading the channel when the member has not joined', () => {

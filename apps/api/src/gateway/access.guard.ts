@@ -2,12 +2,14 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 
 import type { ChannelFlag, ServerPermission } from '@mpqcht/permissions';
-import { channelId as channelIdField } from '@mpqcht/protocol';
+import { streamId as streamIdField, threadIdOf } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { ChannelPolicy } from '../policy/channel-policy';
 import { recordDecision } from '../policy/request-decision';
 import { type MpqchtSocket, subjectOf } from '../realtime/socket-session';
+import { ThreadDirectory } from '../streams/thread-directory';
+import type { ThreadRecord } from '../streams/thread-record';
 import { ALLOW_BEFORE_JOIN, REQUIRED_CHANNEL_FLAG, REQUIRED_PERMISSION } from './access.decorators';
 import { requestEvent, validatePayload } from './payload.decorator';
 
@@ -30,9 +32,10 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly policy: ChannelPolicy,
+    private readonly threads: ThreadDirectory,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const permission = this.reflector.getAllAndOverride<ServerPermission | undefined>(
       REQUIRED_PERMISSION,
@@ -53,23 +56,31 @@ export class AccessGuard implements CanActivate {
     }
     const subject = subjectOf(session);
     if (permission) this.policy.requireServerPermission(subject, permission);
-    if (flag) {
-      const channelId = this.channelIdOf(context);
-      // Recorded for slowmode, `@Decision()` and the services: nothing after this resolves again.
+    if (!flag) return true;
+    const streamId = this.streamIdOf(context);
+    // Recorded for slowmode, `@Decision()` and the services: nothing after this resolves again.
+    const decide = (thread: ThreadRecord | null) => {
       recordDecision(context, {
-        channelId,
-        permissions: this.policy.requireChannel(subject, channelId, flag),
+        streamId,
+        channelId: thread ? thread.channelId : streamId,
+        thread,
+        permissions: this.policy.requireStream(subject, streamId, thread, flag),
       });
-    }
-    return true;
+      return true;
+    };
+    if (threadIdOf(streamId) === null) return decide(null);
+    return this.threads.find(streamId).then(decide);
   }
 
-  /** The payload's `channelId`, read before the handler's `@Payload()` validates the whole payload. */
-  private channelIdOf(context: ExecutionContext): string {
+  /**
+   * The payload's `channelId` (a channel or a thread), read before the handler's `@Payload()`
+   * validates the whole payload.
+   */
+  private streamIdOf(context: ExecutionContext): string {
     const data: unknown = context.switchToWs().getData();
     const value =
       typeof data === 'object' && data !== null && 'channelId' in data ? data.channelId : undefined;
-    const parsed = channelIdField.safeParse(value);
+    const parsed = streamIdField.safeParse(value);
     if (parsed.success) return parsed.data;
     // No usable channel id: the payload's validation says why, with every issue (validation_failed).
     validatePayload(context);

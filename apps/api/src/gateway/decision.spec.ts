@@ -2,7 +2,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 
 import { decisionOf, recordDecision } from '../policy/request-decision';
-import { actor, samplePolicy } from '../policy/testing/sample-community';
+import { actor, noThreads, samplePolicy } from '../policy/testing/sample-community';
 import { RequireChannel } from './access.decorators';
 import { AccessGuard } from './access.guard';
 
@@ -14,7 +14,7 @@ class Handlers {
 }
 
 const { policy } = samplePolicy();
-const guard = new AccessGuard(new Reflector(), policy);
+const guard = new AccessGuard(new Reflector(), policy, noThreads());
 const staff = actor('staff', 'staff');
 
 function request(data: object) {
@@ -39,14 +39,16 @@ describe('the request decision', () => {
     const copy = new ExecutionContextHost([...context.getArgs<unknown[]>()]);
     copy.setType('ws');
     expect(decisionOf(copy)).toEqual({
+      streamId: 'staff-room',
       channelId: 'staff-room',
+      thread: null,
       permissions: policy.requireChannel(staff, 'staff-room', 'write'),
     });
   });
 
   it('belongs to one request: another payload has none', () => {
     const first = request({ channelId: 'lobby' });
-    guard.canActivate(first);
+    expect(guard.canActivate(first)).toBe(true);
     expect(() => decisionOf(request({ channelId: 'lobby' }))).toThrow(/no channel decision/);
   });
 
@@ -55,7 +57,9 @@ describe('the request decision', () => {
     context.setType('ws');
     expect(() => {
       recordDecision(context, {
+        streamId: 'lobby',
         channelId: 'lobby',
+        thread: null,
         permissions: policy.requireChannel(staff, 'lobby', 'view'),
       });
     }).toThrow(/object payload/);

@@ -5,6 +5,7 @@ import { EnvelopeInterceptor } from '../common/envelope.interceptor';
 import { PolicyModule } from '../policy/policy.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { StreamsModule } from '../streams/streams.module';
 import { AccessGuard } from './access.guard';
 import { RequestPipelineInterceptor } from './request-pipeline.interceptor';
 
@@ -16,13 +17,13 @@ import { RequestPipelineInterceptor } from './request-pipeline.interceptor';
  * HTTP routes get the same guard as the global `APP_GUARD`.
  */
 @Module({
-  imports: [PolicyModule, RealtimeModule, RateLimitModule],
+  imports: [PolicyModule, RealtimeModule, RateLimitModule, StreamsModule],
   providers: [
     AccessGuard,
     { provide: APP_GUARD, useExisting: AccessGuard },
     EnvelopeInterceptor,
     RequestPipelineInterceptor,
   ],
-  exports: [PolicyModule, RealtimeModule, RateLimitModule, EnvelopeInterceptor],
+  exports: [PolicyModule, RealtimeModule, RateLimitModule, StreamsModule, EnvelopeInterceptor],
 })
 export class GatewayModule {}

@@ -24,7 +24,7 @@ export class CatchUpService {
 
   /** In the channel of the AccessGuard's decision (one the member can view). */
   async since(
-    { channelId }: RequestDecision,
+    { streamId }: RequestDecision,
     request: z.output<typeof SinceRequest>,
   ): Promise<CatchUpPageDto> {
     // One statement, one snapshot: the head and the page agree. The LEFT JOIN keeps one row (with
@@ -35,7 +35,7 @@ export class CatchUpService {
        LEFT JOIN LATERAL (
          SELECT ${MESSAGE_COLUMNS}, deleted_at FROM messages
          WHERE channel_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) m ON true`,
-      [channelId, request.afterRev, request.limit + 1],
+      [streamId, request.afterRev, request.limit + 1],
     );
     const head = Number(rows[0]?.head ?? 0);
     const changed = rows.filter(

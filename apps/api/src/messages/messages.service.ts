@@ -16,9 +16,16 @@ import { type Actor, ChannelPolicy, type MessageRef } from '../policy/channel-po
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
 import { PushService } from '../realtime/push.service';
+import { ThreadDirectory } from '../streams/thread-directory';
 import { MentionResolver } from './mention-resolver';
 import { MessageBatchWriter } from './message-batch-writer';
-import { MESSAGE_COLUMNS, type MessageRow, toDeletedDto, toMessageDto } from './message-row';
+import {
+  MESSAGE_WITH_THREAD_COLUMNS,
+  MESSAGE_WITH_THREAD_FROM,
+  type MessageRow,
+  toDeletedDto,
+  toMessageDto,
+} from './message-row';
 
 @Injectable()
 export class MessagesService {
@@ -28,6 +35,7 @@ export class MessagesService {
     private readonly push: PushService,
     private readonly mentions: MentionResolver,
     private readonly writer: MessageBatchWriter,
+    private readonly threads: ThreadDirectory,
   ) {}
 
   /**
@@ -35,24 +43,25 @@ export class MessagesService {
    * commit. A retry with the same client id returns the stored message and pushes nothing new.
    * Mentions are resolved before and stored with the message; the store is group-committed with
    * the other sends of the moment (MessageBatchWriter). `decision` is the AccessGuard's: the
-   * author may write in the channel, with these limits.
+   * author may write in the stream (a channel or a thread), with these limits. A thread's messages
+   * go to its channel's room: whoever can view the channel can view its threads.
    */
   async send(author: Actor, request: SendMessageRequest, decision: RequestDecision): Promise<MessageDto> {
-    const { channelId, permissions } = decision;
+    const { streamId, channelId, permissions } = decision;
     checkLength(request.content, permissions.limits.maxMessageLength);
     const mentions = await this.mentions.resolve(request.content);
     const row = await this.writer.write({
-      channelId,
+      channelId: streamId,
       author: author.publicKey,
       clientId: request.clientId,
       content: request.content,
       mentions,
     });
-    if (row.duplicate && row.channel_id !== channelId) {
+    if (row.duplicate && row.channel_id !== streamId) {
       throw new ProtocolError('conflict', 'this clientId was already used for a message in another channel');
     }
     const message = toMessageDto(row);
-    if (!row.duplicate) this.push.toChannel(message.channelId, 'message.created', message);
+    if (!row.duplicate) this.push.toChannel(channelId, 'message.created', message);
     return message;
   }
 
@@ -75,7 +84,7 @@ export class MessagesService {
     const row = rows[0];
     if (!row) throw noSuchMessage(); // deleted meanwhile
     const message = toMessageDto(row);
-    this.push.toChannel(message.channelId, 'message.updated', message);
+    this.push.toChannel(roomOf(target), 'message.updated', message);
     return message;
   }
 
@@ -91,35 +100,36 @@ export class MessagesService {
     const row = rows[0];
     if (!row) throw noSuchMessage(); // deleted meanwhile
     const deleted = toDeletedDto({ ...row, id: messageId });
-    this.push.toChannel(deleted.channelId, 'message.deleted', deleted);
+    this.push.toChannel(roomOf(target), 'message.deleted', deleted);
     return deleted;
   }
 
   /**
    * A page of live (not deleted) messages, oldest first, before or after a cursor message, in the
-   * channel of the AccessGuard's decision (one the member can view).
+   * stream of the AccessGuard's decision (a channel or thread the member can view). A message that
+   * grew a thread carries the thread's summary.
    */
   async history(
-    { channelId }: RequestDecision,
+    { streamId }: RequestDecision,
     request: z.output<typeof HistoryRequest>,
   ): Promise<HistoryPageDto> {
     const cursor = request.before ?? request.after;
     if (cursor) {
       const found = await this.sql.rows<unknown>('SELECT 1 FROM messages WHERE id = $1 AND channel_id = $2', [
         cursor,
-        channelId,
+        streamId,
       ]);
       if (found.length === 0)
         throw new ProtocolError('not_found', 'the cursor is not a message of this channel');
     }
     const forward = request.after !== undefined;
-    const condition = cursor ? (forward ? 'AND id > $3' : 'AND id < $3') : '';
-    const params: unknown[] = [channelId, request.limit + 1];
+    const condition = cursor ? (forward ? 'AND m.id > $3' : 'AND m.id < $3') : '';
+    const params: unknown[] = [streamId, request.limit + 1];
     if (cursor) params.push(cursor);
     const rows = await this.sql.rows<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-       WHERE channel_id = $1 AND deleted_at IS NULL ${condition}
-       ORDER BY id ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
+      `SELECT ${MESSAGE_WITH_THREAD_COLUMNS} FROM ${MESSAGE_WITH_THREAD_FROM}
+       WHERE m.channel_id = $1 AND m.deleted_at IS NULL ${condition}
+       ORDER BY m.id ${forward ? 'ASC' : 'DESC'} LIMIT $2`,
       params,
     );
     const hasMore = rows.length > request.limit;
@@ -136,8 +146,14 @@ export class MessagesService {
     );
     const row = rows[0];
     if (!row) throw noSuchMessage();
-    return { channelId: row.channel_id, author: row.author_key };
+    const thread = await this.threads.find(row.channel_id);
+    return { streamId: row.channel_id, thread, author: row.author_key };
   }
+}
+
+/** The room whose members get a message's pushes: its channel's (a thread's too). */
+function roomOf(message: MessageRef): string {
+  return message.thread ? message.thread.channelId : message.streamId;
 }
 
 /** `max` is the member's limit in the channel, in Unicode code points (`message_too_long`). */

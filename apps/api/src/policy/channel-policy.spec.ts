@@ -101,7 +101,11 @@ describe('ChannelPolicy', () => {
   });
 
   describe('authorizeEdit', () => {
-    const own = (who: { publicKey: string }, channelId: string) => ({ channelId, author: who.publicKey });
+    const own = (who: { publicKey: string }, streamId: string) => ({
+      streamId,
+      thread: null,
+      author: who.publicKey,
+    });
 
     it.each([
       ['own message where the author may write', plain, own(plain, 'lobby'), 'allowed'],
@@ -133,13 +137,17 @@ describe('ChannelPolicy', () => {
 
   it('refuses a message in a hidden channel exactly as a message that does not exist', () => {
     const missing = noSuchMessage().toBody();
-    const hidden = { channelId: 'staff-room', author: staff.publicKey };
+    const hidden = { streamId: 'staff-room', thread: null, author: staff.publicKey };
     expect(refusal(() => policy.authorizeEdit(plain, hidden)).toBody()).toEqual(missing);
     expect(refusal(() => policy.authorizeDelete(plain, hidden)).toBody()).toEqual(missing);
   });
 
   describe('authorizeDelete', () => {
-    const by = (who: { publicKey: string }, channelId: string) => ({ channelId, author: who.publicKey });
+    const by = (who: { publicKey: string }, streamId: string) => ({
+      streamId,
+      thread: null,
+      author: who.publicKey,
+    });
 
     it.each([
       ['own message where the author may write', plain, by(plain, 'lobby'), 'allowed'],

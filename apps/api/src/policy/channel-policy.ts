@@ -13,15 +13,17 @@ import {
   type PermissionSubject,
   resolveConnectionLimits,
   resolvePermissions,
+  resolveThreadPermissions,
   type ServerPermission,
   visibleChannels,
   VOICE_FLAGS,
   type VoiceFlag,
 } from '@mpqcht/permissions';
-import type { ChannelRightsDto } from '@mpqcht/protocol';
+import { type ChannelRightsDto, threadIdOf } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';
+import type { ThreadRecord } from '../streams/thread-record';
 import { noSuchChannel, noSuchMessage } from './hidden-refusals';
 import { changedRoles, missingGrantPermissions } from './role-grants';
 
@@ -32,7 +34,10 @@ export interface Actor extends PermissionSubject {
 
 /** The part of a stored message that decides who may change it. */
 export interface MessageRef {
-  readonly channelId: string;
+  /** Its stream: a channel's id or a thread's `thread:<id>`. */
+  readonly streamId: string;
+  /** The thread of that stream, when it is one (null also for a thread that does not exist). */
+  readonly thread: ThreadRecord | null;
   readonly author: string;
 }
 
@@ -40,6 +45,8 @@ const FLAG_REFUSALS: Record<Exclude<ChannelFlag, 'view'>, string> = {
   write: 'you cannot write in this channel',
   moderate: 'you cannot moderate this channel',
   manage: 'you cannot manage this channel',
+  create_threads: 'you cannot start threads in this channel',
+  manage_threads: 'you cannot manage threads in this channel',
   connect: 'you cannot join the call in this channel',
   speak: 'you cannot speak in this channel',
   video: 'you cannot turn on your camera in this channel',
@@ -80,6 +87,33 @@ export class ChannelPolicy {
     return resolved;
   }
 
+  /**
+   * The same for a message stream: a channel, or a thread (`thread`, as the ThreadDirectory has it),
+   * whose permissions are its channel's, narrowed by its state (`resolveThreadPermissions`). A thread
+   * that does not exist, was deleted, or is in a channel the subject cannot view is `not_found`,
+   * exactly like a channel.
+   */
+  requireStream(
+    subject: PermissionSubject,
+    streamId: string,
+    thread: ThreadRecord | null,
+    flag: ChannelFlag,
+  ): EffectivePermissions {
+    if (!thread) {
+      if (threadIdOf(streamId) !== null) throw noSuchChannel();
+      return this.requireChannel(subject, streamId, flag);
+    }
+    if (thread.deleted) throw noSuchChannel();
+    const inChannel = resolvePermissions(this.config.current.permissions, subject, thread.channelId);
+    if (!inChannel?.flags.view) throw noSuchChannel();
+    const resolved = resolveThreadPermissions(inChannel, thread);
+    if (flag !== 'view' && !resolved.flags[flag]) {
+      const locked = flag === 'write' && inChannel.flags.write && thread.locked;
+      throw new ProtocolError('forbidden', locked ? 'this thread is locked' : FLAG_REFUSALS[flag]);
+    }
+    return resolved;
+  }
+
   /** The subject's limits in a channel they can view (`not_found` otherwise). */
   limits(subject: PermissionSubject, channelId: string): EffectiveLimits {
     return this.requireChannel(subject, channelId, 'view').limits;
@@ -92,6 +126,8 @@ export class ChannelPolicy {
       write: flags.write,
       moderate: flags.moderate,
       manage: flags.manage,
+      create_threads: flags.create_threads,
+      manage_threads: flags.manage_threads,
       maxMessageLength: limits.maxMessageLength,
       slowmodeMs: limits.slowmodeMs,
     };
@@ -154,14 +190,17 @@ export class ChannelPolicy {
   }
 
   /**
-   * The actor's permissions in the channel of a message they name by id. A message in a channel
-   * they cannot view is refused exactly as one that does not exist (not as its channel would be,
-   * which would name the hidden channel).
+   * The actor's permissions in the stream of a message they name by id. A message in a channel or
+   * thread they cannot view is refused exactly as one that does not exist (not as its stream would
+   * be, which would name the hidden channel).
    */
   private viewMessage(actor: Actor, message: MessageRef): EffectivePermissions {
-    const resolved = resolvePermissions(this.config.current.permissions, actor, message.channelId);
-    if (!resolved?.flags.view) throw noSuchMessage();
-    return resolved;
+    try {
+      return this.requireStream(actor, message.streamId, message.thread, 'view');
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'not_found') throw noSuchMessage();
+      throw error;
+    }
   }
 
   isRootKey(publicKey: string): boolean {

@@ -2,14 +2,22 @@ import type { ExecutionContext } from '@nestjs/common';
 
 import type { EffectivePermissions } from '@mpqcht/permissions';
 
+import type { ThreadRecord } from '../streams/thread-record';
+
 /**
- * What the AccessGuard decided about a request that names a channel: the channel, and the member's
- * permissions there (flags and limits). Made once per request and handed on, so slowmode and the
- * services enforce their rules on the same answer instead of resolving the permissions again (and
- * possibly against a config.toml that changed in between).
+ * What the AccessGuard decided about a request that names a message stream (a channel or a thread):
+ * the stream, its channel, and the member's permissions there (flags and limits). Made once per
+ * request and handed on, so slowmode and the services enforce their rules on the same answer
+ * instead of resolving the permissions again (and possibly against a config.toml that changed in
+ * between).
  */
 export interface RequestDecision {
+  /** Where the messages are: the channel's id, or `thread:<id>` for a thread. */
+  readonly streamId: string;
+  /** The channel: the stream itself, or the thread's channel (whose room gets the pushes). */
   readonly channelId: string;
+  /** The thread, when the stream is one. */
+  readonly thread: ThreadRecord | null;
   readonly permissions: EffectivePermissions;
 }
 

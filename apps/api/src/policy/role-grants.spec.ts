@@ -135,8 +135,10 @@ describe('ChannelPolicy member actions', () => {
   });
 
   it('tells a moderation from an author deleting their own message', () => {
-    expect(policy.deletion(root, { channelId: 'lobby', author: other })).toBe('moderation');
-    expect(policy.deletion(root, { channelId: 'lobby', author: root.publicKey })).toBe('own');
-    expect(outcome(() => policy.deletion(roler, { channelId: 'lobby', author: other }))).toBe('forbidden');
+    expect(policy.deletion(root, { streamId: 'lobby', thread: null, author: other })).toBe('moderation');
+    expect(policy.deletion(root, { streamId: 'lobby', thread: null, author: root.publicKey })).toBe('own');
+    expect(outcome(() => policy.deletion(roler, { streamId: 'lobby', thread: null, author: other }))).toBe(
+      'forbidden',
+    );
   });
 });

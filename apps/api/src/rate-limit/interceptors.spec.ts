@@ -86,7 +86,7 @@ function ws(session: SocketSession, event: RequestEvent, data: { channelId?: str
   const { channelId } = data;
   if (channelId !== undefined) {
     const permissions = policy.requireChannel(subjectOf(session), channelId, 'write');
-    recordDecision(context, { channelId, permissions });
+    recordDecision(context, { streamId: channelId, channelId, thread: null, permissions });
   }
   return context;
 }

@@ -33,11 +33,11 @@ export class SlowmodeInterceptor implements NestInterceptor {
     if (context.getType() !== 'ws' || context.getArgByIndex(3) !== SLOWMODE_EVENT) return next.handle();
     const session = context.switchToWs().getClient<MpqchtSocket>().data.session;
     if (session.isRoot || session.member === null) return next.handle();
-    const { channelId, permissions } = decisionOf(context);
+    const { streamId, permissions } = decisionOf(context);
     const { slowmodeMs } = permissions.limits;
     if (slowmodeMs <= 0) return next.handle();
     return enforce(
-      this.store.slowmode(`${session.publicKey}/${channelId}`, slowmodeMs),
+      this.store.slowmode(`${session.publicKey}/${streamId}`, slowmodeMs),
       false,
       () => next.handle(),
       'slowmode: one message per ' + String(slowmodeMs) + ' ms in this channel',

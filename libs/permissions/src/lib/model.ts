@@ -32,21 +32,37 @@ export const VOICE_FLAGS = [
   'move_members',
 ] as const;
 export type VoiceFlag = (typeof VOICE_FLAGS)[number];
-export const CHANNEL_FLAGS = ['view', 'write', 'moderate', 'manage', ...VOICE_FLAGS] as const;
+/**
+ * Threads (channels under messages): `create_threads` to start one on a message, `manage_threads`
+ * to rename, lock, archive or delete anyone's (and to write in a locked one).
+ */
+export const THREAD_FLAGS = ['create_threads', 'manage_threads'] as const;
+export type ThreadFlag = (typeof THREAD_FLAGS)[number];
+export const CHANNEL_FLAGS = [
+  'view',
+  'write',
+  'moderate',
+  'manage',
+  ...THREAD_FLAGS,
+  ...VOICE_FLAGS,
+] as const;
 export type ChannelFlag = (typeof CHANNEL_FLAGS)[number];
 
 /** A value for every channel flag. */
 export type ChannelFlags = Readonly<Record<ChannelFlag, boolean>>;
 
 /**
- * What everyone may do where nothing more specific is said: view and write, and in a voice channel
- * connect, speak, show a camera and share a screen (as on Discord); nothing of a moderator's.
+ * What everyone may do where nothing more specific is said: view, write and start threads, and in a
+ * voice channel connect, speak, show a camera and share a screen (as on Discord); nothing of a
+ * moderator's.
  */
 export const DEFAULT_CHANNEL_FLAGS: ChannelFlags = Object.freeze({
   view: true,
   write: true,
   moderate: false,
   manage: false,
+  create_threads: true,
+  manage_threads: false,
   connect: true,
   speak: true,
   video: true,

@@ -210,6 +210,8 @@ export function resolvePermissions(
   applyOverrides(flags, limits, channel.overrides, held); // step 6
 
   if (!flags.view) for (const flag of CHANNEL_FLAGS) flags[flag] = false; // step 7
+  // Step 8: a thread is started by writing in it, and a thread's members write as in its channel.
+  if (!flags.write) flags.create_threads = false;
   return { flags, limits: toEffective(limits) };
 }
 

@@ -92,6 +92,8 @@ export interface ChannelDto {
   readonly rights: ChannelRightsDto;
   /** Present on voice channels only (`kind = "voice"`): a voice channel is a text channel with a call. */
   readonly voice?: VoiceChannelDto;
+  /** The threads of this channel that the member follows, counted (`FollowedThreadsStateDto`). */
+  readonly followedThreads: FollowedThreadsStateDto;
 }
 
 /** A voice channel's settings and what the member may do in its call. */
@@ -151,6 +153,68 @@ export interface MessageDto {
   readonly mentions: readonly string[];
   readonly createdAt: string;
   readonly editedAt: string | null;
+  /** The thread that grew from this message, if any (not on the messages of a thread). */
+  readonly thread?: ThreadDto;
+}
+
+/**
+ * A thread: a message stream under a message of a channel (docs/protocol.md, Threads). Its messages
+ * are addressed like a channel's, with `streamId` as their `channelId`. The same for everyone who
+ * can view the channel; what is the member's own (following, read state) is in `ThreadEntryDto`.
+ */
+export interface ThreadDto {
+  /** The id of the message it grew from. */
+  readonly id: string;
+  /** `thread:<id>`: the `channelId` of its messages, read markers, typing and catch-up. */
+  readonly streamId: string;
+  /** The channel of the message it grew from. */
+  readonly channelId: string;
+  readonly name: string;
+  readonly creator: string;
+  readonly createdAt: string;
+  /** Live (not deleted) messages in it. */
+  readonly messageCount: number;
+  /** Its last message's time; its creation time while it has none. */
+  readonly lastMessageAt: string;
+  /** The latest distinct authors, most recent first, at most `THREAD_SUMMARY_PARTICIPANTS`. */
+  readonly participants: readonly string[];
+  /** Read-only except for `manage_threads` holders. */
+  readonly locked: boolean;
+  /** Archived (by hand or after `thread_archive_after` without messages); a new message unarchives it. */
+  readonly archived: boolean;
+  /** Its stream's highest sequence and change numbers (see `ChannelDto`). */
+  readonly lastSeq: number;
+  readonly lastRev: number;
+}
+
+/** A thread as one member sees it: whether they follow it, and their read state in it. */
+export interface ThreadEntryDto extends ThreadDto {
+  readonly following: boolean;
+  /** `channelId` is the thread's stream id. */
+  readonly readState: ReadStateDto;
+}
+
+/** `threads.list`: a page of a channel's threads, active first, then archived. */
+export interface ThreadPageDto {
+  readonly threads: readonly ThreadEntryDto[];
+  /** Pass it back for the next page; null at the end. */
+  readonly cursor: string | null;
+}
+
+/** `thread.deleted`: the thread and its messages are gone. */
+export interface ThreadDeletedDto {
+  readonly channelId: string;
+  readonly streamId: string;
+  readonly id: string;
+}
+
+/**
+ * Unread and mention counts over the threads a member follows in one channel, added to the channel's
+ * own in a client's totals. Counted per thread up to `UNREAD_COUNT_CAP`.
+ */
+export interface FollowedThreadsStateDto {
+  readonly unreadCount: number;
+  readonly mentionCount: number;
 }
 
 export interface HistoryPageDto {

@@ -23,6 +23,10 @@ import type {
   ServerRestartingDto,
   SessionDto,
   SessionEndedDto,
+  ThreadDeletedDto,
+  ThreadDto,
+  ThreadEntryDto,
+  ThreadPageDto,
   TypingDto,
   VoiceJoinedDto,
   VoiceParticipantDto,
@@ -36,12 +40,15 @@ import {
   BanRequest,
   ChannelViewersRequest,
   CreateInviteRequest,
+  CreateThreadRequest,
   DeleteMessageRequest,
   EditMessageRequest,
   EmptyRequest,
+  FollowThreadRequest,
   HistoryRequest,
   JoinRequest,
   KickRequest,
+  ListThreadsRequest,
   MarkReadRequest,
   ReplaceConfigRequest,
   RevokeInviteRequest,
@@ -49,8 +56,10 @@ import {
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
+  ThreadRequest,
   TypingRequest,
   UnbanRequest,
+  UpdateThreadRequest,
   VoiceJoinRequest,
   VoiceMuteRequest,
   VoiceSignalRequest,
@@ -84,6 +93,12 @@ export const REQUEST_SCHEMAS = {
   'messages.history': HistoryRequest,
   'messages.since': SinceRequest,
   'typing.start': TypingRequest,
+  'threads.create': CreateThreadRequest,
+  'threads.list': ListThreadsRequest,
+  'threads.get': ThreadRequest,
+  'threads.update': UpdateThreadRequest,
+  'threads.delete': ThreadRequest,
+  'threads.follow': FollowThreadRequest,
   'voice.rooms': EmptyRequest,
   'voice.join': VoiceJoinRequest,
   'voice.leave': EmptyRequest,
@@ -120,6 +135,12 @@ export interface ResponseTypes {
   'messages.history': HistoryPageDto;
   'messages.since': CatchUpPageDto;
   'typing.start': Record<string, never>;
+  'threads.create': ThreadEntryDto;
+  'threads.list': ThreadPageDto;
+  'threads.get': ThreadEntryDto;
+  'threads.update': ThreadDto;
+  'threads.delete': ThreadDeletedDto;
+  'threads.follow': ThreadEntryDto;
   'voice.rooms': readonly VoiceRoomDto[];
   'voice.join': VoiceJoinedDto;
   'voice.leave': { readonly channelId: string | null };
@@ -153,6 +174,12 @@ export interface ServerToClientEvents {
   'channels.changed': (channels: ChannelListDto) => void;
   /** The server is draining for a restart; the connection closes next and the client reconnects. */
   'server.restarting': (restarting: ServerRestartingDto) => void;
+  /** A thread was started, renamed, locked, archived or unarchived; to those who can view its channel. */
+  'thread.updated': (thread: ThreadDto) => void;
+  /** A thread was deleted with its messages; to those who can view its channel. */
+  'thread.deleted': (deleted: ThreadDeletedDto) => void;
+  /** The member followed or unfollowed a thread (on another device too); to the member only. */
+  'thread.following': (entry: ThreadEntryDto) => void;
   /** Who is in a voice channel's call now; to the members who can view the channel. */
   'voice.room': (room: VoiceRoomDto) => void;
   /** WebRTC signalling from another participant of this connection's call; to this connection only. */

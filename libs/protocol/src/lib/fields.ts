@@ -29,6 +29,34 @@ export const hexBytes = (maxChars: number) =>
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export const channelId = z.string().regex(ID_PATTERN, 'a channel id');
+
+/** A thread's message stream: `thread:` and the thread's id (the id of the message it grew from). */
+export const THREAD_STREAM_PREFIX = 'thread:';
+const THREAD_STREAM_PATTERN = /^thread:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The stream id of a thread. */
+export function threadStreamId(threadId: string): string {
+  return `${THREAD_STREAM_PREFIX}${threadId.toLowerCase()}`;
+}
+
+/** The thread id in a thread's stream id; null for a channel's. */
+export function threadIdOf(streamId: string): string | null {
+  return THREAD_STREAM_PATTERN.test(streamId) ? streamId.slice(THREAD_STREAM_PREFIX.length) : null;
+}
+
+/**
+ * Where messages are: a channel (its id) or a thread (`thread:<uuid>`). Requests that read or write
+ * messages name it `channelId`, so a thread is a channel to them (docs/protocol.md, Threads). A
+ * thread's uuid is read in either case and handed on in lowercase.
+ */
+export const streamId = z
+  .string()
+  .max(64)
+  .transform((value) => (value.startsWith(THREAD_STREAM_PREFIX) ? value.toLowerCase() : value))
+  .refine(
+    (value) => ID_PATTERN.test(value) || THREAD_STREAM_PATTERN.test(value),
+    'a channel id or a thread (thread:<uuid>)',
+  );
 export const roleId = z.string().regex(ID_PATTERN, 'a role id');
 export const uuid = z.uuid();
 /**
@@ -54,3 +82,9 @@ export const messageContent = z
   .string()
   .max(MESSAGE_LENGTH_CEILING * 2)
   .refine((text) => text.trim().length > 0, 'must not be empty');
+
+/** A thread's stream id only (`thread:<uuid>`), for the requests that act on a thread as such. */
+export const threadStream = streamId.refine(
+  (value) => threadIdOf(value) !== null,
+  'a thread (thread:<uuid>)',
+);

@@ -19,3 +19,9 @@ export const INVITE_MAX_USES_CEILING = 10_000;
 export const INVITE_EXPIRY_CEILING_MS = 30 * 24 * 60 * 60 * 1000;
 /** Longest invite note, in code points. */
 export const INVITE_NOTE_MAX_LENGTH = 200;
+/** Longest thread name, in code points. */
+export const THREAD_NAME_MAX_LENGTH = 100;
+/** Threads per `threads.list` page, at most. */
+export const THREAD_PAGE_SIZE = 50;
+/** The most recent distinct authors a thread's summary names. */
+export const THREAD_SUMMARY_PARTICIPANTS = 3;

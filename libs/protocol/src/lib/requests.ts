@@ -8,6 +8,8 @@ import {
   publicKeyHex,
   roleId,
   serialId,
+  streamId,
+  threadStream,
   uuid,
 } from './fields';
 import {
@@ -18,6 +20,8 @@ import {
   INVITE_MAX_USES_CEILING,
   INVITE_NOTE_MAX_LENGTH,
   MODERATION_REASON_MAX_LENGTH,
+  THREAD_NAME_MAX_LENGTH,
+  THREAD_PAGE_SIZE,
 } from './limits';
 
 /** Request payloads. Every schema is strict: unknown fields are a `validation_failed` error. */
@@ -68,7 +72,7 @@ export const ReplaceConfigRequest = z.strictObject({
 });
 
 export const SendMessageRequest = z.strictObject({
-  channelId,
+  channelId: streamId,
   clientId: uuid,
   content: messageContent,
 });
@@ -79,7 +83,7 @@ export const DeleteMessageRequest = z.strictObject({ messageId: uuid });
 
 export const HistoryRequest = z
   .strictObject({
-    channelId,
+    channelId: streamId,
     before: uuid.optional(),
     after: uuid.optional(),
     limit: z.number().int().min(1).max(HISTORY_PAGE_SIZE).default(HISTORY_PAGE_SIZE),
@@ -88,16 +92,52 @@ export const HistoryRequest = z
 
 /** What changed in a channel after the change number `afterRev` the client holds (docs/protocol.md). */
 export const SinceRequest = z.strictObject({
-  channelId,
+  channelId: streamId,
   afterRev: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   limit: z.number().int().min(1).max(CATCH_UP_PAGE_SIZE).default(CATCH_UP_PAGE_SIZE),
 });
 
-export const MarkReadRequest = z.strictObject({ channelId, messageId: uuid });
+export const MarkReadRequest = z.strictObject({ channelId: streamId, messageId: uuid });
 
-export const TypingRequest = z.strictObject({ channelId });
+export const TypingRequest = z.strictObject({ channelId: streamId });
 
-export const ChannelViewersRequest = z.strictObject({ channelId });
+export const ChannelViewersRequest = z.strictObject({ channelId: streamId });
+
+/** A thread's name: trimmed, 1 to THREAD_NAME_MAX_LENGTH code points, on one line. */
+export const threadName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(THREAD_NAME_MAX_LENGTH)
+  .refine((name) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name), 'one line, without control characters');
+
+/** Threads: start one on a message of a channel (`create_threads` there). */
+export const CreateThreadRequest = z.strictObject({ channelId, messageId: uuid, name: threadName });
+
+/** A page of a channel's threads: active ones first (latest activity first), then archived ones. */
+export const ListThreadsRequest = z.strictObject({
+  channelId,
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(THREAD_PAGE_SIZE).default(THREAD_PAGE_SIZE),
+});
+
+/** One thread, named by its stream id (`thread:<uuid>`), as every thread request names it. */
+export const ThreadRequest = z.strictObject({ channelId: threadStream });
+
+/** Rename (creator or `manage_threads`), lock or unlock, archive or unarchive (`manage_threads`). */
+export const UpdateThreadRequest = z
+  .strictObject({
+    channelId: threadStream,
+    name: threadName.optional(),
+    locked: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine(
+    (r) => r.name !== undefined || r.locked !== undefined || r.archived !== undefined,
+    'change at least one of name, locked, archived',
+  );
+
+export const FollowThreadRequest = z.strictObject({ channelId: threadStream, follow: z.boolean() });
 
 /** Voice: join a voice channel's call (`connect`); a member in another call there leaves it first. */
 export const VoiceJoinRequest = z.strictObject({ channelId });
@@ -221,3 +261,8 @@ export type LoginAuth = z.infer<typeof LoginAuth>;
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 export type RevokeInviteRequest = z.infer<typeof RevokeInviteRequest>;
 export type EmptyRequest = z.infer<typeof EmptyRequest>;
+export type CreateThreadRequest = z.infer<typeof CreateThreadRequest>;
+export type ListThreadsRequest = z.input<typeof ListThreadsRequest>;
+export type ThreadRequest = z.infer<typeof ThreadRequest>;
+export type UpdateThreadRequest = z.input<typeof UpdateThreadRequest>;
+export type FollowThreadRequest = z.infer<typeof FollowThreadRequest>;

@@ -1,6 +1,8 @@
 import { AppConfig } from '../../config/app-config';
 import { loadEnv } from '../../config/env';
 import { parseCommunityConfig } from '../../config/load-community-config';
+import type { ThreadDirectory } from '../../streams/thread-directory';
+import type { ThreadRecord } from '../../streams/thread-record';
 import { type Actor, ChannelPolicy } from '../channel-policy';
 
 /**
@@ -82,3 +84,14 @@ export function actor(name: string, ...roles: string[]): Actor {
 }
 
 export const ROOT: Actor = { publicKey: 'key-of-root', isRoot: true, roles: [] };
+
+/** A ThreadDirectory that knows these threads (none by default) without a database. */
+export function threadsOf(...records: ThreadRecord[]): ThreadDirectory {
+  const byStream = new Map(records.map((record) => [record.streamId, record]));
+  const fake: Pick<ThreadDirectory, 'find'> = {
+    find: (streamId) => Promise.resolve(byStream.get(streamId) ?? null),
+  };
+  return fake as ThreadDirectory;
+}
+
+export const noThreads = (): ThreadDirectory => threadsOf();

@@ -86,7 +86,15 @@ describe('ServerConnection status', () => {
         lastReadMessageId: null,
         unread: 2,
         mentions: 1,
-        rights: { write: true, moderate: false, manage: false, maxMessageLength: 4000, slowmodeMs: 0 },
+        rights: {
+          write: true,
+          moderate: false,
+          manage: false,
+          create_threads: true,
+          manage_threads: false,
+          maxMessageLength: 4000,
+          slowmodeMs: 0,
+        },
       },
     ]);
     expect([...members.members().keys()]).toEqual([identity.publicKey.hex, OTHER_KEY]);

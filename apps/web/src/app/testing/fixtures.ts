@@ -69,7 +69,16 @@ export function channel(
     lastSeq: 0,
     lastRev: 0,
     readState: readState(id, state),
-    rights: { write: true, moderate: false, manage: false, maxMessageLength: 4000, slowmodeMs: 0 },
+    followedThreads: { unreadCount: 0, mentionCount: 0 },
+    rights: {
+      write: true,
+      moderate: false,
+      manage: false,
+      create_threads: true,
+      manage_threads: false,
+      maxMessageLength: 4000,
+      slowmodeMs: 0,
+    },
     ...overrides,
   };
 }
