@@ -1061,6 +1061,15 @@ describe('authorization', () => {
       }
     },
 
+    'threads.followed': async (who) => {
+      const r = rights(who);
+      const { data } = await attempt(who, 'threads.followed', {}, r.joined ? 'ok' : 'not_joined');
+      if (!r.joined) return;
+      // Only threads of channels the member can view, each followed (threads.follow ran first).
+      expect(data?.every((t) => t.following && r.view.includes(t.channelId as ChannelId))).toBe(true);
+      expect(new Set(data?.map((t) => t.channelId))).toEqual(new Set(r.view));
+    },
+
     // This community has text channels only: voice.spec.ts covers calls in voice channels (and a
     // hidden one); here every subject meets each voice request's refusal in its channels.
     'voice.rooms': async (who) => {

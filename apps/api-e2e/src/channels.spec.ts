@@ -69,7 +69,6 @@ describe('channels', () => {
         lastRev: 0,
         readState: unread(id),
         // A plain member: the defaults of config.toml.
-        followedThreads: { unreadCount: 0, mentionCount: 0 },
         rights: PLAIN_RIGHTS,
       });
       expect(list).toEqual({
@@ -223,7 +222,6 @@ describe('channels', () => {
           unreadCount: 0,
           mentionCount: 0,
         },
-        followedThreads: { unreadCount: 0, mentionCount: 0 },
         rights: PLAIN_RIGHTS,
       });
 

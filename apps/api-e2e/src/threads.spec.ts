@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { ChannelDto, MessageDto, ThreadDto, ThreadEntryDto } from '@mpqcht/protocol';
+import type { MessageDto, ThreadDto, ThreadEntryDto } from '@mpqcht/protocol';
 
 import { collectPushes, fails, nextPush, ok, request } from './support/client';
 import {
@@ -50,11 +50,15 @@ describe('threads', () => {
     return ok(by.socket, 'threads.create', { channelId, messageId: parent.id, name });
   }
 
-  async function channelFor(member: JoinedMember, channelId: string): Promise<ChannelDto> {
-    const list = await ok(member.socket, 'channels.list', {});
-    const channel = list.channels.find((ch) => ch.id === channelId);
-    if (!channel) throw new Error(`channel ${channelId} is not listed`);
-    return channel;
+  /** The unread and mention counts of the threads a member follows in a channel (`threads.followed`). */
+  async function followedIn(member: JoinedMember, channelId: string) {
+    const followed = await ok(member.socket, 'threads.followed', {});
+    expect(followed.every((t) => t.following)).toBe(true);
+    const here = followed.filter((t) => t.channelId === channelId);
+    return {
+      unreadCount: here.reduce((n, t) => n + t.readState.unreadCount, 0),
+      mentionCount: here.reduce((n, t) => n + t.readState.mentionCount, 0),
+    };
   }
 
   it('starts a thread on a message: the creator follows it, the channel is told, history shows it', async () => {
@@ -189,14 +193,14 @@ describe('threads', () => {
     const started = await thread('follows', alice);
     const streamId = started.streamId;
     // Root does not follow: posting and being mentioned are what make a member follow.
-    expect((await channelFor(root, 'follows')).followedThreads).toEqual({ unreadCount: 0, mentionCount: 0 });
+    expect(await followedIn(root, 'follows')).toEqual({ unreadCount: 0, mentionCount: 0 });
     await send(bob.socket, streamId, 'first reply');
     await send(bob.socket, streamId, 'and one for @Alice');
-    expect((await channelFor(alice, 'follows')).followedThreads).toEqual({ unreadCount: 2, mentionCount: 1 });
+    expect(await followedIn(alice, 'follows')).toEqual({ unreadCount: 2, mentionCount: 1 });
     // Bob follows by posting; his own messages are not unread to him.
     expect((await ok(bob.socket, 'threads.get', { channelId: streamId })).following).toBe(true);
-    expect((await channelFor(bob, 'follows')).followedThreads).toEqual({ unreadCount: 0, mentionCount: 0 });
-    expect((await channelFor(root, 'follows')).followedThreads).toEqual({ unreadCount: 0, mentionCount: 0 });
+    expect(await followedIn(bob, 'follows')).toEqual({ unreadCount: 0, mentionCount: 0 });
+    expect(await followedIn(root, 'follows')).toEqual({ unreadCount: 0, mentionCount: 0 });
 
     // Reading the thread clears them, on every device of the reader.
     const history = await ok(alice.socket, 'messages.history', { channelId: streamId });
@@ -207,7 +211,7 @@ describe('threads', () => {
       messageId: newest.id,
     });
     expect(readState).toMatchObject({ channelId: streamId, unreadCount: 0, mentionCount: 0, lastReadSeq: 2 });
-    expect((await channelFor(alice, 'follows')).followedThreads).toEqual({ unreadCount: 0, mentionCount: 0 });
+    expect(await followedIn(alice, 'follows')).toEqual({ unreadCount: 0, mentionCount: 0 });
 
     // Following by hand, then unfollowing: the member's other devices hear of both.
     const rootElsewhere = await c.connectAgain(root);
@@ -215,9 +219,9 @@ describe('threads', () => {
     const followed = await ok(root.socket, 'threads.follow', { channelId: streamId, follow: true });
     expect(followed).toMatchObject({ following: true, readState: { unreadCount: 2 } });
     expect(await heard).toEqual(followed);
-    expect((await channelFor(root, 'follows')).followedThreads).toEqual({ unreadCount: 2, mentionCount: 0 });
+    expect(await followedIn(root, 'follows')).toEqual({ unreadCount: 2, mentionCount: 0 });
     await ok(root.socket, 'threads.follow', { channelId: streamId, follow: false });
-    expect((await channelFor(root, 'follows')).followedThreads).toEqual({ unreadCount: 0, mentionCount: 0 });
+    expect(await followedIn(root, 'follows')).toEqual({ unreadCount: 0, mentionCount: 0 });
   });
 
   it('locks a thread: read-only except for manage_threads; only they lock; the creator renames', async () => {

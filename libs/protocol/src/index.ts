@@ -4,4 +4,5 @@ export * from './lib/events';
 export * from './lib/fields';
 export * from './lib/limits';
 export * from './lib/requests';
+export * from './lib/streams';
 export * from './lib/text-rule';

@@ -8,13 +8,7 @@ import { Sql } from '../database/sql';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
-import {
-  FOLLOWED_THREADS_SQL,
-  type FollowedThreadsRow,
-  READ_STATE_SQL,
-  type ReadStateRow,
-  toReadState,
-} from '../read-state/read-state-sql';
+import { READ_STATE_SQL, type ReadStateRow, toReadState } from '../read-state/read-state-sql';
 import { MemberRightsEvents } from '../realtime/member-rights-events';
 import { PushService } from '../realtime/push.service';
 import type { MemberRecord } from '../realtime/socket-session';
@@ -39,13 +33,11 @@ export class ChannelsService {
   async list(actor: Actor): Promise<ChannelListDto> {
     const { groups, channelsById } = this.config.current;
     const channels = this.visibleChannelIds(actor).flatMap((id) => channelsById.get(id) ?? []);
-    const ids = channels.map((c) => c.id);
-    const [rows, followed] = await Promise.all([
-      this.sql.rows<ReadStateRow>(READ_STATE_SQL, [actor.publicKey, ids]),
-      this.sql.rows<FollowedThreadsRow>(FOLLOWED_THREADS_SQL, [actor.publicKey, ids]),
+    const rows = await this.sql.rows<ReadStateRow>(READ_STATE_SQL, [
+      actor.publicKey,
+      channels.map((c) => c.id),
     ]);
     const byId = new Map(rows.map((row) => [row.channel_id, row]));
-    const followedById = new Map(followed.map((row) => [row.channel_id, row]));
     const usedGroups = new Set(channels.map((c) => c.groupId));
     return {
       groups: groups.filter((g) => usedGroups.has(g.id)).map((g) => ({ id: g.id, name: g.name })),
@@ -61,10 +53,6 @@ export class ChannelsService {
             lastSeq: Number(row.last_seq),
             lastRev: Number(row.last_rev),
             readState: toReadState(row),
-            followedThreads: {
-              unreadCount: Number(followedById.get(channel.id)?.unread ?? 0),
-              mentionCount: Number(followedById.get(channel.id)?.mentioned ?? 0),
-            },
             rights: this.policy.rights(actor, channel.id),
             ...(channel.voice
               ? { voice: { ...channel.voice, rights: this.policy.voiceRights(actor, channel.id) } }

@@ -48,37 +48,3 @@ export function toReadState(row: ReadStateRow): ReadStateDto {
     mentionCount: Number(row.mentioned),
   };
 }
-
-/** A channel's followed threads, counted together (`FOLLOWED_THREADS_SQL`). */
-export interface FollowedThreadsRow {
-  channel_id: string;
-  unread: string;
-  mentioned: string;
-}
-
-/**
- * For each of the channels `$2`, the unread and mention counts summed over the live threads there
- * that member `$1` follows, each thread counted up to the cap as a channel is. Channels without a
- * followed thread have no row.
- */
-export const FOLLOWED_THREADS_SQL = `
-  SELECT t.channel_id, sum(u.unread) AS unread, sum(u.mentioned) AS mentioned
-  FROM thread_followers f
-  JOIN threads t ON t.id = f.thread_id AND t.deleted_at IS NULL AND t.channel_id = ANY($2::text[])
-  LEFT JOIN read_markers r ON r.channel_id = 'thread:' || t.id AND r.member_key = $1
-  CROSS JOIN LATERAL (
-    SELECT
-      (SELECT count(*) FROM (
-         SELECT 1 FROM messages m
-         WHERE m.channel_id = 'thread:' || t.id AND m.seq > coalesce(r.last_read_seq, 0)
-           AND m.deleted_at IS NULL AND m.author_key <> $1
-         LIMIT ${UNREAD_COUNT_CAP}) x) AS unread,
-      (SELECT count(*) FROM (
-         SELECT 1 FROM messages m
-         WHERE m.channel_id = 'thread:' || t.id AND m.seq > coalesce(r.last_read_seq, 0)
-           AND m.deleted_at IS NULL AND m.author_key <> $1
-           AND m.mentions <> '{}' AND m.mentions @> ARRAY[$1]::text[]
-         LIMIT ${UNREAD_COUNT_CAP}) y) AS mentioned
-  ) u
-  WHERE f.member_key = $1
-  GROUP BY t.channel_id`;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 
 import {
   CreateThreadRequest,
+  EmptyRequest,
   FollowThreadRequest,
   ListThreadsRequest,
   type ThreadDeletedDto,
@@ -78,6 +79,15 @@ export class ThreadsGateway {
     @Decision() decision: RequestDecision,
   ): Promise<ThreadDeletedDto> {
     return this.threads.delete(actorOf(socket), decision);
+  }
+
+  /** Any member: only threads of channels they can view are listed. */
+  @SubscribeMessage('threads.followed')
+  followed(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() _request: EmptyRequest,
+  ): Promise<ThreadEntryDto[]> {
+    return this.threads.followed(actorOf(socket));
   }
 
   @RequireChannel('view')

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 
 import {
   type CreateThreadRequest,
+  FOLLOWED_THREADS_LIMIT,
   ListThreadsRequest,
   type ThreadDeletedDto,
   type ThreadDto,
@@ -14,7 +15,7 @@ import {
 
 import { ProtocolError } from '../common/protocol-error';
 import { Sql } from '../database/sql';
-import type { Actor } from '../policy/channel-policy';
+import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { noSuchChannel, noSuchMessage } from '../policy/hidden-refusals';
 import type { RequestDecision } from '../policy/request-decision';
 import { READ_STATE_SQL, type ReadStateRow, toReadState } from '../read-state/read-state-sql';
@@ -44,6 +45,7 @@ export class ThreadsService {
     private readonly sql: Sql,
     private readonly push: PushService,
     private readonly directory: ThreadDirectory,
+    private readonly policy: ChannelPolicy,
   ) {}
 
   /**
@@ -132,6 +134,34 @@ export class ThreadsService {
             })
           : null,
     };
+  }
+
+  /**
+   * The live threads the member follows in the channels they can view now, most recently active
+   * first (at most FOLLOWED_THREADS_LIMIT), each with their read state: what a client counts its
+   * thread badges from.
+   */
+  async followed(actor: Actor): Promise<ThreadEntryDto[]> {
+    const rows = await this.sql.rows<ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM ${THREAD_FROM}
+       JOIN thread_followers f ON f.thread_id = t.id AND f.member_key = $1
+       WHERE t.deleted_at IS NULL AND t.channel_id = ANY($2::text[])
+       ORDER BY t.last_message_at DESC, t.id DESC
+       LIMIT $3`,
+      [actor.publicKey, this.policy.visibleChannels(actor), FOLLOWED_THREADS_LIMIT],
+    );
+    const states = await this.readStates(
+      actor,
+      rows.map((row) => threadStreamId(row.id)),
+    );
+    return rows.map((row) => {
+      const streamId = threadStreamId(row.id);
+      return {
+        ...toThreadDto(row),
+        following: true,
+        readState: states.get(streamId) ?? emptyReadState(streamId),
+      };
+    });
   }
 
   /** One thread as the member sees it (the guard found it, in a channel they can view). */

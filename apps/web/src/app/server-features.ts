@@ -8,6 +8,7 @@ import { serverFeaturesProvider } from './connection/connection-deps';
 import { ChannelViewers } from './roster/channel-viewers';
 import { MemberModeration } from './roster/member-moderation';
 import { MembersState } from './roster/members.state';
+import { ThreadsState } from './threads/threads.state';
 import { PeerMesh } from './voice/peer-mesh';
 import { VoiceState } from './voice/voice.state';
 
@@ -17,6 +18,7 @@ import { VoiceState } from './voice/voice.state';
  */
 export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   ChannelsState,
+  ThreadsState,
   Outbox,
   TimelinesState,
   TypingState,

@@ -92,8 +92,6 @@ export interface ChannelDto {
   readonly rights: ChannelRightsDto;
   /** Present on voice channels only (`kind = "voice"`): a voice channel is a text channel with a call. */
   readonly voice?: VoiceChannelDto;
-  /** The threads of this channel that the member follows, counted (`FollowedThreadsStateDto`). */
-  readonly followedThreads: FollowedThreadsStateDto;
 }
 
 /** A voice channel's settings and what the member may do in its call. */
@@ -206,15 +204,6 @@ export interface ThreadDeletedDto {
   readonly channelId: string;
   readonly streamId: string;
   readonly id: string;
-}
-
-/**
- * Unread and mention counts over the threads a member follows in one channel, added to the channel's
- * own in a client's totals. Counted per thread up to `UNREAD_COUNT_CAP`.
- */
-export interface FollowedThreadsStateDto {
-  readonly unreadCount: number;
-  readonly mentionCount: number;
 }
 
 export interface HistoryPageDto {

@@ -99,6 +99,7 @@ export const REQUEST_SCHEMAS = {
   'threads.update': UpdateThreadRequest,
   'threads.delete': ThreadRequest,
   'threads.follow': FollowThreadRequest,
+  'threads.followed': EmptyRequest,
   'voice.rooms': EmptyRequest,
   'voice.join': VoiceJoinRequest,
   'voice.leave': EmptyRequest,
@@ -141,6 +142,7 @@ export interface ResponseTypes {
   'threads.update': ThreadDto;
   'threads.delete': ThreadDeletedDto;
   'threads.follow': ThreadEntryDto;
+  'threads.followed': readonly ThreadEntryDto[];
   'voice.rooms': readonly VoiceRoomDto[];
   'voice.join': VoiceJoinedDto;
   'voice.leave': { readonly channelId: string | null };

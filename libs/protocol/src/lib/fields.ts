@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { canonicalPublicKeyHex, WIRE_PUBLIC_KEY_PATTERN } from '@mpqcht/identity';
 
 import { DISPLAY_NAME_MAX_LENGTH, MESSAGE_LENGTH_CEILING } from './limits';
+import { THREAD_STREAM_PATTERN, THREAD_STREAM_PREFIX, threadIdOf } from './streams';
 
 /**
  * A public key in a request: the wire's spelling in either case (`@mpqcht/identity`), read as its
@@ -29,20 +30,6 @@ export const hexBytes = (maxChars: number) =>
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export const channelId = z.string().regex(ID_PATTERN, 'a channel id');
-
-/** A thread's message stream: `thread:` and the thread's id (the id of the message it grew from). */
-export const THREAD_STREAM_PREFIX = 'thread:';
-const THREAD_STREAM_PATTERN = /^thread:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The stream id of a thread. */
-export function threadStreamId(threadId: string): string {
-  return `${THREAD_STREAM_PREFIX}${threadId.toLowerCase()}`;
-}
-
-/** The thread id in a thread's stream id; null for a channel's. */
-export function threadIdOf(streamId: string): string | null {
-  return THREAD_STREAM_PATTERN.test(streamId) ? streamId.slice(THREAD_STREAM_PREFIX.length) : null;
-}
 
 /**
  * Where messages are: a channel (its id) or a thread (`thread:<uuid>`). Requests that read or write

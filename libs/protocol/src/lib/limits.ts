@@ -23,5 +23,7 @@ export const INVITE_NOTE_MAX_LENGTH = 200;
 export const THREAD_NAME_MAX_LENGTH = 100;
 /** Threads per `threads.list` page, at most. */
 export const THREAD_PAGE_SIZE = 50;
+/** Followed threads `threads.followed` answers at most (the most recently active). */
+export const FOLLOWED_THREADS_LIMIT = 200;
 /** The most recent distinct authors a thread's summary names. */
 export const THREAD_SUMMARY_PARTICIPANTS = 3;

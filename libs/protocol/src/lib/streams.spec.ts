@@ -1,5 +1,6 @@
-import { streamId, threadIdOf, threadStream, threadStreamId } from './fields';
+import { streamId, threadStream } from './fields';
 import { CreateThreadRequest, SendMessageRequest, UpdateThreadRequest } from './requests';
+import { threadIdOf, threadStreamId } from './streams';
 
 const ID = '0193a6f0-3c1e-7cc4-9b1e-2f0d2a5f3e11';
 

@@ -4,6 +4,7 @@ import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
 
 import { describeFailure, RequestFailed } from '../connection/request-failed';
 import { ServerSession } from '../connection/server-session';
+import { ThreadsState } from '../threads/threads.state';
 import { ChannelCatchUp } from './channel-catch-up';
 import { ChannelTimeline, type TimelineMessage } from './channel-timeline';
 import { ChannelsState } from './channels.state';
@@ -26,6 +27,7 @@ const WAIT_FOR_CONNECTION = new Set(['offline', 'server_restarting']);
 export class TimelinesState {
   private readonly session = inject(ServerSession);
   private readonly channels = inject(ChannelsState);
+  private readonly threads = inject(ThreadsState);
   private readonly outbox = inject(Outbox);
   private readonly timelines = new Map<string, ChannelTimeline>();
   private readonly loads = new Map<string, Promise<void>>();
@@ -112,6 +114,7 @@ export class TimelinesState {
         timeline.rev = Math.max(listed, ...page.messages.map((m) => m.rev));
       }
       timeline.addPage(page.messages);
+      this.threads.rememberFrom(page.messages);
       timeline.hasMoreBefore.set(page.hasMore);
       timeline.loaded.set(true);
     } finally {
@@ -182,7 +185,7 @@ export class TimelinesState {
    * member's own replies never are, so they cost no request.
    */
   markReadSoon(channelId: string): void {
-    const channel = this.channels.find(channelId);
+    const channel = this.readPosition(channelId);
     const timeline = this.timeline(channelId);
     const messages = timeline.messages();
     if (!channel || !timeline.loaded()) return;
@@ -202,13 +205,35 @@ export class TimelinesState {
       this.readMarks.request(channelId, { messageId: newest.id, seq: newest.seq });
     } else if (!newest && channel.unread > 0) {
       // Counted, but nothing newer than the marker is left to read (deleted meanwhile).
-      this.channels.clearCounts(channel);
+      channel.clearCounts();
     }
+  }
+
+  /** Where the member's read marker is in a stream: a channel's, or a known thread's. */
+  private readPosition(
+    streamId: string,
+  ): { lastReadSeq: number; unread: number; clearCounts: () => void } | null {
+    const channel = this.channels.find(streamId);
+    if (channel) return { ...channel, clearCounts: () => this.channels.clearCounts(channel) };
+    const thread = this.threads.find(streamId);
+    if (!thread) return null;
+    return {
+      ...thread,
+      clearCounts: () =>
+        this.threads.applyReadState({
+          channelId: streamId,
+          lastReadSeq: thread.lastReadSeq,
+          lastReadMessageId: null,
+          unreadCount: 0,
+          mentionCount: 0,
+        }),
+    };
   }
 
   private async sendMarkRead(channelId: string, messageId: string): Promise<void> {
     const state = await this.session.request('channels.markRead', { channelId, messageId });
     this.channels.applyReadState(state);
+    this.threads.applyReadState(state);
   }
 
   /** One attempt at an outbox entry: stored, refused for good (failed), or to wait for the connection. */

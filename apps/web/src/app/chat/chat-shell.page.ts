@@ -1,29 +1,43 @@
-import { ChangeDetectionStrategy, Component, effect, inject, type OnDestroy, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  type OnDestroy,
+  signal,
+} from '@angular/core';
 import { Router } from '@angular/router';
 
 import { TimelinesState } from '../channels/timelines.state';
 import { IdentityStore } from '../identity/identity.store';
 import { MemberList } from '../members/member-list.component';
 import { MessagePane } from '../messages/message-pane.component';
+import { ThreadPanel } from '../messages/thread-panel.component';
 import { ChannelSidebar } from '../navigation/channel-sidebar.component';
 import { QuickSwitcher } from '../navigation/quick-switcher.component';
 import { ServerRail } from '../navigation/server-rail.component';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { ThemePalette } from '../shared/theme-palette';
+import { ThreadsState } from '../threads/threads.state';
 
 /** The chat screen: server rail, channels, messages, members; keyboard shortcuts live here. */
 @Component({
   selector: 'mq-chat-shell',
-  imports: [ServerRail, ChannelSidebar, MessagePane, MemberList, QuickSwitcher],
+  imports: [ServerRail, ChannelSidebar, MessagePane, MemberList, QuickSwitcher, ThreadPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(document:keydown)': 'onKey($event)' },
   template: `
-    <div class="shell">
+    <div class="shell" [class.with-thread]="threadOpen()">
       <mq-server-rail />
       <mq-channel-sidebar />
       <mq-message-pane />
-      <mq-member-list />
+      @if (threadOpen()) {
+        <mq-thread-panel />
+      } @else {
+        <mq-member-list />
+      }
     </div>
     @if (switcherOpen()) {
       <mq-quick-switcher (closed)="switcherOpen.set(false)" />
@@ -36,11 +50,22 @@ import { ThemePalette } from '../shared/theme-palette';
       height: 100vh;
       overflow: hidden;
     }
+    /* The thread takes the members' place, wider: it is a conversation. */
+    .shell.with-thread {
+      grid-template-columns: 72px 240px minmax(0, 1fr) minmax(320px, 36%);
+    }
     @media (max-width: 900px) {
       .shell {
         grid-template-columns: 64px 200px minmax(0, 1fr);
       }
       mq-member-list {
+        display: none;
+      }
+      /* Narrow: the thread covers the channel's messages. */
+      .shell.with-thread {
+        grid-template-columns: 64px 200px minmax(0, 1fr);
+      }
+      .shell.with-thread mq-message-pane {
         display: none;
       }
     }
@@ -53,6 +78,8 @@ export class ChatShellPage implements OnDestroy {
   private readonly router = inject(Router);
   private readonly palette = inject(ThemePalette);
   readonly switcherOpen = signal(false);
+  /** A thread is open on the server on screen (the side panel shows it). */
+  readonly threadOpen = computed(() => (this.selection.server()?.get(ThreadsState).open() ?? null) !== null);
 
   constructor() {
     const identity = this.identity.identity();

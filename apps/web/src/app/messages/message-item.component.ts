@@ -20,6 +20,8 @@ import type { MemberDto } from '@mpqcht/protocol';
 import type { TimelineMessage } from '../channels/channel-timeline';
 import { injectDialogs } from '../shared/dialogs';
 import { ThemePalette } from '../shared/theme-palette';
+import { THREAD_ICON, ThreadChip } from '../threads/thread-chip.component';
+import type { ThreadView } from '../threads/threads.state';
 import { EditBox } from './edit-box.component';
 import { decorateMentions, type MentionedMember } from './mention-chips';
 import type { Nameable } from './mention-text';
@@ -32,9 +34,10 @@ function authorHue(publicKey: string): number {
 }
 
 /** What the actions menu of a message offers (reply and react will join them). */
-export type MenuAction = 'edit' | 'delete' | 'retry' | 'discard';
+export type MenuAction = 'thread' | 'edit' | 'delete' | 'retry' | 'discard';
 
 const MENU_LABELS: Record<MenuAction, string> = {
+  thread: 'Thread',
   edit: 'Edit',
   delete: 'Delete',
   retry: 'Retry sending',
@@ -53,153 +56,9 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
 
 @Component({
   selector: 'mq-message-item',
-  imports: [MarkdownComponent, EditBox],
+  imports: [MarkdownComponent, EditBox, ThreadChip],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    @let m = message();
-    <!-- Keys on the row itself (the list moves between rows with Up and Down): see onRowKey. -->
-    <article
-      #row
-      class="message"
-      [class.grouped]="grouped()"
-      [class.mine]="mine()"
-      [class.pending]="m.state === 'pending'"
-      [class.failed]="m.state === 'failed'"
-      [class.mentioned]="mentioned()"
-      [class.menu-open]="menuOpen()"
-      [attr.data-message]="m.id ?? m.clientId"
-      [attr.data-key]="m.key"
-      [attr.data-state]="m.state"
-      [attr.tabindex]="tabbable() ? 0 : -1"
-      [attr.aria-keyshortcuts]="keyShortcuts()"
-      (keydown)="onRowKey($event)"
-    >
-      @if (!grouped()) {
-        <header>
-          <span class="author" [style.color]="nameColour()">{{ authorName() }}</span>
-          <time [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
-        </header>
-      } @else {
-        <time class="gutter" [attr.datetime]="m.createdAt" [attr.title]="fullTime()">{{ time() }}</time>
-        <!-- A focused row says whose it is, also when the name is on the row above. -->
-        <span class="sr-only">{{ authorName() }}</span>
-      }
-      @if (editing()) {
-        <mq-edit-box
-          [content]="m.content"
-          [maxLength]="maxLength()"
-          (saved)="edited.emit($event)"
-          (cancelled)="editCancelled.emit()"
-        />
-      } @else {
-        <!-- A channel chip is a button: the keyboard clicks it, and the click lands here. -->
-        <!-- eslint-disable-next-line @angular-eslint/template/click-events-have-key-events, @angular-eslint/template/interactive-supports-focus -->
-        <div class="content" (click)="onContentClick($event)">
-          <markdown #markdown [data]="m.content" (ready)="decorate()" />
-          @if (m.editedAt) {
-            <span class="edited" [attr.title]="'Edited ' + m.editedAt">(edited)</span>
-          }
-        </div>
-      }
-      @switch (m.state) {
-        @case ('pending') {
-          <span class="state" data-test="pending">{{
-            m.waiting ? 'Waiting for connection…' : 'Sending…'
-          }}</span>
-        }
-        @case ('failed') {
-          <span class="state failed-note" role="alert">
-            Not sent{{ m.error ? ': ' + m.error : '' }}.
-            <button type="button" class="link" (click)="retried.emit()" data-test="retry">Retry</button>
-            <button type="button" class="link" (click)="discarded.emit()">Discard</button>
-          </span>
-        }
-      }
-      @if ((mine() || canModerate()) && m.state === 'sent' && !editing()) {
-        <div class="actions">
-          @if (mine()) {
-            <button
-              type="button"
-              title="Edit"
-              aria-label="Edit"
-              (click)="editStarted.emit(false)"
-              data-test="edit"
-            >
-              <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-                <path
-                  d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4"
-                  fill="none"
-                  stroke="currentColor"
-                  stroke-width="2"
-                  stroke-linejoin="round"
-                />
-              </svg>
-            </button>
-          }
-          <button
-            type="button"
-            title="Delete"
-            aria-label="Delete"
-            (click)="confirmDelete()"
-            data-test="delete"
-          >
-            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-              <path
-                d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6"
-                fill="none"
-                stroke="currentColor"
-                stroke-width="2"
-                stroke-linejoin="round"
-              />
-            </svg>
-          </button>
-          <button
-            type="button"
-            title="More actions"
-            aria-label="More actions"
-            aria-haspopup="menu"
-            [attr.aria-expanded]="menuOpen()"
-            (click)="openMenu()"
-            data-test="more"
-          >
-            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-              <path
-                d="M5 12h.01M12 12h.01M19 12h.01"
-                stroke="currentColor"
-                stroke-width="3"
-                stroke-linecap="round"
-              />
-            </svg>
-          </button>
-        </div>
-      }
-      @if (menuOpen()) {
-        <div
-          #menu
-          class="menu"
-          [class.up]="menuUp()"
-          role="menu"
-          tabindex="-1"
-          aria-label="Message actions"
-          (keydown)="onMenuKey($event)"
-          (focusout)="onMenuFocusOut($event)"
-          data-test="message-menu"
-        >
-          @for (action of menuActions(); track action) {
-            <button
-              type="button"
-              role="menuitem"
-              tabindex="-1"
-              (click)="runMenu(action)"
-              [attr.data-test]="'menu-' + action"
-            >
-              {{ menuLabels[action] }}
-            </button>
-          }
-        </div>
-      }
-    </article>
-  `,
+  templateUrl: './message-item.component.html',
   styleUrl: './message-item.component.css',
 })
 export class MessageItem {
@@ -224,6 +83,18 @@ export class MessageItem {
   readonly channelOpened = output<string>();
   /** The row is the list's one tab stop (roving tabindex). */
   readonly tabbable = input(false);
+  /** The thread that grew from this message, if any. */
+  readonly thread = input<ThreadView | null>(null);
+  /** The reader may start a thread here (or open the one there is). */
+  readonly canStartThread = input(false);
+  readonly threadOpened = output();
+  readonly threadStarted = output();
+  readonly threadIcon = THREAD_ICON;
+  /** The names of the thread's latest authors, for its chip. */
+  readonly participantNames = computed(() => {
+    const members = this.members();
+    return (this.thread()?.participants ?? []).map((key) => members.get(key)?.displayName ?? 'someone');
+  });
 
   private readonly injector = inject(Injector);
   private readonly row = viewChild.required<ElementRef<HTMLElement>>('row');
@@ -240,6 +111,7 @@ export class MessageItem {
     if (m.state === 'failed') return ['retry', 'discard'];
     if (m.state !== 'sent') return [];
     const actions: MenuAction[] = [];
+    if (this.canStartThread()) actions.push('thread');
     if (this.mine()) actions.push('edit');
     if (this.mine() || this.canModerate()) actions.push('delete');
     return actions;
@@ -409,6 +281,10 @@ export class MessageItem {
   runMenu(action: MenuAction): void {
     this.closeMenu(true);
     switch (action) {
+      case 'thread':
+        if (this.thread()) this.threadOpened.emit();
+        else this.threadStarted.emit();
+        break;
       case 'edit':
         this.editStarted.emit(true);
         break;

@@ -48,7 +48,13 @@ describe('MessageList keyboard', () => {
   });
 
   beforeEach(async () => {
-    h = await onlineHarness({ channels: [channel('lobby', { rights: { ...channel('lobby').rights } })] });
+    // No threads here: the menus are edit and delete (the last test starts a thread elsewhere).
+    h = await onlineHarness({
+      channels: [
+        channel('lobby', { rights: { ...channel('lobby').rights, create_threads: false } }),
+        channel('threads'),
+      ],
+    });
     const mine = h.self.publicKey;
     const timeline = h.timelines.timeline('lobby');
     timeline.addPage([
@@ -236,5 +242,22 @@ describe('MessageList keyboard', () => {
     await fixture.whenStable();
     expect(rows().map((r) => r.textContent.includes('theirs three'))).toEqual([false, true, false]);
     expect(focusedRow()).toBe(2);
+  });
+
+  it('offers to start a thread first where the reader may, on anyone’s message', async () => {
+    const timeline = h.timelines.timeline('threads');
+    timeline.addPage([message('threads', 1, { content: 'theirs here' })]);
+    timeline.hasMoreBefore.set(false);
+    timeline.loaded.set(true);
+    fixture.componentRef.setInput('channel', h.channels.find('threads'));
+    await fixture.whenStable();
+    const theirs = root().querySelector<HTMLElement>('article.message');
+    if (!theirs) throw new Error('no row');
+    theirs.focus();
+    expect(await press(theirs, 'Enter')).toBe(true);
+    expect(menuItems().map((i) => i.textContent.trim())).toEqual(['Thread']);
+    menuItems()[0]?.click();
+    await fixture.whenStable();
+    expect(actions.map((a) => [a.kind, a.message.content])).toEqual([['thread-start', 'theirs here']]);
   });
 });

@@ -23,6 +23,7 @@ import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
 import type { ScrollAnchor } from '../servers/saved-place.storage';
+import { ThreadsState, type ThreadView } from '../threads/threads.state';
 import type { Nameable } from './mention-text';
 import { MessageItem } from './message-item.component';
 import { anchorIn, scrollToAnchor } from './scroll-anchor';
@@ -37,7 +38,8 @@ const EDGE = 400;
 const RESTORE_PAGES = 10;
 
 export interface MessageAction {
-  readonly kind: 'retry' | 'discard' | 'edit' | 'delete' | 'edit-start' | 'edit-cancel';
+  readonly kind:
+    'retry' | 'discard' | 'edit' | 'delete' | 'edit-start' | 'edit-cancel' | 'thread-open' | 'thread-start';
   readonly message: TimelineMessage;
   readonly content?: string;
   /** An edit started from the keyboard on the row: focus returns to the row when it ends. */
@@ -91,7 +93,13 @@ export function rowStep(key: string, index: number, count: number): number | nul
         @if (timeline().loadingBefore()) {
           <p class="note">Loading older messages…</p>
         } @else if (startsAtBeginning()) {
-          <p class="note beginning">This is the beginning of #{{ channel().name }}.</p>
+          <p class="note beginning">
+            @if (place() === 'thread') {
+              This is the beginning of the thread {{ channel().name }}.
+            } @else {
+              This is the beginning of #{{ channel().name }}.
+            }
+          </p>
         }
         @for (row of rows(); track row.message.key) {
           @if (row.divider) {
@@ -118,6 +126,10 @@ export function rowStep(key: string, index: number, count: number): number | nul
             (editCancelled)="act.emit({ kind: 'edit-cancel', message: row.message })"
             (edited)="act.emit({ kind: 'edit', message: row.message, content: $event })"
             (deleted)="onDelete(row.message)"
+            [thread]="row.message.id ? threadOf(row.message.id) : null"
+            [canStartThread]="canStartThreads()"
+            (threadOpened)="act.emit({ kind: 'thread-open', message: row.message })"
+            (threadStarted)="act.emit({ kind: 'thread-start', message: row.message })"
           />
         }
       </div>
@@ -190,6 +202,11 @@ export class MessageList {
   readonly channel = input.required<ChannelState>();
   readonly editingKey = input<string | null>(null);
   readonly maxLength = input(4000);
+  /**
+   * `channel`: the channel on screen, whose scroll position is kept and whose reading marks it read
+   * (ChatSelection); `thread`: a thread's stream in the side panel, which does neither.
+   */
+  readonly place = input<'channel' | 'thread'>('channel');
   readonly act = output<MessageAction>();
 
   readonly selection = inject(ChatSelection);
@@ -231,6 +248,11 @@ export class MessageList {
     { equal: sameNames },
   );
   private readonly timelines = computed(() => this.server().get(TimelinesState));
+  private readonly threads = computed(() => this.server().get(ThreadsState));
+  /** Threads grow from a channel's messages, not from a thread's. */
+  readonly canStartThreads = computed(
+    () => this.place() === 'channel' && this.channel().rights.create_threads,
+  );
   readonly timeline = computed(() => this.timelines().timeline(this.channel().id));
   /** Which channel is on screen: a new message or read state gives a new `channel()`, not a new channel. */
   private readonly shownChannel = computed(() => `${this.server().url} ${this.channel().id}`);
@@ -309,7 +331,8 @@ export class MessageList {
         this.count.set(STEP * 2);
         this.awayFromPresent.set(false);
         this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : null);
-        this.anchor = this.selection.anchorOf(this.shown.server, channel.id);
+        this.anchor =
+          this.place() === 'channel' ? this.selection.anchorOf(this.shown.server, channel.id) : null;
         if (this.anchor) {
           void this.restore(this.anchor);
         } else {
@@ -329,7 +352,8 @@ export class MessageList {
     // the divider marks where they start, if none is shown yet.
     effect(() => {
       const channel = this.channel();
-      if (channel.unread === 0 || this.selection.reading()) return;
+      const reading = this.place() === 'channel' ? this.selection.reading() : this.threads().reading();
+      if (channel.unread === 0 || reading) return;
       untracked(() => {
         if (this.dividerAfterSeq() === null) this.dividerAfterSeq.set(channel.lastReadSeq);
       });
@@ -337,12 +361,18 @@ export class MessageList {
     // Reading needs the newest messages on screen (ChatSelection.reading).
     effect(() => {
       const atPresent = this.atPresent();
+      if (this.place() !== 'channel') return;
       this.selection.showList({ server: this.server().url, channelId: this.channel().id, atPresent });
     });
     inject(DestroyRef).onDestroy(() => {
+      if (this.place() !== 'channel') return;
       this.keepPlace();
       this.selection.showList(null);
     });
+  }
+
+  threadOf(messageId: string): ThreadView | null {
+    return this.place() === 'channel' ? (this.threads().ofMessage(messageId) ?? null) : null;
   }
 
   onScroll(): void {
@@ -413,7 +443,8 @@ export class MessageList {
 
   /** Saves where the channel on screen is scrolled (leaving it, or the page going away). */
   keepPlace(): void {
-    if (this.shown) this.selection.saveAnchor(this.shown.server, this.shown.channelId, this.anchor);
+    if (this.shown && this.place() === 'channel')
+      this.selection.saveAnchor(this.shown.server, this.shown.channelId, this.anchor);
   }
 
   /**

@@ -12,15 +12,18 @@ import {
 import { ChannelsState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
-import { RequestFailed } from '../connection/request-failed';
 import { VOICE_ICONS } from '../navigation/voice-icons';
 import { ChannelViewers } from '../roster/channel-viewers';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
+import { injectDialogs } from '../shared/dialogs';
+import { ThreadsState } from '../threads/threads.state';
 import { CallGrid } from '../voice/call-grid.component';
 import { Composer, type MentionOption } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
+import { describeRequestError } from './request-error';
 import { ServerStatus } from './server-status.component';
+import { StartThreadDialog, suggestedThreadName } from './start-thread.dialog';
 
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */
 @Component({
@@ -218,6 +221,7 @@ export class MessagePane {
   /** An edit started on a focused row (keyboard): focus goes back to that row when it ends. */
   private editFromRow = false;
   readonly error = signal<string | null>(null);
+  private readonly dialogs = injectDialogs();
 
   /** The member's own limit in this channel (roles and channels can change it). */
   readonly maxLength = computed(
@@ -332,6 +336,29 @@ export class MessagePane {
     }
   }
 
+  private openThread(streamId: string): void {
+    this.selection.server()?.get(ThreadsState).open.set(streamId);
+  }
+
+  /** Asks for the new thread's name (the message's first words offered), then opens it. */
+  private startThread(channelId: string, messageId: string, content: string): void {
+    const threads = this.selection.server()?.get(ThreadsState);
+    if (!threads) return;
+    const ref = this.dialogs.open(StartThreadDialog, {
+      label: 'Start a thread',
+      inputs: { suggestion: suggestedThreadName(content) },
+    });
+    ref.componentInstance?.named.subscribe((name: string) => {
+      threads
+        .create(channelId, messageId, name)
+        .then((thread) => {
+          ref.close();
+          threads.open.set(thread.streamId);
+        })
+        .catch((error: unknown) => ref.componentInstance?.failed(describeRequestError(error)));
+    });
+  }
+
   /** Editing ended: focus goes back where it started (the row, or the composer). */
   private endEdit(key: string): void {
     this.editingKey.set(null);
@@ -368,34 +395,15 @@ export class MessagePane {
         case 'delete':
           if (message.id) await timelines.remove(channel.id, message.id);
           break;
+        case 'thread-open':
+          if (message.id) this.openThread(`thread:${message.id}`);
+          break;
+        case 'thread-start':
+          if (message.id) this.startThread(channel.id, message.id, message.content);
+          break;
       }
     } catch (error) {
       this.error.set(describeRequestError(error));
     }
   }
-}
-
-function limitOf(details: Record<string, unknown> | undefined): string {
-  const max = details?.['max'];
-  return typeof max === 'number' ? String(max) : 'unknown';
-}
-
-function describeRequestError(error: unknown): string {
-  if (error instanceof RequestFailed) {
-    switch (error.code) {
-      case 'message_too_long':
-        return `That message is too long (the limit is ${limitOf(error.details)} characters).`;
-      case 'rate_limited':
-        return `Slow down: you can send again in ${Math.ceil(Number(error.details?.['retryAfterMs'] ?? 1000) / 1000)} s.`;
-      case 'forbidden':
-        return 'You are not allowed to do that here.';
-      case 'not_found':
-        return 'That message no longer exists.';
-      case 'offline':
-        return 'You are offline; try again when the connection is back.';
-      default:
-        return error.message;
-    }
-  }
-  return error instanceof Error ? error.message : 'Something went wrong.';
 }

@@ -10,6 +10,7 @@ import { IdentityStore } from '../identity/identity.store';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { injectDialogs } from '../shared/dialogs';
+import { ThreadsState } from '../threads/threads.state';
 import { VoiceState } from '../voice/voice.state';
 import { VOICE_ICONS } from './voice-icons';
 import { VoicePanel } from './voice-panel.component';
@@ -71,12 +72,13 @@ import { VoicePanel } from './voice-panel.component';
         @for (group of server.session.status().kind === 'refused' ? [] : grouped(); track group.id) {
           <h2 class="group">{{ group.name }}</h2>
           @for (channel of group.channels; track channel.id) {
+            @let inThreads = threadCounts().get(channel.id);
             <div class="row">
               <button
                 type="button"
                 class="channel"
                 [class.active]="selection.channel()?.id === channel.id"
-                [class.unread]="channel.unread > 0"
+                [class.unread]="channel.unread > 0 || (inThreads?.unread ?? 0) > 0"
                 [attr.aria-current]="selection.channel()?.id === channel.id"
                 [attr.data-channel]="channel.id"
                 (click)="selection.selectChannel(server, channel.id)"
@@ -92,8 +94,17 @@ import { VoicePanel } from './voice-panel.component';
                 @if (channel.voice) {
                   <span class="sr-only">(voice channel)</span>
                 }
-                @if (channel.mentions > 0) {
-                  <span class="badge" data-test="channel-mentions">{{ channel.mentions }}</span>
+                @if (channel.mentions + (inThreads?.mentions ?? 0) > 0) {
+                  <span class="badge" data-test="channel-mentions">{{
+                    channel.mentions + (inThreads?.mentions ?? 0)
+                  }}</span>
+                } @else if ((inThreads?.unread ?? 0) > 0) {
+                  <span
+                    class="badge threads"
+                    data-test="channel-thread-unread"
+                    [attr.title]="(inThreads?.unread ?? 0) + ' new in followed threads'"
+                    >{{ inThreads?.unread }}</span
+                  >
                 }
               </button>
               @if (channel.voice && voice()?.self()?.channelId !== channel.id) {
@@ -405,6 +416,12 @@ import { VoicePanel } from './voice-panel.component';
       line-height: 16px;
       text-align: center;
     }
+    /* New messages in followed threads (no mention): quieter than a mention. */
+    .badge.threads {
+      background: var(--mq-surface);
+      color: var(--mq-text);
+      border: 1px solid var(--mq-border);
+    }
     .me {
       display: flex;
       align-items: center;
@@ -462,6 +479,10 @@ export class ChannelSidebar {
   readonly icons = VOICE_ICONS;
   /** The voice state of the server on screen. */
   readonly voice = computed(() => this.selection.server()?.get(VoiceState) ?? null);
+  /** Per channel: what is new in the threads the member follows there. */
+  readonly threadCounts = computed(
+    () => this.selection.server()?.get(ThreadsState).followedCounts() ?? new Map<string, never>(),
+  );
 
   constructor() {
     // Another server on screen: its dialogs (settings, invite) are about the one that left.

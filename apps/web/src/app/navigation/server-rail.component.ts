@@ -7,6 +7,7 @@ import { type AddServerHint, addServerHint, checkServerAddress } from '../server
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { Autofocus } from '../shared/autofocus.directive';
+import { ThreadsState } from '../threads/threads.state';
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -242,13 +243,18 @@ export class ServerRail {
   /** Bumped by every add and close: a check that is answered after either is dropped. */
   private attempt = 0;
 
-  /** Unread messages on a server; none on one that refused us (banned, removed): its counts are stale. */
+  /**
+   * Unread messages on a server, in its channels and the threads the member follows; none on one
+   * that refused us (banned, removed): its counts are stale.
+   */
   unread(server: ServerConnection): number {
-    return server.session.status().kind === 'refused' ? 0 : server.get(ChannelsState).unreadTotal();
+    if (server.session.status().kind === 'refused') return 0;
+    return server.get(ChannelsState).unreadTotal() + server.get(ThreadsState).unreadTotal();
   }
 
   mentions(server: ServerConnection): number {
-    return server.session.status().kind === 'refused' ? 0 : server.get(ChannelsState).mentionTotal();
+    if (server.session.status().kind === 'refused') return 0;
+    return server.get(ChannelsState).mentionTotal() + server.get(ThreadsState).mentionTotal();
   }
 
   /**

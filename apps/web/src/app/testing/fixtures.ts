@@ -8,6 +8,7 @@ import type {
   MessageDto,
   ReadStateDto,
   SessionDto,
+  ThreadEntryDto,
   VoiceParticipantDto,
   VoiceRoomDto,
 } from '@mpqcht/protocol';
@@ -69,7 +70,6 @@ export function channel(
     lastSeq: 0,
     lastRev: 0,
     readState: readState(id, state),
-    followedThreads: { unreadCount: 0, mentionCount: 0 },
     rights: {
       write: true,
       moderate: false,
@@ -188,6 +188,8 @@ export interface OnlineOptions {
   readonly members?: readonly MemberDto[];
   /** The server permissions session.get reports for this member. */
   readonly permissions?: readonly ServerPermission[];
+  /** What `threads.followed` answers after the login. */
+  readonly followedThreads?: readonly ThreadEntryDto[];
   /** What `voice.rooms` answers after the login. */
   readonly voiceRooms?: readonly VoiceRoomDto[];
   /** The injector the connection's is a child of (the app's, holding `ActiveCall`). */
@@ -210,7 +212,8 @@ export function answerLogin(socket: FakeSocket, self: MemberDto, options: Online
       data: { groups: [{ id: 'general', name: 'General' }], channels: options.channels ?? [] },
     }))
     .handle('members.list', () => ({ ok: true, data: options.members ?? [self] }))
-    .handle('voice.rooms', () => ({ ok: true, data: options.voiceRooms ?? [] }));
+    .handle('voice.rooms', () => ({ ok: true, data: options.voiceRooms ?? [] }))
+    .handle('threads.followed', () => ({ ok: true, data: options.followedThreads ?? [] }));
 }
 
 export interface OnlineHarness extends Harness {
