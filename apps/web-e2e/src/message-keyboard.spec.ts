@@ -25,7 +25,8 @@ function communityToml(rootKey: string): string {
     `[server]\nname = "Keys"\nroot_keys = ["${rootKey}"]\n`,
     `[limits]\nburst = 10000\nrate_per_second = 10000\nchallenges_per_minute = 1000000\nchallenge_burst = 100000\n`,
     `[[groups]]\nid = "general"\nname = "General"\n`,
-    `[[channels]]\nid = "lobby"\nname = "lobby"\ngroup = "general"\n`,
+    // Threads have their own spec (threads.spec.ts): here a message's menu is edit and delete.
+    `[[channels]]\nid = "lobby"\nname = "lobby"\ngroup = "general"\ndefault_permissions = { create_threads = false }\n`,
   ].join('\n');
 }
 

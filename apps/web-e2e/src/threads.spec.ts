@@ -142,6 +142,31 @@ describe('web client: threads', () => {
     await chip(a).locator('[data-test=thread-unread]').waitFor({ state: 'detached', timeout: WAIT });
     await screenshot(a, 'threads-05-read');
 
+    // The channel's thread list finds it; so does the quick switcher (Ctrl+K), on Brook's side.
+    await panel(a).locator('[data-test=thread-close]').click();
+    await a.locator('[data-test=thread-list-button]').click();
+    const row = a.locator('mq-thread-list [data-test=thread-row]', { hasText: 'Meetup plans' });
+    await row.waitFor({ timeout: WAIT });
+    expect(await row.textContent()).toContain('1 message');
+    await screenshot(a, 'threads-06-thread-list');
+    await row.click();
+    await panel(a)
+      .locator('[data-test=thread-title]', { hasText: 'Meetup plans' })
+      .waitFor({ timeout: WAIT });
+    expect(await a.locator('mq-thread-list').count()).toBe(0);
+
+    await panel(b).locator('[data-test=thread-close]').click();
+    await panel(b).waitFor({ state: 'detached' });
+    await b.keyboard.press('Control+k');
+    await b.locator('[data-test=switcher-input]').fill('meetup');
+    await b
+      .locator('mq-quick-switcher button[data-thread]', { hasText: 'Meetup plans' })
+      .waitFor({ timeout: WAIT });
+    await b.keyboard.press('Enter');
+    await panel(b)
+      .locator('[data-test=thread-title]', { hasText: 'Meetup plans' })
+      .waitFor({ timeout: WAIT });
+
     // Both sides agree with the server: one message, read by Ada.
     const followed = await ok(adaDevice, 'threads.followed', {});
     expect(followed.map((t) => [t.name, t.messageCount, t.readState.unreadCount])).toEqual([

@@ -111,8 +111,9 @@ export class MessageItem {
     if (m.state === 'failed') return ['retry', 'discard'];
     if (m.state !== 'sent') return [];
     const actions: MenuAction[] = [];
-    if (this.canStartThread()) actions.push('thread');
+    // Editing first, deleting (which cannot be undone) last.
     if (this.mine()) actions.push('edit');
+    if (this.canStartThread()) actions.push('thread');
     if (this.mine() || this.canModerate()) actions.push('delete');
     return actions;
   });

@@ -17,6 +17,8 @@ import { ChannelViewers } from '../roster/channel-viewers';
 import { MembersState } from '../roster/members.state';
 import { ChatSelection } from '../servers/chat-selection';
 import { injectDialogs } from '../shared/dialogs';
+import { THREAD_ICON } from '../threads/thread-chip.component';
+import { ThreadList } from '../threads/thread-list.component';
 import { ThreadsState } from '../threads/threads.state';
 import { CallGrid } from '../voice/call-grid.component';
 import { Composer, type MentionOption } from './composer.component';
@@ -28,189 +30,12 @@ import { StartThreadDialog, suggestedThreadName } from './start-thread.dialog';
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */
 @Component({
   selector: 'mq-message-pane',
-  imports: [MessageList, Composer, ServerStatus, CallGrid],
+  imports: [MessageList, Composer, ServerStatus, CallGrid, ThreadList],
   changeDetection: ChangeDetectionStrategy.OnPush,
   // The page's main landmark (rail and channels are navigation, members complementary).
   host: { role: 'main' },
-  template: `
-    @if (selection.server(); as server) {
-      @let status = server.session.status();
-      @if (
-        status.kind === 'online' ||
-        ((status.kind === 'reconnecting' || status.kind === 'rate_limited') && hasChannels())
-      ) {
-        @if (selection.channel(); as channel) {
-          <header class="channel-header">
-            <h1 [attr.data-channel]="channel.name">
-              @if (channel.voice) {
-                <svg class="kind" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-                  <path [attr.d]="speakerIcon" />
-                </svg>
-                <span class="sr-only">Voice channel</span>
-              } @else {
-                <span aria-hidden="true">#</span>
-              }
-              {{ channel.name }}
-            </h1>
-            @if (channel.topic) {
-              <span class="topic">{{ channel.topic }}</span>
-            }
-            @if (status.kind === 'reconnecting') {
-              <span
-                class="offline"
-                role="status"
-                data-test="reconnecting"
-                [attr.data-attempt]="status.attempt"
-                >Reconnecting…
-                <button
-                  class="link"
-                  type="button"
-                  [disabled]="status.retryAt === null"
-                  (click)="server.session.reconnectNow('button')"
-                  data-test="reconnect-now"
-                >
-                  Reconnect now
-                </button></span
-              >
-            } @else if (status.kind === 'rate_limited') {
-              <span class="offline" role="status" data-test="rate-limited"
-                >Too many logins from here; retrying…</span
-              >
-            }
-          </header>
-          <mq-call-grid />
-          <mq-message-list
-            [server]="server"
-            [channel]="channel"
-            [editingKey]="editingKey()"
-            [maxLength]="maxLength()"
-            (act)="onAction($event)"
-          />
-          <div class="typing" aria-live="polite" data-test="typing">{{ typingText() }}</div>
-          @if (error(); as message) {
-            <p class="error" role="alert" data-test="pane-error">{{ message }}</p>
-          }
-          @if (channel.rights.write) {
-            <mq-composer
-              [placeholder]="'Message #' + channel.name"
-              [maxLength]="maxLength()"
-              [retryAt]="retryAt()"
-              [slowmodeMs]="channel.rights.slowmodeMs"
-              (sent)="send($event)"
-              (typed)="typed(channel.id)"
-              (editLast)="editLast()"
-              [members]="mentionMembers"
-              [channels]="mentionChannels"
-              (mentioning)="$event === '@' && loadViewers(channel.id)"
-            />
-          } @else {
-            <p class="read-only" data-test="read-only">You cannot send messages in #{{ channel.name }}.</p>
-          }
-        } @else {
-          <p class="empty">This server has no channels you can see.</p>
-        }
-      } @else {
-        <mq-server-status [server]="server" />
-      }
-    } @else {
-      <section class="welcome">
-        <h1>Welcome to mpqcht</h1>
-        <p>Add a server with the <strong>+</strong> button. Your identity is the same on every server.</p>
-      </section>
-    }
-  `,
-  styles: `
-    :host {
-      display: flex;
-      flex-direction: column;
-      min-width: 0;
-      min-height: 0;
-      background: var(--mq-surface-2);
-    }
-    .channel-header {
-      display: flex;
-      align-items: center;
-      gap: 12px;
-      height: 48px;
-      padding: 0 16px;
-      border-bottom: 1px solid var(--mq-border);
-      flex: none;
-    }
-    h1 {
-      display: flex;
-      align-items: center;
-      gap: 4px;
-      margin: 0;
-      font-size: 16px;
-    }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
-    .kind path {
-      fill: none;
-      stroke: var(--mq-text-muted);
-      stroke-width: 2;
-      stroke-linecap: round;
-      stroke-linejoin: round;
-    }
-    .topic {
-      color: var(--mq-text-muted);
-      font-size: 13px;
-      overflow: hidden;
-      white-space: nowrap;
-      text-overflow: ellipsis;
-    }
-    .offline {
-      margin-left: auto;
-      color: #f0b232;
-      font-size: 13px;
-      white-space: nowrap;
-    }
-    .offline .link {
-      border: none;
-      background: none;
-      padding: 0 0 0 6px;
-      color: var(--mq-link);
-      text-decoration: underline;
-      cursor: pointer;
-      font: inherit;
-    }
-    .offline .link:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    .typing {
-      height: 18px;
-      padding: 0 16px;
-      font-size: 12px;
-      color: var(--mq-text-muted);
-    }
-    .error {
-      margin: 0 16px 4px;
-      color: var(--mq-danger);
-      font-size: 13px;
-    }
-    .read-only {
-      margin: 0 16px 16px;
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mq-surface);
-      color: var(--mq-text-muted);
-      text-align: center;
-    }
-    .welcome,
-    .empty {
-      margin: 20vh auto 0;
-      max-width: 480px;
-      text-align: center;
-      color: var(--mq-text-muted);
-    }
-  `,
+  templateUrl: './message-pane.component.html',
+  styleUrl: './message-pane.component.css',
 })
 export class MessagePane {
   readonly selection = inject(ChatSelection);
@@ -222,6 +47,9 @@ export class MessagePane {
   private editFromRow = false;
   readonly error = signal<string | null>(null);
   private readonly dialogs = injectDialogs();
+  readonly threadIcon = THREAD_ICON;
+  readonly threadsState = ThreadsState;
+  readonly threadListOpen = signal(false);
 
   /** The member's own limit in this channel (roles and channels can change it). */
   readonly maxLength = computed(
@@ -300,6 +128,7 @@ export class MessagePane {
       untracked(() => {
         this.editingKey.set(null);
         this.error.set(null);
+        this.threadListOpen.set(false);
       });
     });
   }
@@ -336,7 +165,7 @@ export class MessagePane {
     }
   }
 
-  private openThread(streamId: string): void {
+  openThread(streamId: string): void {
     this.selection.server()?.get(ThreadsState).open.set(streamId);
   }
 

@@ -5,16 +5,21 @@ import type { ServerConnection } from '../connection/server-connection';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { Autofocus } from '../shared/autofocus.directive';
+import { ThreadsState } from '../threads/threads.state';
 
 interface Candidate {
   readonly server: ServerConnection;
   readonly channelId: string;
+  /** A thread of the channel, opened beside it; null for the channel itself. */
+  readonly threadStream: string | null;
   readonly label: string;
+  /** For a thread: the name of its channel. */
+  readonly inChannel: string | null;
   readonly serverName: string;
   readonly unread: number;
 }
 
-/** Ctrl+K: jump to any channel of any server by typing part of its name. */
+/** Ctrl+K: jump to any channel, or any known thread, of any server by typing part of its name. */
 @Component({
   selector: 'mq-quick-switcher',
   imports: [Autofocus],
@@ -32,10 +37,19 @@ interface Candidate {
         data-test="switcher-input"
       />
       <ul role="listbox">
-        @for (candidate of matches(); track candidate.server.url + candidate.channelId; let i = $index) {
+        @for (
+          candidate of matches();
+          track candidate.server.url + candidate.channelId + candidate.threadStream;
+          let i = $index
+        ) {
           <li role="option" [attr.aria-selected]="i === index()" [class.selected]="i === index()">
-            <button type="button" (click)="choose(candidate)">
-              <span># {{ candidate.label }}</span>
+            <button type="button" (click)="choose(candidate)" [attr.data-thread]="candidate.threadStream">
+              @if (candidate.inChannel !== null) {
+                <span>🧵 {{ candidate.label }}</span>
+                <span class="server">in #{{ candidate.inChannel }}</span>
+              } @else {
+                <span># {{ candidate.label }}</span>
+              }
               <span class="server">{{ candidate.serverName }}</span>
               @if (candidate.unread > 0) {
                 <span class="unread">{{ candidate.unread }}</span>
@@ -43,7 +57,7 @@ interface Candidate {
             </button>
           </li>
         } @empty {
-          <li class="none">No channel matches.</li>
+          <li class="none">No channel or thread matches.</li>
         }
       </ul>
     </div>
@@ -121,13 +135,30 @@ export class QuickSwitcher {
       server
         .get(ChannelsState)
         .channels()
-        .map((c) => ({
-          server,
-          channelId: c.id,
-          label: c.name,
-          serverName: server.session.info()?.name ?? server.url,
-          unread: c.unread,
-        })),
+        .flatMap((c): Candidate[] => {
+          const serverName = server.session.info()?.name ?? server.url;
+          const threads = [...server.get(ThreadsState).threads().values()]
+            .filter((t) => t.channelId === c.id)
+            .map((t) => ({
+              server,
+              channelId: c.id,
+              threadStream: t.streamId,
+              label: t.name,
+              inChannel: c.name,
+              serverName,
+              unread: t.following ? t.unread : 0,
+            }));
+          const channel = {
+            server,
+            channelId: c.id,
+            threadStream: null,
+            label: c.name,
+            inChannel: null,
+            serverName,
+            unread: c.unread,
+          };
+          return [channel, ...threads];
+        }),
     );
     const found = query
       ? all.filter((c) => c.label.toLowerCase().includes(query) || c.serverName.toLowerCase().includes(query))
@@ -154,6 +185,7 @@ export class QuickSwitcher {
 
   choose(candidate: Candidate): void {
     this.selection.selectChannel(candidate.server, candidate.channelId);
+    if (candidate.threadStream) candidate.server.get(ThreadsState).open.set(candidate.threadStream);
     this.closed.emit();
   }
 }
