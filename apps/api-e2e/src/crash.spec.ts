@@ -31,8 +31,11 @@ import { lockChannel } from './support/row-lock';
  * retry unacked sends with the same clientId; receivers apply pushes de-duplicated by rev and catch
  * up with `messages.since` at every connect and at every gap. Afterwards the database, every ack and
  * every receiver agree: each message stored once, seqs and revs 1..N per channel, nothing missing,
- * nothing applied twice. A graceful stop (SIGTERM) drains: in-flight sends are acked, later
- * requests answered `server_restarting`, every socket told `server.restarting` before it closes.
+ * nothing applied twice. A thread (issue 16), started on a message of alpha before the first
+ * crash, is one more stream: senders send into `thread:<id>` and receivers read it exactly as they
+ * do a channel, and it gets the same checks. A graceful stop (SIGTERM) drains: in-flight sends are
+ * acked, later requests answered `server_restarting`, every socket told `server.restarting` before
+ * it closes.
  */
 
 const CHANNELS = ['alpha', 'beta', 'gamma'] as const;
@@ -83,9 +86,9 @@ function oneToN(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
 }
 
-/** Each sender starts at another channel, so every channel gets sends from every sender. */
-function rotated(i: number): string[] {
-  return CHANNELS.map((_, k) => CHANNELS[(i + k) % CHANNELS.length] ?? 'alpha');
+/** Each sender starts at another stream, so every stream gets sends from every sender. */
+function rotated(streams: readonly string[], i: number): string[] {
+  return streams.map((_, k) => streams[(i + k) % streams.length] ?? 'alpha');
 }
 
 describe('delivery across crashes and restarts', () => {
@@ -101,6 +104,13 @@ describe('delivery across crashes and restarts', () => {
   let current: ApiProcess;
   let senderKeys: TestIdentity[];
   let receiverKeys: TestIdentity[];
+  /** The thread's stream id, `thread:<id>`: started on a message of alpha in `beforeAll`. */
+  let threadStream: string;
+
+  /** Every message stream of the test: the channels and the thread. */
+  function streams(): string[] {
+    return [...CHANNELS, threadStream];
+  }
 
   /** The first process's database (DATABASE_URL set) or DATA_DIR (embedded PostgreSQL), reused. */
   function sameData(): Partial<ApiOptions> {
@@ -109,7 +119,7 @@ describe('delivery across crashes and restarts', () => {
 
   /**
    * Starts the next api process at the same address on the same data. Clients may log in to it
-   * only once it has been looked at: returns each channel's head rev before anyone could send,
+   * only once it has been looked at: returns each stream's head rev before anyone could send,
    * i.e. what the earlier processes committed. (With the embedded PostgreSQL a stopped api has
    * stopped its database too, so this is the first moment it can be read.)
    */
@@ -135,7 +145,7 @@ describe('delivery across crashes and restarts', () => {
     return withClient(current.databaseUrl(), async (db) => (await db.query<T>(sql, params)).rows);
   }
 
-  async function heads(channelIds: readonly string[] = CHANNELS): Promise<Map<string, number>> {
+  async function heads(channelIds: readonly string[] = streams()): Promise<Map<string, number>> {
     const rows = await query<{ channel_id: string; last_rev: string }>(
       'SELECT channel_id, last_rev FROM channel_sequences WHERE channel_id = ANY($1)',
       [[...channelIds]],
@@ -179,6 +189,27 @@ describe('delivery across crashes and restarts', () => {
     } finally {
       admin.close();
     }
+    // The thread grows from a message of alpha, sent by a ReliableSender of this file (the database
+    // must hold nothing but their sends).
+    const [starterKey] = senderKeys;
+    if (!starterKey) throw new Error('no keys');
+    const starter = new ReliableSender('thread starter', address, starterKey, life).start();
+    allSenders.push(starter);
+    try {
+      const parent = starter.send('alpha');
+      await starter.settled();
+      const messageId = parent.acks[0]?.id;
+      if (!messageId) throw new Error(`the thread's parent was not sent: ${starter.failures.join('; ')}`);
+      const created = await starter.client.request('threads.create', {
+        channelId: 'alpha',
+        messageId,
+        name: 'through the crashes',
+      });
+      if (created.kind !== 'ok') throw new Error(`threads.create: ${JSON.stringify(created)}`);
+      threadStream = created.data.streamId;
+    } finally {
+      starter.close();
+    }
   });
 
   afterAll(async () => {
@@ -192,19 +223,19 @@ describe('delivery across crashes and restarts', () => {
   /**
    * Senders send at a steady rate while the api is interrupted once per entry of `interruptions`
    * and restarted at the same address; returns when every send is acked and every receiver holds
-   * the database's head of every channel.
+   * the database's head of every stream (the channels and the thread).
    */
   async function traffic(interruptions: readonly Interruption[]) {
     const senders = senderKeys.map((key, i) => track(new ReliableSender(`sender ${i}`, address, key, life)));
     allSenders.push(...senders);
     const receivers = receiverKeys.map((key, i) =>
-      track(new CatchUpReceiver(`receiver ${i}`, address, key, life, CHANNELS, RECEIVER_PAGE_SIZE)),
+      track(new CatchUpReceiver(`receiver ${i}`, address, key, life, streams(), RECEIVER_PAGE_SIZE)),
     );
     receivers.forEach((r) => r.start());
     senders.forEach((s) => s.start());
-    const stops = senders.map((s, i) => s.steady(rotated(i), SEND_INTERVAL_MS));
+    const stops = senders.map((s, i) => s.steady(rotated(streams(), i), SEND_INTERVAL_MS));
     const exitCodes = new Map<number, number | null>();
-    /** Each channel's head rev once an interrupted process has gone: what it committed. */
+    /** Each stream's head rev once an interrupted process has gone: what it committed. */
     const headsAtExit = new Map<number, Map<string, number>>();
     /** The instance each interruption ended, in order. */
     const interrupted: number[] = [];
@@ -258,13 +289,13 @@ describe('delivery across crashes and restarts', () => {
     const rows = await query<StoredRow>(
       `SELECT id, channel_id, seq, rev, author_key, client_id FROM messages
        WHERE channel_id = ANY($1) ORDER BY channel_id, seq`,
-      [[...CHANNELS]],
+      [streams()],
     );
     const sequences = await query<{ channel_id: string; last_seq: string; last_rev: string }>(
       'SELECT channel_id, last_seq, last_rev FROM channel_sequences WHERE channel_id = ANY($1)',
-      [[...CHANNELS]],
+      [streams()],
     );
-    for (const channelId of CHANNELS) {
+    for (const channelId of streams()) {
       const here = rows.filter((r) => r.channel_id === channelId);
       // Only sends here: seqs and revs are both 1..N, gap-free, each taken once.
       expect({ channelId, seqs: here.map((r) => Number(r.seq)) }).toEqual({
@@ -322,13 +353,20 @@ describe('delivery across crashes and restarts', () => {
     }
     expect(mismatches).toEqual([]);
 
-    // Every receiver holds every message of every channel, once, as stored.
+    // The thread's summary, kept by a trigger in each send's transaction, counts what is stored.
+    const [summary] = await query<{ message_count: number }>(
+      "SELECT message_count FROM threads WHERE 'thread:' || id = $1",
+      [threadStream],
+    );
+    expect(summary?.message_count).toBe(rows.filter((r) => r.channel_id === threadStream).length);
+
+    // Every receiver holds every message of every stream, once, as stored.
     for (const receiver of receivers) {
       expect({ receiver: receiver.name, anomalies: receiver.anomalies }).toEqual({
         receiver: receiver.name,
         anomalies: [],
       });
-      for (const channelId of CHANNELS) {
+      for (const channelId of streams()) {
         const here = rows.filter((r) => r.channel_id === channelId);
         const held = receiver.messages(channelId).map((m) => [m.id, m.seq, m.rev, m.clientId, m.deleted]);
         expect({
@@ -369,6 +407,12 @@ describe('delivery across crashes and restarts', () => {
             (a) => (a.acks[0]?.rev ?? Infinity) <= (headsAtExit.get(instance ?? -1)?.get(a.channelId) ?? 0),
           );
       expect(committedUnacked(interrupted[1]).length).toBeGreaterThan(0);
+      // The thread was sent into on every process, before and after each kill (acks came from each).
+      const threadAckedBy = senders
+        .flatMap((s) => s.attempts)
+        .filter((a) => a.channelId === threadStream)
+        .flatMap((a) => a.tries.filter((t) => t.outcome === 'ok').map((t) => t.instance));
+      expect([...new Set(threadAckedBy)].sort((x, y) => x - y)).toEqual([...interrupted, life.instance]);
       for (const receiver of receivers) expect(receiver.stats.caughtUp).toBeGreaterThan(0);
     } finally {
       closeAll();
