@@ -33,6 +33,11 @@ export interface StepOrder {
   /** The global indices of this worker's senders, in the order it opened them. */
   readonly mine: readonly number[];
   readonly bytes: number;
+  /**
+   * mpqcht: the stream the senders send into, the load channel or a thread of it (`thread:<id>`,
+   * whose messages reach the channel's room). The baselines have one room, fixed per connection.
+   */
+  readonly streamId: string;
 }
 
 export type Counts = Record<string, number>;

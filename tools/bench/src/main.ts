@@ -37,7 +37,19 @@ async function main(): Promise<void> {
     return;
   }
   const base = options.quick ? quickPlan() : fullPlan();
-  const plan = { ...base, workers: options.workers ?? base.workers, parts: options.parts ?? base.parts };
+  const wanted = options.fanOuts;
+  const plan = {
+    ...base,
+    workers: options.workers ?? base.workers,
+    parts: options.parts ?? base.parts,
+    fanOuts: wanted ? base.fanOuts.filter((f) => wanted.includes(f.fanOut)) : base.fanOuts,
+  };
+  const missing = wanted?.filter((n) => !plan.fanOuts.some((f) => f.fanOut === n)) ?? [];
+  if (missing.length > 0) {
+    console.error(`bench: fan-out ${missing.join(', ')} is not in the ${plan.mode} plan`);
+    process.exitCode = 2;
+    return;
+  }
   installSignalHandlers();
   const databaseServerUrl = harnessEnv().databaseUrl ?? DEFAULT_DATABASE_URL;
   if (!options.embedded) {

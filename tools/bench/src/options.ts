@@ -1,4 +1,4 @@
-/** Command line: `npm run bench -- [--quick] [--embedded] [--targets=socket.io,ws,mpqcht] [--api=FILE]`. */
+/** Command line: `npm run bench -- [--quick] [--embedded] [--targets=socket.io,ws,mpqcht] [--api=FILE] ...`. */
 import * as path from 'node:path';
 
 import { API_MAIN } from '@mpqcht/test-harness';
@@ -13,15 +13,19 @@ export interface Options {
   readonly apiMain: string;
   readonly workers: number | undefined;
   readonly parts: readonly Part[] | undefined;
+  /** Only these of the plan's fan-outs (for the saturation searches). */
+  readonly fanOuts: readonly number[] | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
   --quick             a short run (under 2 minutes): smaller ramp, fan-out 1 and 100, 100k history
+                      (fan-out 100 twice for mpqcht: into the channel, then into a thread of it)
   --embedded          mpqcht on its embedded PostgreSQL (as npm start) instead of DATABASE_URL
   --targets=a,b       only these of socket.io, ws, mpqcht (the table's ratios need socket.io)
   --api=FILE          the api build to run (default dist/apps/api/main.js)
   --workers=N         load worker processes (default 2)
   --parts=a,b         only these of ramp (with cold start and idle memory), load, history
+  --fan-outs=a,b      only these fan-outs of the plan (quick: 1, 100; full: 1, 100, 1000)
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let it create databases.`;
 
 export function parseOptions(args: readonly string[]): Options | string {
@@ -31,6 +35,7 @@ export function parseOptions(args: readonly string[]): Options | string {
   let apiMain = API_MAIN;
   let workers: number | undefined;
   let parts: Part[] | undefined;
+  let fanOuts: number[] | undefined;
   for (const arg of args) {
     const [flag, value] = arg.split('=', 2) as [string, string | undefined];
     if (flag === '--quick') quick = true;
@@ -42,7 +47,10 @@ export function parseOptions(args: readonly string[]): Options | string {
       const wanted = value.split(',');
       parts = PARTS.filter((part) => wanted.includes(part));
       if (parts.length !== wanted.length) return `unknown part in ${arg}\n${USAGE}`;
+    } else if (flag === '--fan-outs' && value) {
+      fanOuts = value.split(',').map(Number);
+      if (fanOuts.some((n) => !Number.isInteger(n) || n < 1)) return `not a fan-out in ${arg}\n${USAGE}`;
     } else return `unknown option ${arg}\n${USAGE}`;
   }
-  return { quick, embedded, targets, apiMain, workers, parts };
+  return { quick, embedded, targets, apiMain, workers, parts, fanOuts };
 }

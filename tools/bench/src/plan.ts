@@ -2,7 +2,10 @@
 import type { HistorySettings } from './history';
 import type { RampSettings } from './ramp';
 import type { SearchSettings } from './saturation';
-import type { StepSettings } from './step';
+import type { StepSettings, StreamKind } from './step';
+
+const CHANNEL: readonly StreamKind[] = ['channel'];
+const CHANNEL_AND_THREAD: readonly StreamKind[] = ['channel', 'thread'];
 
 /** ramp: cold start, idle memory and the connections ramp; load: the saturation searches; history. */
 export const PARTS = ['ramp', 'load', 'history'] as const;
@@ -20,7 +23,16 @@ export interface Plan {
   /** Idle time after the cold start before the idle RSS is read. */
   readonly idleSettleMs: number;
   readonly ramp: RampSettings;
-  readonly fanOuts: readonly { readonly fanOut: number; readonly search: SearchSettings }[];
+  /**
+   * Per fan-out, the streams the sender sends into, one search each, in this order, to the same
+   * receivers: the channel, and for mpqcht also a thread of it (issue 16: a thread must not be
+   * slower than its channel). The baselines have no threads: they run the channel only.
+   */
+  readonly fanOuts: readonly {
+    readonly fanOut: number;
+    readonly search: SearchSettings;
+    readonly streams: readonly StreamKind[];
+  }[];
   readonly history: HistorySettings;
 }
 
@@ -47,8 +59,8 @@ export function quickPlan(): Plan {
     idleSettleMs: 500,
     ramp: { levels: [100, 200, 500], maxSeconds: 30, settleMs: 300 },
     fanOuts: [
-      { fanOut: 1, search: search(1_000, 40_000, step, 1, 2) },
-      { fanOut: 100, search: search(100, 4_000, step, 1, 2) },
+      { fanOut: 1, search: search(1_000, 40_000, step, 1, 2), streams: CHANNEL },
+      { fanOut: 100, search: search(100, 4_000, step, 1, 2), streams: CHANNEL_AND_THREAD },
     ],
     history: { messages: 100_000, requests: 300, bytes: BYTES },
   };
@@ -65,9 +77,9 @@ export function fullPlan(): Plan {
     idleSettleMs: 2_000,
     ramp: { levels: [1_000, 2_000, 5_000], maxSeconds: 240, settleMs: 1_000 },
     fanOuts: [
-      { fanOut: 1, search: search(2_000, 64_000, step, 3, 10) },
-      { fanOut: 100, search: search(100, 6_400, step, 3, 10) },
-      { fanOut: 1_000, search: search(16, 1_000, step, 3, 10) },
+      { fanOut: 1, search: search(2_000, 64_000, step, 3, 10), streams: CHANNEL },
+      { fanOut: 100, search: search(100, 6_400, step, 3, 10), streams: CHANNEL_AND_THREAD },
+      { fanOut: 1_000, search: search(16, 1_000, step, 3, 10), streams: CHANNEL },
     ],
     history: { messages: 1_000_000, requests: 2_000, bytes: BYTES },
   };

@@ -5,7 +5,7 @@
 import type { Latency } from './histogram';
 import type { TargetResult } from './run-target';
 import type { Saturation } from './saturation';
-import type { StepResult } from './step';
+import type { StepResult, StreamKind } from './step';
 
 interface Figure {
   readonly value: number | null;
@@ -25,8 +25,8 @@ interface Row {
 
 const BASELINE = 'socket.io';
 
-function fanOut(result: TargetResult, n: number): Saturation | undefined {
-  return result.fanOuts.find((f) => f.fanOut === n);
+function fanOut(result: TargetResult, n: number, stream: StreamKind = 'channel'): Saturation | undefined {
+  return result.fanOuts.find((f) => f.fanOut === n && f.stream === stream);
 }
 
 function stepFigure(step: StepResult | null | undefined, value: (s: StepResult) => number | null): Figure {
@@ -52,6 +52,10 @@ function latencyRows(label: string, at: (r: TargetResult) => StepResult | null |
   return rows;
 }
 
+function ratio(value: number | null | undefined, base: number | null | undefined): Figure {
+  return { value: value === null || value === undefined || !base ? null : value / base };
+}
+
 /** The most CPU other processes took during any load step or ramp level of this server. */
 function maxNoise(result: TargetResult): number {
   const steps = result.fanOuts.flatMap((f) => [...f.steps, ...(f.atHalf ? [f.atHalf] : [])]);
@@ -65,6 +69,10 @@ function maxNoise(result: TargetResult): number {
 function rows(results: readonly TargetResult[]): Row[] {
   const levels = results.find((r) => r.ramp)?.ramp?.levels.map((l) => l.target) ?? [];
   const fanOuts = [...new Set(results.flatMap((r) => r.fanOuts.map((f) => f.fanOut)))];
+  const streamsAt = (n: number) =>
+    (['channel', 'thread'] as const).filter((stream) =>
+      results.some((r) => fanOut(r, n, stream) !== undefined),
+    );
   const list: Row[] = [
     { metric: 'cold start: listening', unit: 'ms', figure: (r) => ({ value: r.coldStart.listeningMs }) },
     {
@@ -105,15 +113,15 @@ function rows(results: readonly TargetResult[]): Row[] {
     unit: 'MB',
     figure: (r) => ({ value: r.ramp?.rssPer1000Mb ?? null }),
   });
-  for (const n of fanOuts) {
-    const label = `fan-out ${n}`;
-    const at = (r: TargetResult) => fanOut(r, n)?.atSaturation;
+  for (const [n, stream] of fanOuts.flatMap((n) => streamsAt(n).map((stream) => [n, stream] as const))) {
+    const label = `fan-out ${n}${stream === 'thread' ? ' thread' : ''}`;
+    const at = (r: TargetResult) => fanOut(r, n, stream)?.atSaturation;
     list.push(
       {
         metric: `${label} saturation`,
         unit: 'msg/s',
         figure: (r) => {
-          const f = fanOut(r, n);
+          const f = fanOut(r, n, stream);
           return {
             value: f?.rate ?? null,
             loadCpu: f?.atSaturation?.loadCpuPercent,
@@ -141,8 +149,27 @@ function rows(results: readonly TargetResult[]): Row[] {
         unit: '%',
         figure: (r) => stepFigure(at(r), (s) => s.serverCpuPercent),
       },
-      ...latencyRows(`${label} @ half:`, (r) => fanOut(r, n)?.atHalf),
+      ...latencyRows(`${label} @ half:`, (r) => fanOut(r, n, stream)?.atHalf),
     );
+    if (stream === 'thread') {
+      // Beside the channel's figure: the same receivers, the sender sending into a thread instead.
+      list.push(
+        {
+          metric: `${label} saturation ÷ channel's`,
+          unit: 'x',
+          figure: (r) => ratio(fanOut(r, n, stream)?.rate, fanOut(r, n)?.rate),
+        },
+        {
+          metric: `${label} @ half: send→receive p99 ÷ channel's`,
+          unit: 'x',
+          figure: (r) =>
+            ratio(
+              fanOut(r, n, stream)?.atHalf?.sendToReceiveMs?.p99,
+              fanOut(r, n)?.atHalf?.sendToReceiveMs?.p99,
+            ),
+        },
+      );
+    }
   }
   list.push(
     {

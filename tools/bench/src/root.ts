@@ -61,6 +61,24 @@ export class Root {
     await delivered;
   }
 
+  /**
+   * Starts a thread in the load channel (on a message of its own, `threads.create`) and returns
+   * its stream id, `thread:<id>`: messages sent there are pushed to the load channel's room.
+   */
+  async startThread(name: string): Promise<string> {
+    const message = await this.request('messages.send', {
+      channelId: LOAD_CHANNEL,
+      clientId: randomUUID(),
+      content: `${name}: where the thread grows from`,
+    });
+    const entry = await this.request('threads.create', {
+      channelId: LOAD_CHANNEL,
+      messageId: message.id,
+      name,
+    });
+    return entry.streamId;
+  }
+
   /** Authorizes every key with the load role, a few requests in flight at a time. */
   async authorize(publicKeys: readonly string[]): Promise<void> {
     let next = 0;

@@ -1,7 +1,8 @@
 /**
  * Everything measured on one server, in two runs of it. First: cold start, idle memory, then the
  * connections ramp; it is killed (a graceful stop of thousands of sockets measures nothing). Second:
- * a fresh one for the saturation search at each fan-out (receivers added between fan-outs), then
+ * a fresh one for the saturation search at each fan-out (receivers added between fan-outs; for
+ * mpqcht at fan-out 100 also into a thread of the load channel, to the same receivers), then
  * for mpqcht the history pages, then memory after the load.
  */
 import { type ColdStart, coldStart } from './cold-start';
@@ -12,6 +13,7 @@ import type { LoadPool } from './pool';
 import { logLine, progressLine } from './progress';
 import { type Ramp, rampConnections, runRamp } from './ramp';
 import { type Saturation, searchSaturation } from './saturation';
+import type { Stream, StreamKind } from './step';
 import { pin, rssMb, sleep, totalPssMb } from './system';
 import type { RunningServer, TargetDefinition } from './targets';
 
@@ -58,6 +60,20 @@ async function start(definition: TargetDefinition, pinned: boolean): Promise<Run
   const server = await definition.start();
   if (pinned) pin(server.process.pid, SERVER_CORE);
   return server;
+}
+
+/**
+ * The streams the load can be sent into on this server: its channel, and for mpqcht (when wanted)
+ * a thread of it, started by the root before it disconnects. The baselines have no threads.
+ */
+async function loadStreams(
+  server: RunningServer,
+  thread: boolean,
+): Promise<Partial<Record<StreamKind, Stream>>> {
+  const channel: Stream = { kind: 'channel', id: server.spec.channelId };
+  const root = server.root();
+  if (!thread || server.spec.kind !== 'mpqcht' || !root) return { channel };
+  return { channel, thread: { kind: 'thread', id: await root.startThread('bench thread') } };
 }
 
 interface Started {
@@ -136,9 +152,13 @@ export async function runTarget(
       await measureStart(run);
       const maxFanOut = saturation ? Math.max(...plan.fanOuts.map((f) => f.fanOut)) : 0;
       await load.prepareKeys(server.root(), load.planned(plan.senders, maxFanOut));
+      const streams = await loadStreams(
+        server,
+        saturation && plan.fanOuts.some((f) => f.streams.includes('thread')),
+      );
       server.root()?.close();
       await load.openSenders(plan.senders);
-      for (const { fanOut, search } of saturation ? plan.fanOuts : []) {
+      for (const { fanOut, search, streams: kinds } of saturation ? plan.fanOuts : []) {
         progressLine(`${name}: ${fanOut} receivers`);
         const opened = await load.growReceivers(fanOut);
         for (const o of opened.filter((o) => Object.keys(o.failed).length > 0)) {
@@ -146,8 +166,11 @@ export async function runTarget(
             `${name}: receivers that failed to connect: ${JSON.stringify(o.failed)} ${JSON.stringify(o.examples)}`,
           );
         }
-        await load.quiet(500, 60_000);
-        fanOuts.push(await searchSaturation(load, search, name));
+        // The same receivers for every stream: they are in the channel, which gets its threads' pushes.
+        for (const stream of kinds.flatMap((kind) => streams[kind] ?? [])) {
+          await load.quiet(500, 60_000);
+          fanOuts.push(await searchSaturation(load, search, name, stream));
+        }
       }
       if (pages && server.rootKey) history = await measureHistory(load, plan.history, server.rootKey);
       afterLoad = await memory(server);

@@ -6,7 +6,7 @@
  */
 import type { Load } from './load';
 import { logLine } from './progress';
-import { runStep, type StepResult, type StepSettings } from './step';
+import { runStep, type StepResult, type StepSettings, type Stream, type StreamKind } from './step';
 
 /** Load generator CPU (% of its core) from which a failure may be the load generator's. */
 export const LOAD_BOUND_PERCENT = 90;
@@ -25,6 +25,8 @@ export interface SearchSettings {
 
 export interface Saturation {
   readonly fanOut: number;
+  /** What the sender sent into: the channel of the receivers, or a thread of it (mpqcht). */
+  readonly stream: StreamKind;
   /** Highest passing rate (msg/s); 0 when even the lowest rate tried failed. */
   readonly rate: number;
   /** `cap`: every rate up to maxRate passed; `floor`: nothing passed. */
@@ -60,17 +62,18 @@ export async function searchSaturation(
   load: Load,
   settings: SearchSettings,
   name: string,
+  stream: Stream,
 ): Promise<Saturation> {
   const fanOut = load.receivers;
   const steps: StepResult[] = [];
-  const label = `${name} fan-out ${fanOut}`;
+  const label = `${name} fan-out ${fanOut}${stream.kind === 'thread' ? ' thread' : ''}`;
   const run = async (rate: number) => {
-    let result = await runStep(load, rate, settings.step, label);
+    let result = await runStep(load, rate, settings.step, label, stream);
     steps.push(result);
     logLine(`${label}: ${describe(result)}`);
     if (!result.pass && result.otherCpuPercent > NOISY_PERCENT) {
       // Another process took a core's worth meanwhile: once more before calling it a failure.
-      result = await runStep(load, rate, settings.step, label);
+      result = await runStep(load, rate, settings.step, label, stream);
       steps.push(result);
       logLine(`${label}: again: ${describe(result)}`);
     }
@@ -108,11 +111,13 @@ export async function searchSaturation(
       half,
       { ...settings.step, seconds: settings.halfRateSeconds },
       `${label} half`,
+      stream,
     );
     logLine(`${label} at half the saturation: ${describe(atHalf)}`);
   }
   return {
     fanOut,
+    stream: stream.kind,
     rate: best?.rate ?? 0,
     bound: !best ? 'floor' : failure ? 'found' : 'cap',
     loadBound: failure !== null && failure.loadCpuPercent >= LOAD_BOUND_PERCENT,

@@ -9,7 +9,6 @@ import { type Latency, latency, merge } from './histogram';
 import type { Counts, Progress } from './ipc';
 import type { Load } from './load';
 import { progressLine } from './progress';
-import { LOAD_CHANNEL } from './servers/bench-config';
 import { cpuSpentMs, cpuTimes, machineBusyMs, sleep, totalCpuMs } from './system';
 
 /** The pass criterion of the saturation search (issue 8). */
@@ -54,6 +53,17 @@ export interface StepResult {
   readonly otherCpuPercent: number;
 }
 
+/**
+ * What the senders send into: the load channel, or (mpqcht) a thread of it, `thread:<id>`, whose
+ * messages are pushed to the channel's room, so the same receivers get them.
+ */
+export type StreamKind = 'channel' | 'thread';
+
+export interface Stream {
+  readonly kind: StreamKind;
+  readonly id: string;
+}
+
 let nextStep = 1;
 
 function otherCpu(before: CpuSnapshot, after: CpuSnapshot): number {
@@ -89,12 +99,13 @@ export async function runStep(
   rate: number,
   settings: StepSettings,
   label: string,
+  stream: Stream,
 ): Promise<StepResult> {
   const { pool } = load;
   const fanOut = load.receivers;
   const acks = load.spec.kind !== 'ws';
   const db = load.server.db;
-  const persistedBefore = db ? await db.countMessages(LOAD_CHANNEL) : 0;
+  const persistedBefore = db ? await db.countMessages(stream.id) : 0;
   const postgresPids = await load.server.postgresPids();
   const step = nextStep++;
   const total = Math.max(1, Math.round(rate * settings.seconds));
@@ -110,6 +121,7 @@ export async function runStep(
       senders: load.senderCount,
       mine: load.senders[worker] ?? [],
       bytes: settings.bytes,
+      streamId: stream.id,
     },
   }));
 
@@ -145,7 +157,7 @@ export async function runStep(
   }
   const counts = await pool.all('collect', {});
   const after = cpuSnapshot(load, await load.server.postgresPids());
-  const persisted = db ? (await db.countMessages(LOAD_CHANNEL)) - persistedBefore : null;
+  const persisted = db ? (await db.countMessages(stream.id)) - persistedBefore : null;
   await load.quiet(settings.quietMs, 15_000);
 
   const sent = counts.reduce((n, c) => n + c.sent, 0);

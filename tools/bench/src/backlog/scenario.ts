@@ -103,6 +103,7 @@ export async function runScenario(
         senders: 1,
         mine: load.senders[worker] ?? [],
         bytes: settings.bytes,
+        streamId: load.spec.channelId,
       },
     }));
     let peakRssMb = 0;

@@ -17,8 +17,11 @@ import type { StepState } from './step-state';
 export const ACK_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 
-/** Sends one message; `done(null)` on an ok ack, `done(code)` otherwise. Without acks, no call. */
-export type Send = (content: string, done: (error: string | null) => void) => void;
+/**
+ * Sends one message into `streamId` (mpqcht: a channel or a thread; the baselines ignore it: their
+ * room is the connection's); `done(null)` on an ok ack, `done(code)` otherwise. Without acks, no call.
+ */
+export type Send = (content: string, streamId: string, done: (error: string | null) => void) => void;
 
 export interface Connection {
   readonly role: Role;
@@ -100,11 +103,17 @@ async function join(socket: Socket, displayName: string): Promise<void> {
   if (!envelope.ok) throw new OpenFailed(envelope.error.code, `member.join: ${JSON.stringify(envelope)}`);
 }
 
-function socketIoSender(socket: Socket, event: string, payload: (content: string) => unknown): Send {
-  return (content, done) => {
-    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload(content), (error: unknown, answer: unknown) => {
-      done(error ? 'ack_timeout' : envelopeError(answer));
-    });
+function socketIoSender(
+  socket: Socket,
+  event: string,
+  payload: (content: string, streamId: string) => unknown,
+): Send {
+  return (content, streamId, done) => {
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit(event, payload(content, streamId), (error: unknown, answer: unknown) => {
+        done(error ? 'ack_timeout' : envelopeError(answer));
+      });
   };
 }
 
@@ -189,8 +198,7 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
   await join(socket, displayName);
   if (role === 'sender') {
     socket.on('message.created', state.onOther);
-    const channelId = target.channelId;
-    const send = socketIoSender(socket, 'messages.send', (content) => ({
+    const send = socketIoSender(socket, 'messages.send', (content, channelId) => ({
       channelId,
       clientId: randomUUID(),
       content,

@@ -33,10 +33,10 @@ export class Schedule {
         while (sender && k < due) {
           const scheduledMs = order.startAtMs + k * interval;
           const content = stampedContent(order.step, scheduledMs, order.bytes);
-          if (sender.acks) sender.send(content, state.sending(order.step, scheduledMs));
+          if (sender.acks) sender.send(content, order.streamId, state.sending(order.step, scheduledMs));
           else {
             state.sentWithoutAck();
-            sender.send(content, () => undefined);
+            sender.send(content, order.streamId, () => undefined);
           }
           k += order.senders;
         }
