@@ -167,10 +167,27 @@ describe('web client: threads', () => {
       .locator('[data-test=thread-title]', { hasText: 'Meetup plans' })
       .waitFor({ timeout: WAIT });
 
+    // Ada holds manage_threads (a root): she renames the thread and locks it; Brook sees both and
+    // can no longer reply (read-only, as the server enforces).
+    await panel(a).locator('[data-test=thread-manage]').click();
+    await panel(a).locator('[data-test=thread-rename]').click();
+    await a.locator('[data-test=thread-name]').fill('Saturday meetup');
+    await a.locator('[data-test=thread-create]').click();
+    await panel(b)
+      .locator('[data-test=thread-title]', { hasText: 'Saturday meetup' })
+      .waitFor({ timeout: WAIT });
+    await panel(a).locator('[data-test=thread-manage]').click();
+    await panel(a).locator('[data-test=thread-lock]').click();
+    await panel(b).locator('[data-test=thread-read-only]', { hasText: 'locked' }).waitFor({ timeout: WAIT });
+    expect(await panel(b).locator('[data-test=composer]').count()).toBe(0);
+    // Ada still writes in it (manage_threads).
+    expect(await panel(a).locator('[data-test=composer]').count()).toBe(1);
+    await screenshot(b, 'threads-07-locked-for-brook');
+
     // Both sides agree with the server: one message, read by Ada.
     const followed = await ok(adaDevice, 'threads.followed', {});
-    expect(followed.map((t) => [t.name, t.messageCount, t.readState.unreadCount])).toEqual([
-      ['Meetup plans', 1, 0],
+    expect(followed.map((t) => [t.name, t.messageCount, t.readState.unreadCount, t.locked])).toEqual([
+      ['Saturday meetup', 1, 0, true],
     ]);
   });
 });

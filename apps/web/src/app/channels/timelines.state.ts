@@ -1,6 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 
 import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
+import { threadIdOf } from '@mpqcht/protocol/plain';
 
 import { describeFailure, RequestFailed } from '../connection/request-failed';
 import { ServerSession } from '../connection/server-session';
@@ -326,7 +327,8 @@ export class TimelinesState {
     } else if (message.editedAt !== null) {
       return; // an edit of a message this client never held: nothing to count
     }
-    if (!this.countingUnread) return;
+    // A thread's messages are counted by ThreadsState (for the threads the member follows).
+    if (!this.countingUnread || threadIdOf(message.channelId) !== null) return;
     if (message.author === this.session.publicKey) this.channels.noteOwnMessage(message);
     else this.channels.countIncoming(message);
   }

@@ -14,8 +14,9 @@ export function suggestedThreadName(content: string): string {
 }
 
 /**
- * Names a new thread: the message's first words are offered; Enter or Create starts it. The opener
- * creates it (`named`) and closes the dialog, or reports why it could not (`failed`).
+ * Names a thread, new (the message's first words offered; Create starts it) or renamed (its name
+ * offered). The opener acts on the name (`named`) and closes the dialog, or reports why it could
+ * not (`failed`).
  */
 @Component({
   selector: 'mq-start-thread',
@@ -25,7 +26,7 @@ export function suggestedThreadName(content: string): string {
   template: `
     <form class="dialog" data-test="start-thread" (submit)="$event.preventDefault(); submit(name.value)">
       <header>
-        <h2>Start a thread</h2>
+        <h2>{{ heading() }}</h2>
         <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>
       </header>
       <label class="field">
@@ -46,7 +47,7 @@ export function suggestedThreadName(content: string): string {
       <footer>
         <button type="button" class="button" (click)="closed.emit()">Cancel</button>
         <button type="submit" class="button primary" [disabled]="busy()" data-test="thread-create">
-          Create thread
+          {{ action() }}
         </button>
       </footer>
     </form>
@@ -85,6 +86,8 @@ export function suggestedThreadName(content: string): string {
 })
 export class StartThreadDialog {
   readonly suggestion = input('');
+  readonly heading = input('Start a thread');
+  readonly action = input('Create thread');
   readonly closed = output();
   /** The name chosen; the opener creates the thread. */
   readonly named = output<string>();

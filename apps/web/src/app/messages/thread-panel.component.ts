@@ -12,12 +12,14 @@ import { ChannelsState, type ChannelState } from '../channels/channels.state';
 import { TimelinesState } from '../channels/timelines.state';
 import { TypingState } from '../channels/typing.state';
 import { ChatSelection } from '../servers/chat-selection';
+import { injectDialogs } from '../shared/dialogs';
 import { PageAttention } from '../shared/page-attention';
 import { THREAD_ICON } from '../threads/thread-chip.component';
 import { ThreadsState } from '../threads/threads.state';
 import { Composer } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
 import { describeRequestError } from './request-error';
+import { StartThreadDialog } from './start-thread.dialog';
 
 /**
  * The open thread, beside the channel (docs/web-client.md, Threads): its name and state, follow and
@@ -29,135 +31,8 @@ import { describeRequestError } from './request-error';
   imports: [MessageList, Composer],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { role: 'complementary', 'aria-label': 'Thread', '(keydown.escape)': 'close()' },
-  template: `
-    @if (view(); as v) {
-      <header class="thread-header">
-        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-          <path [attr.d]="icon" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-        </svg>
-        <div class="titles">
-          <h2 data-test="thread-title">{{ v.thread.name }}</h2>
-          <span class="where"
-            >#{{ v.channelName }}
-            @if (v.thread.locked) {
-              · locked
-            } @else if (v.thread.archived) {
-              · archived
-            }
-          </span>
-        </div>
-        <button
-          type="button"
-          class="button small"
-          (click)="toggleFollow(v.thread.streamId, v.thread.following !== true)"
-          [attr.aria-pressed]="v.thread.following === true"
-          data-test="thread-follow"
-        >
-          {{ v.thread.following ? 'Following' : 'Follow' }}
-        </button>
-        <button
-          type="button"
-          class="close"
-          (click)="close()"
-          aria-label="Close thread"
-          data-test="thread-close"
-        >
-          ×
-        </button>
-      </header>
-      <mq-message-list
-        [server]="v.server"
-        [channel]="v.stream"
-        place="thread"
-        [editingKey]="editingKey()"
-        [maxLength]="v.stream.rights.maxMessageLength"
-        (act)="onAction(v.stream.id, $event)"
-      />
-      <div class="typing" aria-live="polite">{{ typingText() }}</div>
-      @if (error(); as message) {
-        <p class="error" role="alert" data-test="thread-error">{{ message }}</p>
-      }
-      @if (v.stream.rights.write) {
-        <mq-composer
-          placeholder="Reply in the thread"
-          [maxLength]="v.stream.rights.maxMessageLength"
-          [slowmodeMs]="v.stream.rights.slowmodeMs"
-          (sent)="send(v.stream.id, $event)"
-          (typed)="typed(v.stream.id)"
-        />
-      } @else {
-        <p class="read-only" data-test="thread-read-only">
-          {{ v.thread.locked ? 'This thread is locked.' : 'You cannot reply in this thread.' }}
-        </p>
-      }
-    }
-  `,
-  styles: `
-    :host {
-      display: flex;
-      flex-direction: column;
-      min-width: 0;
-      min-height: 0;
-      border-left: 1px solid var(--mq-border);
-      background: var(--mq-surface-2);
-    }
-    .thread-header {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      min-height: 48px;
-      padding: 0 8px 0 16px;
-      border-bottom: 1px solid var(--mq-border);
-      flex: none;
-    }
-    .thread-header svg {
-      flex: none;
-      color: var(--mq-text-muted);
-    }
-    .titles {
-      display: grid;
-      min-width: 0;
-      flex: 1;
-    }
-    h2 {
-      margin: 0;
-      font-size: 15px;
-      overflow: hidden;
-      white-space: nowrap;
-      text-overflow: ellipsis;
-    }
-    .where {
-      color: var(--mq-text-muted);
-      font-size: 12px;
-    }
-    .close {
-      border: none;
-      background: none;
-      color: var(--mq-text-muted);
-      font-size: 22px;
-      cursor: pointer;
-      padding: 0 6px;
-    }
-    .typing {
-      height: 18px;
-      padding: 0 16px;
-      font-size: 12px;
-      color: var(--mq-text-muted);
-    }
-    .error {
-      margin: 0 16px 4px;
-      color: var(--mq-danger);
-      font-size: 13px;
-    }
-    .read-only {
-      margin: 0 16px 16px;
-      padding: 12px;
-      border-radius: 8px;
-      background: var(--mq-surface);
-      color: var(--mq-text-muted);
-      text-align: center;
-    }
-  `,
+  templateUrl: './thread-panel.component.html',
+  styleUrl: './thread-panel.component.css',
 })
 export class ThreadPanel {
   private readonly selection = inject(ChatSelection);
@@ -165,6 +40,8 @@ export class ThreadPanel {
   readonly icon = THREAD_ICON;
   readonly editingKey = signal<string | null>(null);
   readonly error = signal<string | null>(null);
+  readonly manageOpen = signal(false);
+  private readonly dialogs = injectDialogs();
 
   /** The open thread of the server on screen, with its channel and a channel-shaped view of its stream. */
   readonly view = computed(() => {
@@ -191,7 +68,12 @@ export class ThreadPanel {
       mentions: thread.mentions,
       rights: { ...channel.rights, write, create_threads: false },
     };
-    return { server, threads, thread, channelName: channel.name, stream };
+    // What the member may change (docs/permissions.md, Threads): its creator renames and archives
+    // it while it is not locked; manage_threads does everything.
+    const manages = channel.rights.manage_threads;
+    const own = thread.creator === server.session.publicKey && !thread.locked;
+    const can = { rename: manages || own, archive: manages || own, lock: manages, delete: manages };
+    return { server, threads, thread, channelName: channel.name, stream, can };
   });
 
   /** Which thread is open: a new message gives a new `view()`, not a new thread. */
@@ -232,6 +114,48 @@ export class ThreadPanel {
       v.server.get(TimelinesState).timeline(v.thread.streamId).messages();
       untracked(() => v.server.get(TimelinesState).markReadSoon(v.thread.streamId));
     });
+  }
+
+  /** Renames the thread, in the name dialog (its name offered). */
+  rename(streamId: string, name: string): void {
+    this.manageOpen.set(false);
+    const threads = this.selection.server()?.get(ThreadsState);
+    if (!threads) return;
+    const ref = this.dialogs.open(StartThreadDialog, {
+      label: 'Rename the thread',
+      inputs: { suggestion: name, heading: 'Rename the thread', action: 'Rename' },
+    });
+    ref.componentInstance?.named.subscribe((next: string) => {
+      threads
+        .update(streamId, { name: next })
+        .then(() => ref.close())
+        .catch((error: unknown) => ref.componentInstance?.failed(describeRequestError(error)));
+    });
+  }
+
+  /** Locks or unlocks, archives or unarchives. */
+  change(streamId: string, change: { locked?: boolean; archived?: boolean }): void {
+    this.manageOpen.set(false);
+    this.selection
+      .server()
+      ?.get(ThreadsState)
+      .update(streamId, change)
+      .catch((error: unknown) => this.error.set(describeRequestError(error)));
+  }
+
+  /** Deletes the thread and its messages, once confirmed. */
+  async remove(streamId: string, name: string): Promise<void> {
+    this.manageOpen.set(false);
+    const threads = this.selection.server()?.get(ThreadsState);
+    if (!threads) return;
+    const sure = await this.dialogs.confirm({
+      title: 'Delete the thread?',
+      message: `“${name}” and all its messages will be deleted for everyone. This cannot be undone.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!sure) return;
+    await threads.remove(streamId).catch((error: unknown) => this.error.set(describeRequestError(error)));
   }
 
   close(): void {

@@ -68,6 +68,9 @@ import type { ThreadsState, ThreadView } from './threads.state';
         </li>
       }
     </ul>
+    @if (next() && !loading()) {
+      <button type="button" class="more" (click)="more()" data-test="more-threads">More threads</button>
+    }
   `,
   styles: `
     :host {
@@ -149,6 +152,17 @@ import type { ThreadsState, ThreadView } from './threads.state';
       font-size: 11px;
       font-weight: 700;
     }
+    .more {
+      margin: 4px 8px 8px;
+      padding: 6px;
+      border: none;
+      border-radius: 6px;
+      background: var(--mq-surface-2);
+      color: var(--mq-link);
+      font: inherit;
+      font-size: 13px;
+      cursor: pointer;
+    }
     .meta {
       grid-column: 2 / 4;
       color: var(--mq-text-muted);
@@ -164,8 +178,10 @@ export class ThreadList {
   readonly icon = THREAD_ICON;
   readonly loading = signal(true);
   readonly error = signal<string | null>(null);
-  /** The stream ids `threads.list` answered, in its order. */
+  /** The stream ids `threads.list` answered, in its order, page after page. */
   private readonly order = signal<readonly string[]>([]);
+  /** The cursor of the next page; null at the end. */
+  readonly next = signal<string | null>(null);
 
   /** The listed threads as they are now (pushes keep them current while the list is open). */
   readonly rows = computed<ThreadView[]>(() => {
@@ -180,13 +196,30 @@ export class ThreadList {
       untracked(() => {
         this.loading.set(true);
         this.error.set(null);
-        threads
-          .list(channelId)
-          .then((ids) => this.order.set(ids))
-          .catch(() => this.error.set('The threads could not be loaded.'))
-          .finally(() => this.loading.set(false));
+        this.order.set([]);
+        this.next.set(null);
+        this.load(threads, channelId, undefined);
       });
     });
+  }
+
+  /** The next page, after the rows shown. */
+  more(): void {
+    const cursor = this.next();
+    if (cursor) this.load(this.threads(), this.channelId(), cursor);
+  }
+
+  private load(threads: ThreadsState, channelId: string, cursor: string | undefined): void {
+    this.loading.set(true);
+    threads
+      .list(channelId, cursor)
+      .then((page) => {
+        if (channelId !== this.channelId()) return;
+        this.order.update((ids) => [...ids, ...page.ids.filter((id) => !ids.includes(id))]);
+        this.next.set(page.cursor);
+      })
+      .catch(() => this.error.set('The threads could not be loaded.'))
+      .finally(() => this.loading.set(false));
   }
 
   since(iso: string): string {

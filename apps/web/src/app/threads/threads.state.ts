@@ -138,15 +138,27 @@ export class ThreadsState {
     this.put(fromEntry(await this.session.request('threads.follow', { channelId: streamId, follow })));
   }
 
-  /** The first page of a channel's threads (active first), remembered; their stream ids in order. */
-  async list(channelId: string): Promise<string[]> {
-    const page = await this.session.request('threads.list', { channelId });
+  /**
+   * A page of a channel's threads (active first), remembered: their stream ids in order, and the
+   * cursor of the next page (null at the end).
+   */
+  async list(channelId: string, cursor?: string): Promise<{ ids: string[]; cursor: string | null }> {
+    const page = await this.session.request('threads.list', cursor ? { channelId, cursor } : { channelId });
     for (const entry of page.threads) this.put(fromEntry(entry));
-    return page.threads.map((t) => t.streamId);
+    return { ids: page.threads.map((t) => t.streamId), cursor: page.cursor };
   }
 
   async update(streamId: string, change: { name?: string; locked?: boolean; archived?: boolean }) {
     this.merge(await this.session.request('threads.update', { channelId: streamId, ...change }));
+  }
+
+  /** Deletes a thread with its messages (`manage_threads`); it closes if it was open. */
+  async remove(streamId: string): Promise<void> {
+    const deleted = await this.session.request('threads.delete', { channelId: streamId });
+    const next = new Map(this.threads());
+    next.delete(deleted.streamId);
+    this.threads.set(next);
+    if (this.open() === deleted.streamId) this.open.set(null);
   }
 
   /** A summary from the server: what this member has of it (following, read state) stays. */
