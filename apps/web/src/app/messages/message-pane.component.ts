@@ -35,7 +35,7 @@ import { StartThreadDialog, suggestedThreadName } from './start-thread.dialog';
   // The page's main landmark (rail and channels are navigation, members complementary).
   host: { role: 'main' },
   templateUrl: './message-pane.component.html',
-  styleUrl: './message-pane.component.css',
+  styleUrls: ['./message-column.css', './message-pane.component.css'],
 })
 export class MessagePane {
   readonly selection = inject(ChatSelection);

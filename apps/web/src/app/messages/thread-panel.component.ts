@@ -32,7 +32,7 @@ import { StartThreadDialog } from './start-thread.dialog';
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { role: 'complementary', 'aria-label': 'Thread', '(keydown.escape)': 'close()' },
   templateUrl: './thread-panel.component.html',
-  styleUrl: './thread-panel.component.css',
+  styleUrls: ['./message-column.css', './thread-panel.component.css'],
 })
 export class ThreadPanel {
   private readonly selection = inject(ChatSelection);
