@@ -4,5 +4,6 @@ export * from './lib/events';
 export * from './lib/fields';
 export * from './lib/limits';
 export * from './lib/requests';
+export * from './lib/search-query';
 export * from './lib/streams';
 export * from './lib/text-rule';
