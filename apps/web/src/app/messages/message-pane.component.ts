@@ -26,6 +26,7 @@ import { type MessageAction, MessageList } from './message-list.component';
 import { describeRequestError } from './request-error';
 import { ServerStatus } from './server-status.component';
 import { StartThreadDialog, suggestedThreadName } from './start-thread.dialog';
+import { applyToStoredMessage } from './stored-message-action';
 
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */
 @Component({
@@ -204,32 +205,22 @@ export class MessagePane {
     this.error.set(null);
     try {
       switch (action.kind) {
-        case 'retry':
-          await timelines.retry(channel.id, message.clientId);
-          break;
-        case 'discard':
-          timelines.timeline(channel.id).discard(message.clientId);
-          break;
         case 'edit-start':
           this.editingKey.set(message.key);
           this.editFromRow = action.viaKeyboard ?? false;
-          break;
+          return;
         case 'edit-cancel':
           this.endEdit(message.key);
-          break;
-        case 'edit':
-          if (message.id && action.content !== undefined) await timelines.edit(message.id, action.content);
-          this.endEdit(message.key);
-          break;
-        case 'delete':
-          if (message.id) await timelines.remove(channel.id, message.id);
-          break;
+          return;
         case 'thread-open':
           if (message.id) this.openThread(`thread:${message.id}`);
-          break;
+          return;
         case 'thread-start':
           if (message.id) this.startThread(channel.id, message.id, message.content);
-          break;
+          return;
+        default:
+          await applyToStoredMessage(timelines, channel.id, action);
+          if (action.kind === 'edit') this.endEdit(message.key);
       }
     } catch (error) {
       this.error.set(describeRequestError(error));

@@ -24,7 +24,11 @@ export function suggestedThreadName(content: string): string {
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrls: ['../shared/dialog.css'],
   template: `
-    <form class="dialog" data-test="start-thread" (submit)="$event.preventDefault(); submit(name.value)">
+    <form
+      class="dialog narrow"
+      data-test="start-thread"
+      (submit)="$event.preventDefault(); submit(name.value)"
+    >
       <header>
         <h2>{{ heading() }}</h2>
         <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>
@@ -53,17 +57,6 @@ export function suggestedThreadName(content: string): string {
     </form>
   `,
   styles: `
-    .dialog {
-      display: grid;
-      gap: 12px;
-      width: min(440px, 92vw);
-    }
-    .field {
-      display: grid;
-      gap: 4px;
-      font-size: 13px;
-      color: var(--mq-text-muted);
-    }
     input {
       padding: 8px;
       border: 1px solid var(--mq-border);

@@ -20,6 +20,7 @@ import { Composer } from './composer.component';
 import { type MessageAction, MessageList } from './message-list.component';
 import { describeRequestError } from './request-error';
 import { StartThreadDialog } from './start-thread.dialog';
+import { applyToStoredMessage } from './stored-message-action';
 
 /**
  * The open thread, beside the channel (docs/web-client.md, Threads): its name and state, follow and
@@ -185,29 +186,10 @@ export class ThreadPanel {
     const { message } = action;
     this.error.set(null);
     try {
-      switch (action.kind) {
-        case 'retry':
-          await timelines.retry(streamId, message.clientId);
-          break;
-        case 'discard':
-          timelines.timeline(streamId).discard(message.clientId);
-          break;
-        case 'edit-start':
-          this.editingKey.set(message.key);
-          break;
-        case 'edit-cancel':
-          this.editingKey.set(null);
-          break;
-        case 'edit':
-          if (message.id && action.content !== undefined) await timelines.edit(message.id, action.content);
-          this.editingKey.set(null);
-          break;
-        case 'delete':
-          if (message.id) await timelines.remove(streamId, message.id);
-          break;
-        default:
-          break;
-      }
+      if (action.kind === 'edit-start') this.editingKey.set(message.key);
+      else if (action.kind === 'edit-cancel') this.editingKey.set(null);
+      else if ((await applyToStoredMessage(timelines, streamId, action)) && action.kind === 'edit')
+        this.editingKey.set(null);
     } catch (error) {
       this.error.set(describeRequestError(error));
     }

@@ -24,7 +24,7 @@ export function keyLabel(code: string): string {
   selector: 'mq-voice-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="dialog" data-test="voice-settings">
+    <section class="dialog narrow" data-test="voice-settings">
       <header>
         <h2>Voice settings</h2>
         <button type="button" class="close" (click)="closed.emit()" aria-label="Close">×</button>
@@ -106,17 +106,6 @@ export function keyLabel(code: string): string {
   `,
   styleUrl: '../shared/dialog.css',
   styles: `
-    .dialog {
-      display: grid;
-      gap: 12px;
-      width: min(440px, 92vw);
-    }
-    .field {
-      display: grid;
-      gap: 4px;
-      font-size: 13px;
-      color: var(--mq-text-muted);
-    }
     select,
     .key button {
       padding: 6px 8px;
