@@ -892,6 +892,60 @@ describe('authorization', () => {
       }
     },
 
+    'messages.around': async (who) => {
+      for (const { streamId, channelId, missing } of streams()) {
+        const expected = channelOutcome(who, channelId, 'view');
+        const newest = (await newestIn(streamId)) ?? '';
+        const { data } = await attempt(
+          who,
+          'messages.around',
+          { channelId: streamId, messageId: newest },
+          expected,
+          streamId,
+          { channelId: missing, messageId: newest },
+        );
+        if (expected !== 'ok') continue;
+        expect(data?.messages.every((m) => m.channelId === streamId)).toBe(true);
+        expect(data?.messages.at(-1)?.id).toBe(newest);
+      }
+    },
+
+    'search.messages': async (who) => {
+      const r = rights(who);
+      const everything = 'after:2000-01-01';
+      const { data } = await attempt(
+        who,
+        'search.messages',
+        { query: everything, limit: 50 },
+        r.joined ? 'ok' : 'not_joined',
+      );
+      if (!r.joined) return;
+      expect(data?.results.length).toBeGreaterThan(0);
+      expect(data?.results.filter((hit) => !r.view.includes(hit.channelId as ChannelId))).toEqual([]);
+      for (const channelId of CHANNELS) {
+        // `in:` a channel the member cannot view is refused exactly like `in:` one that does not exist.
+        const visible = r.view.includes(channelId);
+        const query = `in:${channelId} ${everything}`;
+        const found = await attempt(
+          who,
+          'search.messages',
+          { query, limit: 50 },
+          visible ? 'ok' : 'validation_failed',
+          channelId,
+        );
+        if (visible) {
+          expect(found.data?.results.length).toBeGreaterThan(0);
+          expect(found.data?.results.every((hit) => hit.channelId === channelId)).toBe(true);
+          continue;
+        }
+        const hidden = await request(who.socket, 'search.messages', { query });
+        const twin = await request(who.socket, 'search.messages', { query: `in:${NOWHERE} ${everything}` });
+        expect(JSON.stringify(hidden).replaceAll(channelId, '?')).toBe(
+          JSON.stringify(twin).replaceAll(NOWHERE, '?'),
+        );
+      }
+    },
+
     'messages.since': async (who) => {
       for (const { streamId, channelId, missing } of streams()) {
         const expected = channelOutcome(who, channelId, 'view');

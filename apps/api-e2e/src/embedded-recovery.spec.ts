@@ -119,6 +119,7 @@ describe('the embedded PostgreSQL dies while the api runs', () => {
           status: 'ok',
           database: 'up',
           turn: 'off',
+          search: expect.stringMatching(/^(ready|indexing)$/) as string,
           embeddedDatabase: { state: 'running', restarts: 0, lastExit: null },
         },
       },
@@ -141,7 +142,12 @@ describe('the embedded PostgreSQL dies while the api runs', () => {
       expect(code).toBe('database_unavailable');
       const { retryAfterMs, embeddedDatabase, ...report } = details ?? {};
       expect(typeof retryAfterMs).toBe('number');
-      expect(report).toEqual({ status: 'unavailable', database: 'down', turn: 'off' });
+      expect(report).toEqual({
+        status: 'unavailable',
+        database: 'down',
+        turn: 'off',
+        search: expect.stringMatching(/^(ready|indexing)$/) as string,
+      });
       const { lastExit, ...state } = embeddedDatabase as HealthDto['embeddedDatabase'] & object;
       expect(state).toEqual({ state: 'restarting', restarts: 0 });
       expect(lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });

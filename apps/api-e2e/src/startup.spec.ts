@@ -237,6 +237,7 @@ describe('start-up', () => {
             status: 'ok',
             database: 'up',
             turn: 'off',
+            search: expect.stringMatching(/^(ready|indexing)$/) as string,
             embeddedDatabase: { state: 'running', restarts: 0, lastExit: null },
           },
         },

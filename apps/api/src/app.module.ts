@@ -11,6 +11,7 @@ import { InvitesModule } from './invites/invites.module';
 import { LiveConfigModule } from './live-config/live-config.module';
 import { MembersModule } from './members/members.module';
 import { MessagesModule } from './messages/messages.module';
+import { SearchModule } from './search/search.module';
 import { ServerModule } from './server/server.module';
 import { SessionModule } from './session/session.module';
 import { ThreadsModule } from './threads/threads.module';
@@ -40,6 +41,7 @@ export class AppModule {
         MembersModule,
         MessagesModule,
         ThreadsModule,
+        SearchModule,
         AuthModule,
         SessionModule,
         VoiceModule,

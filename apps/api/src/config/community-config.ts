@@ -53,6 +53,43 @@ export const BITRATE_CEILING = 510_000;
 export const DEFAULT_BITRATE = 64_000;
 
 /** How long a thread may go without messages before it is archived: by default, and the bounds. */
+/**
+ * `[search] language`: PostgreSQL's built-in text search configurations (15 to 17). `simple` keeps
+ * every word as written; a language also finds other forms of a word and skips its stop words.
+ */
+export const SEARCH_LANGUAGES = [
+  'simple',
+  'arabic',
+  'armenian',
+  'basque',
+  'catalan',
+  'danish',
+  'dutch',
+  'english',
+  'finnish',
+  'french',
+  'german',
+  'greek',
+  'hindi',
+  'hungarian',
+  'indonesian',
+  'irish',
+  'italian',
+  'lithuanian',
+  'nepali',
+  'norwegian',
+  'portuguese',
+  'romanian',
+  'russian',
+  'serbian',
+  'spanish',
+  'swedish',
+  'tamil',
+  'turkish',
+  'yiddish',
+] as const;
+export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
+
 export const DEFAULT_THREAD_ARCHIVE_AFTER_MS = 3 * 24 * 60 * 60 * 1000;
 const THREAD_ARCHIVE_AFTER_FLOOR_MS = 1000;
 const THREAD_ARCHIVE_AFTER_CEILING_MS = 365 * 24 * 60 * 60 * 1000;
@@ -175,6 +212,11 @@ const CommunityConfigSchema = z
       )
       .default([]),
     theme: ThemeSchema.prefault({}),
+    search: z
+      .strictObject({
+        language: z.enum(SEARCH_LANGUAGES).default('simple'),
+      })
+      .prefault({}),
     web: z
       .strictObject({
         allowed_origins: z
@@ -312,6 +354,8 @@ export interface CommunityConfig {
   readonly theme: Readonly<Record<string, string>>;
   /** Browser origins allowed to connect; `*` for any. */
   readonly allowedOrigins: readonly string[];
+  /** The text search configuration messages are searched with (`[search] language`). */
+  readonly searchLanguage: SearchLanguage;
   /** Roles, groups, channels and defaults as `@mpqcht/permissions` resolves them (docs/permissions.md). */
   readonly permissions: PermissionModel;
   /** Per-IP limits on logging in (`[limits]`, see docs/configuration.md). */
@@ -401,6 +445,7 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
     channelsById: new Map(channels.map((c) => [c.id, c])),
     theme,
     allowedOrigins: parsed.web.allowed_origins,
+    searchLanguage: parsed.search.language,
     permissions: permissionModel(parsed),
     ipLimits: {
       challengesPerMinute: parsed.limits.challenges_per_minute,

@@ -7,6 +7,7 @@ import { AddInvites1764060000000 } from './migrations/1764060000000-add-invites'
 import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add-message-revisions';
 import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
 import { AddThreads1764090000000 } from './migrations/1764090000000-add-threads';
+import { AddMessageSearch1764100000000 } from './migrations/1764100000000-add-message-search';
 import { QueryLogger } from './query-logger';
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   AddMessageRevisions1764070000000,
   CountBatchSequencesInMemory1764080000000,
   AddThreads1764090000000,
+  AddMessageSearch1764100000000,
 ];
 
 /**

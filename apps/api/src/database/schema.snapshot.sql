@@ -8,6 +8,7 @@
 -- migration AddMessageRevisions1764070000000
 -- migration CountBatchSequencesInMemory1764080000000
 -- migration AddThreads1764090000000
+-- migration AddMessageSearch1764100000000
 
 CREATE TABLE public.audit_log (
   id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
@@ -87,14 +88,20 @@ CREATE TABLE public.messages (
   deleted_at timestamp with time zone,
   mentions text[] NOT NULL DEFAULT '{}'::text[],
   rev bigint NOT NULL,
+  search_vector tsvector,
+  home_channel_id text,
   CONSTRAINT messages_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX messages_author_client_id ON public.messages USING btree (author_key, client_id);
+CREATE INDEX messages_author_key_id ON public.messages USING btree (author_key, id);
 CREATE INDEX messages_channel_id_id ON public.messages USING btree (channel_id, id);
 CREATE UNIQUE INDEX messages_channel_rev ON public.messages USING btree (channel_id, rev);
 CREATE UNIQUE INDEX messages_channel_seq ON public.messages USING btree (channel_id, seq);
+CREATE INDEX messages_home_channel_id_id ON public.messages USING btree (home_channel_id, id);
 CREATE INDEX messages_mentions ON public.messages USING gin (mentions) WHERE (mentions <> '{}'::text[]);
-CREATE TRIGGER messages_thread_changed AFTER UPDATE ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_changed();
+CREATE INDEX messages_search ON public.messages USING gin (home_channel_id, search_vector);
+CREATE TRIGGER messages_search_columns BEFORE INSERT OR UPDATE OF content, mentions ON public.messages FOR EACH ROW EXECUTE FUNCTION public.mpqcht_message_search_columns();
+CREATE TRIGGER messages_thread_changed AFTER UPDATE OF content, mentions, deleted_at ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_changed();
 CREATE TRIGGER messages_thread_posted AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_posted();
 
 CREATE TABLE public.migrations (
@@ -111,6 +118,15 @@ CREATE TABLE public.read_markers (
   last_read_message_id uuid,
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT read_markers_pkey PRIMARY KEY (member_key, channel_id)
+);
+
+CREATE TABLE public.search_index_state (
+  singleton boolean NOT NULL DEFAULT true,
+  config regconfig NOT NULL DEFAULT 'simple'::regconfig,
+  rebuilt_through uuid,
+  rebuilt boolean NOT NULL DEFAULT false,
+  CONSTRAINT search_index_state_pkey PRIMARY KEY (singleton),
+  CONSTRAINT search_index_state_singleton_check CHECK (singleton)
 );
 
 CREATE TABLE public.thread_followers (
@@ -207,6 +223,22 @@ AS $function$
       END
       $function$;
 
+CREATE OR REPLACE FUNCTION public.mpqcht_message_search_columns()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        NEW.search_vector := mpqcht_search_vector((SELECT config FROM search_index_state), NEW.channel_id,
+                                                  NEW.content, NEW.mentions);
+        IF TG_OP = 'INSERT' THEN
+          NEW.home_channel_id := CASE WHEN NEW.channel_id LIKE 'thread:%'
+            THEN (SELECT t.channel_id FROM threads t WHERE t.id = substr(NEW.channel_id, 8)::uuid)
+            ELSE NEW.channel_id END;
+        END IF;
+        RETURN NEW;
+      END
+      $function$;
+
 CREATE OR REPLACE FUNCTION public.mpqcht_post_messages(p_channels text[], p_authors text[], p_clients uuid[], p_contents text[], p_mentions jsonb)
  RETURNS TABLE(ord integer, id uuid, channel_id text, seq bigint, rev bigint, author_key text, client_id uuid, content text, mentions text[], created_at timestamp with time zone, edited_at timestamp with time zone, duplicate boolean)
  LANGUAGE plpgsql
@@ -267,6 +299,81 @@ AS $function$
       END
       $function$;
 
+CREATE OR REPLACE FUNCTION public.mpqcht_search_config(p_config regconfig, p_words text[], p_prefixes text[], p_phrases text[])
+ RETURNS regconfig
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+        SELECT CASE WHEN p_config <> 'simple'::regconfig
+                     AND cardinality(p_words) + cardinality(p_prefixes) + cardinality(p_phrases) > 0
+                     AND numnode(mpqcht_search_words(p_config, p_words, p_prefixes, p_phrases,
+                                                     '{}', '{}', '{}')) = 0
+                    THEN 'simple'::regconfig ELSE p_config END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_search_markers(p_markers text[])
+ RETURNS tsquery
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+        SELECT coalesce(
+          (SELECT string_agg(mpqcht_tsquery_lexeme(k, false)::text, ' & ') FROM unnest(p_markers) AS k),
+          '')::tsquery
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_search_vector(p_config regconfig, p_channel text, p_content text, p_mentions text[])
+ RETURNS tsvector
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+        SELECT CASE WHEN p_config = 'simple'::regconfig THEN to_tsvector('simple', p_content)
+                    ELSE to_tsvector(p_config, p_content) || to_tsvector('simple', p_content) END
+          || CASE WHEN p_content ~* 'https?://' THEN '''has link'''::tsvector ELSE '' END
+          || CASE WHEN strpos(p_content, '`') > 0 THEN '''has code'''::tsvector ELSE '' END
+          || CASE WHEN cardinality(p_mentions) > 0
+                  THEN '''has mention'''::tsvector
+                       || array_to_tsvector(ARRAY(SELECT 'mention ' || k FROM unnest(p_mentions) AS k))
+                  ELSE '' END
+          || CASE WHEN p_channel LIKE 'thread:%' THEN '''in thread'''::tsvector ELSE '' END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_search_words(p_config regconfig, p_words text[], p_prefixes text[], p_phrases text[], p_not_words text[], p_not_prefixes text[], p_not_phrases text[])
+ RETURNS tsquery
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+      DECLARE
+        q tsquery := '';
+        w text;
+        l text;
+        part tsquery;
+      BEGIN
+        FOREACH w IN ARRAY p_words LOOP q := q && plainto_tsquery(p_config, w); END LOOP;
+        FOREACH w IN ARRAY p_phrases LOOP q := q && phraseto_tsquery(p_config, w); END LOOP;
+        FOREACH w IN ARRAY p_prefixes LOOP
+          FOR l IN SELECT lexeme FROM unnest(to_tsvector(p_config, w)) LOOP
+            q := q && mpqcht_tsquery_lexeme(l, true);
+          END LOOP;
+        END LOOP;
+        FOREACH w IN ARRAY p_not_words LOOP
+          part := plainto_tsquery(p_config, w);
+          IF numnode(part) > 0 THEN q := q && !! part; END IF;
+        END LOOP;
+        FOREACH w IN ARRAY p_not_phrases LOOP
+          part := phraseto_tsquery(p_config, w);
+          IF numnode(part) > 0 THEN q := q && !! part; END IF;
+        END LOOP;
+        FOREACH w IN ARRAY p_not_prefixes LOOP
+          part := '';
+          FOR l IN SELECT lexeme FROM unnest(to_tsvector(p_config, w)) LOOP
+            part := part && mpqcht_tsquery_lexeme(l, true);
+          END LOOP;
+          IF numnode(part) > 0 THEN q := q && !! part; END IF;
+        END LOOP;
+        RETURN q;
+      END
+      $function$;
+
 CREATE OR REPLACE FUNCTION public.mpqcht_thread_message_changed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -304,6 +411,15 @@ AS $function$
         ON CONFLICT DO NOTHING;
         RETURN NULL;
       END
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_tsquery_lexeme(p_lexeme text, p_prefix boolean)
+ RETURNS tsquery
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+        SELECT ('''' || replace(replace(p_lexeme, '\', '\\'), '''', '''''') || ''''
+                || CASE WHEN p_prefix THEN ':*' ELSE '' END)::tsquery
       $function$;
 
 CREATE OR REPLACE FUNCTION public.mpqcht_uuid7(p_ms bigint, p_seq bigint)

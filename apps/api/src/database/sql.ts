@@ -57,7 +57,12 @@ export class Sql {
   }
 }
 
-async function queryRows<T>(runner: QueryRunner, text: string, params: readonly unknown[]): Promise<T[]> {
+/** The rows of a query on one connection, whatever its kind (TypeORM shapes UPDATE results differently). */
+export async function queryRows<T>(
+  runner: QueryRunner,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
   const result = await runner.query(text, [...params], true);
   return result.records as T[];
 }

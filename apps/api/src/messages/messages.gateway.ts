@@ -9,6 +9,8 @@ import {
   HistoryRequest,
   type MessageDeletedDto,
   type MessageDto,
+  type MessagesAroundDto,
+  MessagesAroundRequest,
   SendMessageRequest,
   SinceRequest,
 } from '@mpqcht/protocol';
@@ -64,6 +66,15 @@ export class MessagesGateway {
     @Decision() decision: RequestDecision,
   ): Promise<HistoryPageDto> {
     return this.messages.history(decision, request);
+  }
+
+  @RequireChannel('view')
+  @SubscribeMessage('messages.around')
+  around(
+    @Payload() request: z.output<typeof MessagesAroundRequest>,
+    @Decision() decision: RequestDecision,
+  ): Promise<MessagesAroundDto> {
+    return this.messages.around(decision, request);
   }
 
   @RequireChannel('view')

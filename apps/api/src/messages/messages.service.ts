@@ -6,9 +6,10 @@ import type {
   HistoryPageDto,
   MessageDeletedDto,
   MessageDto,
+  MessagesAroundDto,
   SendMessageRequest,
 } from '@mpqcht/protocol';
-import { HistoryRequest } from '@mpqcht/protocol';
+import { HistoryRequest, MessagesAroundRequest } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { Sql } from '../database/sql';
@@ -136,6 +137,34 @@ export class MessagesService {
     const page = rows.slice(0, request.limit);
     if (!forward) page.reverse();
     return { messages: page.map(toMessageDto), hasMore };
+  }
+
+  /**
+   * The live message `messageId` of the decision's stream with up to `limit` live messages on each
+   * side, oldest first (jump to a message). `not_found` when it is not a live message of that stream.
+   */
+  async around(
+    { streamId }: RequestDecision,
+    request: z.output<typeof MessagesAroundRequest>,
+  ): Promise<MessagesAroundDto> {
+    const rows = await this.sql.rows<MessageRow & { side: 'before' | 'after' }>(
+      `(SELECT ${MESSAGE_WITH_THREAD_COLUMNS}, 'before' AS side FROM ${MESSAGE_WITH_THREAD_FROM}
+        WHERE m.channel_id = $1 AND m.deleted_at IS NULL AND m.id < $2 ORDER BY m.id DESC LIMIT $3)
+       UNION ALL
+       (SELECT ${MESSAGE_WITH_THREAD_COLUMNS}, 'after' AS side FROM ${MESSAGE_WITH_THREAD_FROM}
+        WHERE m.channel_id = $1 AND m.deleted_at IS NULL AND m.id >= $2 ORDER BY m.id ASC LIMIT $4)`,
+      [streamId, request.messageId, request.limit + 1, request.limit + 2],
+    );
+    const before = rows.filter((row) => row.side === 'before');
+    const after = rows.filter((row) => row.side === 'after');
+    if (after[0]?.id !== request.messageId) throw noSuchMessage();
+    const older = before.slice(0, request.limit).reverse();
+    const newer = after.slice(0, request.limit + 1);
+    return {
+      messages: [...older, ...newer].map(toMessageDto),
+      hasBefore: before.length > request.limit,
+      hasAfter: after.length > request.limit + 1,
+    };
   }
 
   /** Where a message is and who wrote it; `not_found` when it does not exist or was deleted. */

@@ -8,6 +8,8 @@ const READ_EVENTS: ReadonlySet<unknown> = new Set([
   'channels.list',
   'channels.viewers',
   'messages.history',
+  'messages.around',
+  'search.messages',
   'bans.list',
   'audit.list',
   'config.get',

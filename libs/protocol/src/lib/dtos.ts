@@ -213,6 +213,39 @@ export interface HistoryPageDto {
   readonly hasMore: boolean;
 }
 
+/** `messages.around`: the message asked for, with up to `limit` messages on each side. */
+export interface MessagesAroundDto {
+  /** Oldest first; the message asked for is among them. */
+  readonly messages: readonly MessageDto[];
+  /** Older messages exist before the first one. */
+  readonly hasBefore: boolean;
+  /** Newer messages exist after the last one. */
+  readonly hasAfter: boolean;
+}
+
+/** One message found by `search.messages`. */
+export interface SearchHitDto {
+  readonly message: MessageDto;
+  /** The channel it is in: `message.channelId`, or for a thread's message the thread's channel. */
+  readonly channelId: string;
+  /** The thread's name, for a message of a thread; null otherwise. */
+  readonly threadName: string | null;
+  /** Where the query's words are in `message.content`: `[start, end)` UTF-16 offsets, in order. */
+  readonly highlights: readonly (readonly [number, number])[];
+}
+
+/** `search.messages`: newest first. */
+export interface SearchPageDto {
+  readonly results: readonly SearchHitDto[];
+  /** Pass it back for the next (older) page; null at the end. */
+  readonly cursor: string | null;
+  /**
+   * The search index is still being built (after an upgrade, or after `[search] language` changed):
+   * older messages may be missing from the results until it is done.
+   */
+  readonly indexing: boolean;
+}
+
 export interface MessageDeletedDto {
   readonly channelId: string;
   readonly messageId: string;
@@ -380,6 +413,11 @@ export interface HealthDto {
    * when voice has STUN and host candidates only. Neither the relays nor the secret are told here.
    */
   readonly turn: 'on' | 'off';
+  /**
+   * `indexing` while the search index is being built (after an upgrade or a change of
+   * `[search] language`; searches may miss older messages), `ready` once it is complete.
+   */
+  readonly search: 'ready' | 'indexing';
   /** Only when the api runs its own embedded PostgreSQL (DATABASE_URL unset). */
   readonly embeddedDatabase?: EmbeddedDatabaseHealthDto;
 }

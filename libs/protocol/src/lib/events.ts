@@ -17,8 +17,10 @@ import type {
   MemberRolesDto,
   MessageDeletedDto,
   MessageDto,
+  MessagesAroundDto,
   PresenceDto,
   ReadStateDto,
+  SearchPageDto,
   ServerInfoDto,
   ServerRestartingDto,
   SessionDto,
@@ -50,9 +52,11 @@ import {
   KickRequest,
   ListThreadsRequest,
   MarkReadRequest,
+  MessagesAroundRequest,
   ReplaceConfigRequest,
   RevokeInviteRequest,
   RevokeMemberRequest,
+  SearchMessagesRequest,
   SendMessageRequest,
   SetRolesRequest,
   SinceRequest,
@@ -92,6 +96,8 @@ export const REQUEST_SCHEMAS = {
   'messages.delete': DeleteMessageRequest,
   'messages.history': HistoryRequest,
   'messages.since': SinceRequest,
+  'messages.around': MessagesAroundRequest,
+  'search.messages': SearchMessagesRequest,
   'typing.start': TypingRequest,
   'threads.create': CreateThreadRequest,
   'threads.list': ListThreadsRequest,
@@ -135,6 +141,8 @@ export interface ResponseTypes {
   'messages.delete': MessageDeletedDto;
   'messages.history': HistoryPageDto;
   'messages.since': CatchUpPageDto;
+  'messages.around': MessagesAroundDto;
+  'search.messages': SearchPageDto;
   'typing.start': Record<string, never>;
   'threads.create': ThreadEntryDto;
   'threads.list': ThreadPageDto;

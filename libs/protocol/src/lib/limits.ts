@@ -27,3 +27,7 @@ export const THREAD_PAGE_SIZE = 50;
 export const FOLLOWED_THREADS_LIMIT = 200;
 /** The most recent distinct authors a thread's summary names. */
 export const THREAD_SUMMARY_PARTICIPANTS = 3;
+/** Most results one `search.messages` page returns. */
+export const SEARCH_PAGE_SIZE = 50;
+/** Results per `search.messages` page when the request does not say. */
+export const SEARCH_DEFAULT_PAGE_SIZE = 25;

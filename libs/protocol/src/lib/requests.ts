@@ -20,9 +20,12 @@ import {
   INVITE_MAX_USES_CEILING,
   INVITE_NOTE_MAX_LENGTH,
   MODERATION_REASON_MAX_LENGTH,
+  SEARCH_DEFAULT_PAGE_SIZE,
+  SEARCH_PAGE_SIZE,
   THREAD_NAME_MAX_LENGTH,
   THREAD_PAGE_SIZE,
 } from './limits';
+import { SEARCH_QUERY_MAX_LENGTH } from './search-query';
 
 /** Request payloads. Every schema is strict: unknown fields are a `validation_failed` error. */
 export const EmptyRequest = z.strictObject({}).optional();
@@ -89,6 +92,31 @@ export const HistoryRequest = z
     limit: z.number().int().min(1).max(HISTORY_PAGE_SIZE).default(HISTORY_PAGE_SIZE),
   })
   .refine((r) => !(r.before && r.after), 'give either before or after, not both');
+
+/**
+ * `messages.around`: the page of a stream with `messageId` in the middle (jump to a message, e.g.
+ * from a search result); `limit` counts the messages on each side.
+ */
+export const MessagesAroundRequest = z.strictObject({
+  channelId: streamId,
+  messageId: uuid,
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(HISTORY_PAGE_SIZE / 2)
+    .default(HISTORY_PAGE_SIZE / 2),
+});
+
+/**
+ * `search.messages`: the query is read by `parseSearchQuery` (docs/protocol.md, Search queries);
+ * `cursor` is the previous page's, passed back unchanged.
+ */
+export const SearchMessagesRequest = z.strictObject({
+  query: z.string().max(SEARCH_QUERY_MAX_LENGTH),
+  cursor: z.string().min(1).max(64).optional(),
+  limit: z.number().int().min(1).max(SEARCH_PAGE_SIZE).default(SEARCH_DEFAULT_PAGE_SIZE),
+});
 
 /** What changed in a channel after the change number `afterRev` the client holds (docs/protocol.md). */
 export const SinceRequest = z.strictObject({
@@ -249,6 +277,8 @@ export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type DeleteMessageRequest = z.infer<typeof DeleteMessageRequest>;
 export type HistoryRequest = z.input<typeof HistoryRequest>;
+export type MessagesAroundRequest = z.input<typeof MessagesAroundRequest>;
+export type SearchMessagesRequest = z.input<typeof SearchMessagesRequest>;
 export type SinceRequest = z.input<typeof SinceRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type TypingRequest = z.infer<typeof TypingRequest>;

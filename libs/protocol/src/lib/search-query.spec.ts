@@ -38,9 +38,15 @@ describe('parseSearchQuery', () => {
       ),
     ).toMatchObject({
       words: [],
-      from: ['Ada Lovelace', 'brook'],
-      in: ['lobby', 'thread'],
-      mentions: ['Grace'],
+      from: [
+        { value: 'Ada Lovelace', at: 0 },
+        { value: 'brook', at: 20 },
+      ],
+      in: [
+        { value: 'lobby', at: 31 },
+        { value: 'thread', at: 41 },
+      ],
+      mentions: [{ value: 'Grace', at: 51 }],
       has: ['link', 'code'],
       after: '2026-11-30',
       before: '2026-12-03',

@@ -22,6 +22,12 @@ export interface SearchWord {
   readonly prefix: boolean;
 }
 
+/** A filter's value (`ada` in `from:ada`) and where its filter starts in the query (for errors). */
+export interface SearchName {
+  readonly value: string;
+  readonly at: number;
+}
+
 /** A day, `YYYY-MM-DD`, in UTC. */
 export type SearchDay = string;
 
@@ -34,11 +40,11 @@ export interface SearchQuery {
   /** Words and phrases that must not appear (`-word`, `-"..."`). */
   readonly excluded: readonly (SearchWord | { readonly phrase: string })[];
   /** `from:` members (a display name or a public key); any of them. */
-  readonly from: readonly string[];
+  readonly from: readonly SearchName[];
   /** `in:` channels (by name or id), or `thread` for messages of threads; any of them. */
-  readonly in: readonly string[];
+  readonly in: readonly SearchName[];
   /** `mentions:` members; all of them. */
-  readonly mentions: readonly string[];
+  readonly mentions: readonly SearchName[];
   /** `has:` filters; all of them. */
   readonly has: readonly SearchHas[];
   /** Messages before this day (exclusive), after it (exclusive), or during it. */
@@ -153,9 +159,9 @@ export function parseSearchQuery(query: string): SearchQuery {
   const words: SearchWord[] = [];
   const phrases: string[] = [];
   const excluded: (SearchWord | { phrase: string })[] = [];
-  const from: string[] = [];
-  const inChannels: string[] = [];
-  const mentions: string[] = [];
+  const from: SearchName[] = [];
+  const inChannels: SearchName[] = [];
+  const mentions: SearchName[] = [];
   const has: SearchHas[] = [];
   const days: Record<'before' | 'after' | 'during', SearchDay | null> = {
     before: null,
@@ -189,13 +195,13 @@ export function parseSearchQuery(query: string): SearchQuery {
     if (!value) throw new SearchQueryError(`${token.operator}: wants a value`, token.at);
     switch (token.operator as SearchOperator) {
       case 'from':
-        from.push(value);
+        from.push({ value, at: token.at });
         break;
       case 'in':
-        inChannels.push(value.replace(/^#/u, ''));
+        inChannels.push({ value: value.replace(/^#/u, ''), at: token.at });
         break;
       case 'mentions':
-        mentions.push(value.replace(/^@/u, ''));
+        mentions.push({ value: value.replace(/^@/u, ''), at: token.at });
         break;
       case 'has': {
         const kind = value.toLowerCase();
