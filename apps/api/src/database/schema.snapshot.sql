@@ -227,13 +227,18 @@ CREATE OR REPLACE FUNCTION public.mpqcht_message_search_columns()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+      DECLARE
+        v_config regconfig;
       BEGIN
-        NEW.search_vector := mpqcht_search_vector((SELECT config FROM search_index_state), NEW.channel_id,
-                                                  NEW.content, NEW.mentions);
+        SELECT s.config INTO v_config FROM search_index_state s;
+        NEW.search_vector := mpqcht_search_vector(v_config, NEW.channel_id, NEW.content, NEW.mentions);
         IF TG_OP = 'INSERT' THEN
-          NEW.home_channel_id := CASE WHEN NEW.channel_id LIKE 'thread:%'
-            THEN (SELECT t.channel_id FROM threads t WHERE t.id = substr(NEW.channel_id, 8)::uuid)
-            ELSE NEW.channel_id END;
+          IF NEW.channel_id LIKE 'thread:%' THEN
+            SELECT t.channel_id INTO NEW.home_channel_id FROM threads t
+            WHERE t.id = substr(NEW.channel_id, 8)::uuid;
+          ELSE
+            NEW.home_channel_id := NEW.channel_id;
+          END IF;
         END IF;
         RETURN NEW;
       END
@@ -323,18 +328,23 @@ AS $function$
 
 CREATE OR REPLACE FUNCTION public.mpqcht_search_vector(p_config regconfig, p_channel text, p_content text, p_mentions text[])
  RETURNS tsvector
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
 AS $function$
-        SELECT CASE WHEN p_config = 'simple'::regconfig THEN to_tsvector('simple', p_content)
-                    ELSE to_tsvector(p_config, p_content) || to_tsvector('simple', p_content) END
-          || CASE WHEN p_content ~* 'https?://' THEN '''has link'''::tsvector ELSE '' END
-          || CASE WHEN strpos(p_content, '`') > 0 THEN '''has code'''::tsvector ELSE '' END
-          || CASE WHEN cardinality(p_mentions) > 0
-                  THEN '''has mention'''::tsvector
-                       || array_to_tsvector(ARRAY(SELECT 'mention ' || k FROM unnest(p_mentions) AS k))
-                  ELSE '' END
-          || CASE WHEN p_channel LIKE 'thread:%' THEN '''in thread'''::tsvector ELSE '' END
+      DECLARE
+        v tsvector := to_tsvector('simple', p_content);
+      BEGIN
+        IF p_config <> 'simple'::regconfig THEN v := to_tsvector(p_config, p_content) || v; END IF;
+        IF p_content ~* 'https?://' THEN v := v || '''has link'''::tsvector; END IF;
+        IF strpos(p_content, '`') > 0 THEN v := v || '''has code'''::tsvector; END IF;
+        IF cardinality(p_mentions) > 0 THEN
+          -- Keys are hex: no comma inside one.
+          v := v || '''has mention'''::tsvector
+                 || array_to_tsvector(string_to_array('mention ' || array_to_string(p_mentions, ',mention '), ','));
+        END IF;
+        IF p_channel LIKE 'thread:%' THEN v := v || '''in thread'''::tsvector; END IF;
+        RETURN v;
+      END
       $function$;
 
 CREATE OR REPLACE FUNCTION public.mpqcht_search_words(p_config regconfig, p_words text[], p_prefixes text[], p_phrases text[], p_not_words text[], p_not_prefixes text[], p_not_phrases text[])
