@@ -1,9 +1,10 @@
 /**
  * Direct access to mpqcht's database under test: count what was persisted, find the backends
- * serving it (for their PSS and CPU), seed a long channel for history pages.
+ * serving it (for their PSS and CPU), seed a long channel for history pages (and, through `query`,
+ * the search corpus: search/seed.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, type QueryResultRow } from 'pg';
 
 /** Databases the harness creates are named so; a leftover one (of a killed run) can be told apart. */
 const PREFIX = 'mpqcht_bench_';
@@ -116,6 +117,12 @@ export class BenchDb {
       [channelId, count, firstMs + count],
     );
     await this.client.query('VACUUM ANALYZE messages');
+  }
+
+  /** A statement of the search part's own (search/seed.ts, search/relation-sizes.ts). */
+  async query<R extends QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<R[]> {
+    const result = await this.client.query<R>(text, [...values]);
+    return result.rows;
   }
 
   /** The ids of `count` random messages of the channel with at least `older` messages before them. */
