@@ -19,8 +19,9 @@ export interface TargetSpec {
  * over ws (protocol-receiver.ts). The ws baseline has plain ws connections for all three.
  * stalled: a minimal receiver that stops reading from its TCP socket once joined and answers the
  * server's heartbeat blindly (backlog measurements, backlog/main.ts); not counted as a receiver.
+ * searcher: a socket.io-client connection that only sends `search.messages` (search.ts); mpqcht only.
  */
-export type Role = 'sender' | 'sample' | 'minimal' | 'stalled';
+export type Role = 'sender' | 'sample' | 'minimal' | 'stalled' | 'searcher';
 
 /** A step of open-loop load: message k (0 ≤ k < total) is due at startAtMs + k·1000/rate. */
 export interface StepOrder {
@@ -88,6 +89,30 @@ export interface HistoryResult {
   readonly elapsedMs: number;
 }
 
+/** One query of the search part's mix (search/queries.ts), under the name of its kind. */
+export interface SearchOrder {
+  readonly kind: string;
+  readonly query: string;
+}
+
+export interface SearchRunResult {
+  readonly requests: number;
+  /** Failed requests by error code, and the first answer seen for each code. */
+  readonly errors: Counts;
+  readonly examples: Record<string, string>;
+  /** Encoded histograms: every ok answer, and per kind. */
+  readonly latency: string;
+  readonly byKind: Record<
+    string,
+    { readonly latency: string; readonly hits: number; readonly empty: number }
+  >;
+  /** Ok answers that said the index was still being built. */
+  readonly indexing: number;
+  /** The slowest requests (query and ms), slowest first. */
+  readonly slowest: readonly { readonly query: string; readonly ms: number }[];
+  readonly elapsedMs: number;
+}
+
 export interface Commands {
   init: { args: { target: TargetSpec; worker: number }; result: null };
   keys: { args: { count: number }; result: string[] };
@@ -103,6 +128,11 @@ export interface Commands {
   history: {
     args: { channelId: string; cursors: readonly string[]; concurrency: number };
     result: HistoryResult;
+  };
+  /** `search.messages` for each query, `lanes` at a time, each lane on a searcher connection of its own. */
+  search: {
+    args: { queries: readonly SearchOrder[]; lanes: number; limit: number };
+    result: SearchRunResult;
   };
   reset: { args: Record<string, never>; result: null };
 }

@@ -196,6 +196,9 @@ async function openMpqcht(role: Role, context: OpenContext): Promise<Opened> {
   const socket = await clientSocket(target.url, { auth });
   const handshakeMs = nowMs() - started;
   await join(socket, displayName);
+  if (role === 'searcher') {
+    return { handshakeMs, connection: { role, acks: false, socket, close: () => socket.disconnect() } };
+  }
   if (role === 'sender') {
     socket.on('message.created', state.onOther);
     const send = socketIoSender(socket, 'messages.send', (content, channelId) => ({

@@ -8,6 +8,7 @@ import type { CommandName, Commands, Counts, OpenResult, Request, Response, Role
 import { ACK_TIMEOUT_MS, type Connection, envelopeError, openConnection, OpenFailed } from './connections';
 import { PAGE_SIZE, runHistory } from './history-requests';
 import { type Key, newKey } from './login';
+import { runSearch } from './search-requests';
 import { type LocalSender, Schedule } from './senders';
 import { StepState } from './step-state';
 
@@ -110,6 +111,10 @@ const handlers: { [C in CommandName]: (args: Commands[C]['args']) => Promise<Com
         .emitWithAck('messages.history', { channelId, before, limit: PAGE_SIZE });
       return { error: envelopeError(envelope), messages: pageSize(envelope) };
     });
+  },
+  search: ({ queries, lanes, limit }) => {
+    const searchers = connections.flatMap((c) => (c.role === 'searcher' && c.socket ? [c.socket] : []));
+    return runSearch(searchers, queries, lanes, limit);
   },
   reset: () => {
     schedule.stop();
