@@ -24,7 +24,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --targets=a,b       only these of socket.io, ws, mpqcht (the table's ratios need socket.io)
   --api=FILE          the api build to run (default dist/apps/api/main.js)
   --workers=N         load worker processes (default 2)
-  --parts=a,b         only these of ramp (with cold start and idle memory), load, history
+  --parts=a,b         only these of ramp (with cold start and idle memory), load, history, search
+                      (default ramp,load,history; search, mpqcht only, is run only when named:
+                      --targets=mpqcht --parts=search seeds 1M messages (--quick: 100k) and measures
+                      search.messages one at a time and 50 in flight)
   --fan-outs=a,b      only these fan-outs of the plan (quick: 1, 100; full: 1, 100, 1000)
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let it create databases.`;
 

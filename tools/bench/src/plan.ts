@@ -2,14 +2,20 @@
 import type { HistorySettings } from './history';
 import type { RampSettings } from './ramp';
 import type { SearchSettings } from './saturation';
+import type { MessageSearchSettings } from './search/measure';
 import type { StepSettings, StreamKind } from './step';
 
 const CHANNEL: readonly StreamKind[] = ['channel'];
 const CHANNEL_AND_THREAD: readonly StreamKind[] = ['channel', 'thread'];
 
-/** ramp: cold start, idle memory and the connections ramp; load: the saturation searches; history. */
-export const PARTS = ['ramp', 'load', 'history'] as const;
+/**
+ * ramp: cold start, idle memory and the connections ramp; load: the saturation searches; history;
+ * search: message search on a seeded corpus (mpqcht only).
+ */
+export const PARTS = ['ramp', 'load', 'history', 'search'] as const;
 export type Part = (typeof PARTS)[number];
+/** Without `--parts`: search seeds a corpus and waits for an index, minutes more: asked for by name. */
+export const DEFAULT_PARTS: readonly Part[] = ['ramp', 'load', 'history'];
 
 export interface Plan {
   readonly mode: 'quick' | 'full';
@@ -34,6 +40,7 @@ export interface Plan {
     readonly streams: readonly StreamKind[];
   }[];
   readonly history: HistorySettings;
+  readonly search: MessageSearchSettings;
 }
 
 const BYTES = 200;
@@ -52,7 +59,7 @@ export function quickPlan(): Plan {
   const step: StepSettings = { seconds: 1.5, bytes: BYTES, drainMs: 1_000, quietMs: 200 };
   return {
     mode: 'quick',
-    parts: PARTS,
+    parts: DEFAULT_PARTS,
     workers: 2,
     senders: 1,
     bytes: BYTES,
@@ -63,6 +70,15 @@ export function quickPlan(): Plan {
       { fanOut: 100, search: search(100, 4_000, step, 1, 2), streams: CHANNEL_AND_THREAD },
     ],
     history: { messages: 100_000, requests: 300, bytes: BYTES },
+    search: {
+      messages: 100_000,
+      members: 1_000,
+      warmup: 50,
+      sequential: 300,
+      concurrent: 1_000,
+      concurrency: 50,
+      limit: 25,
+    },
   };
 }
 
@@ -70,7 +86,7 @@ export function fullPlan(): Plan {
   const step: StepSettings = { seconds: 3, bytes: BYTES, drainMs: 2_000, quietMs: 300 };
   return {
     mode: 'full',
-    parts: PARTS,
+    parts: DEFAULT_PARTS,
     workers: 2,
     senders: 1,
     bytes: BYTES,
@@ -82,5 +98,14 @@ export function fullPlan(): Plan {
       { fanOut: 1_000, search: search(16, 1_000, step, 3, 10), streams: CHANNEL },
     ],
     history: { messages: 1_000_000, requests: 2_000, bytes: BYTES },
+    search: {
+      messages: 1_000_000,
+      members: 1_000,
+      warmup: 200,
+      sequential: 1_000,
+      concurrent: 3_000,
+      concurrency: 50,
+      limit: 25,
+    },
   };
 }

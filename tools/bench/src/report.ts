@@ -5,9 +5,10 @@
 import type { Latency } from './histogram';
 import type { TargetResult } from './run-target';
 import type { Saturation } from './saturation';
+import { searchRows } from './search/report-rows';
 import type { StepResult, StreamKind } from './step';
 
-interface Figure {
+export interface Figure {
   readonly value: number | null;
   /** The load generator's CPU while it was measured, when it was measured under load. */
   readonly loadCpu?: number | null;
@@ -17,7 +18,7 @@ interface Figure {
   readonly note?: string;
 }
 
-interface Row {
+export interface Row {
   readonly metric: string;
   readonly unit: string;
   readonly figure: (result: TargetResult) => Figure;
@@ -182,6 +183,7 @@ function rows(results: readonly TargetResult[]): Row[] {
       unit: 'ms',
       figure: (r) => ({ value: r.history?.pageMs?.p99 ?? null, loadCpu: r.history?.loadCpuPercent }),
     },
+    ...searchRows(),
     { metric: 'RSS after load', unit: 'MB', figure: (r) => ({ value: r.afterLoad?.rssMb ?? null }) },
     {
       metric: 'noise: other processes, max over steps',

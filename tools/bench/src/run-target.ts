@@ -3,19 +3,23 @@
  * connections ramp; it is killed (a graceful stop of thousands of sockets measures nothing). Second:
  * a fresh one for the saturation search at each fan-out (receivers added between fan-outs; for
  * mpqcht at fan-out 100 also into a thread of the load channel, to the same receivers), then
- * for mpqcht the history pages, then memory after the load.
+ * for mpqcht the history pages, then memory after the load. Third, for mpqcht and only when asked
+ * (`--parts=search`): a fresh one with the search channels in its config for message search.
  */
 import { type ColdStart, coldStart } from './cold-start';
 import { type History, measureHistory } from './history';
 import { Load } from './load';
 import type { Plan } from './plan';
 import type { LoadPool } from './pool';
+import { split } from './pool';
 import { logLine, progressLine } from './progress';
 import { type Ramp, rampConnections, runRamp } from './ramp';
 import { type Saturation, searchSaturation } from './saturation';
+import { measureMessageSearch, type MessageSearch } from './search/measure';
+import { SEARCH_CHANNELS } from './servers/bench-config';
 import type { Stream, StreamKind } from './step';
 import { pin, rssMb, sleep, totalPssMb } from './system';
-import type { RunningServer, TargetDefinition } from './targets';
+import type { RunningServer, StartOptions, TargetDefinition } from './targets';
 
 export const SERVER_CORE = 0;
 export const LOAD_CORE = 1;
@@ -37,6 +41,8 @@ export interface TargetResult {
   readonly fanOuts: Saturation[];
   readonly history: History | null;
   readonly afterLoad: Memory | null;
+  /** mpqcht with `--parts=search`: message search on the seeded corpus (in a run of its own). */
+  readonly search?: MessageSearch | null;
   /** Lines the server logged at error/warn level during the run (the first few). */
   readonly serverProblems: string[];
 }
@@ -55,9 +61,13 @@ function problems(output: string): string[] {
     .slice(0, 20);
 }
 
-async function start(definition: TargetDefinition, pinned: boolean): Promise<RunningServer> {
+async function start(
+  definition: TargetDefinition,
+  pinned: boolean,
+  options?: StartOptions,
+): Promise<RunningServer> {
   progressLine(`${definition.name}: starting`);
-  const server = await definition.start();
+  const server = await definition.start(options);
   if (pinned) pin(server.process.pid, SERVER_CORE);
   return server;
 }
@@ -83,8 +93,13 @@ interface Started {
 }
 
 /** A fresh server: started, pinned, its first message delivered (mpqcht: the root logged in). */
-async function startRun(definition: TargetDefinition, pool: LoadPool, pinned: boolean): Promise<Started> {
-  const server = await start(definition, pinned);
+async function startRun(
+  definition: TargetDefinition,
+  pool: LoadPool,
+  pinned: boolean,
+  options?: StartOptions,
+): Promise<Started> {
+  const server = await start(definition, pinned, options);
   try {
     const cold = await coldStart(server);
     const load = new Load(pool, server);
@@ -145,7 +160,8 @@ export async function runTarget(
   let afterLoad: Memory | null = null;
   const saturation = plan.parts.includes('load');
   const pages = plan.parts.includes('history') && definition.kind === 'mpqcht';
-  if (saturation || pages || !first) {
+  const searching = plan.parts.includes('search') && definition.kind === 'mpqcht';
+  if (saturation || pages || (!first && !searching)) {
     const run = await startRun(definition, pool, pinned);
     const { server, load } = run;
     try {
@@ -178,6 +194,23 @@ export async function runTarget(
       await endRun(run, serverProblems);
     }
   }
+  // Run 3: message search, on a server whose config has the search channels.
+  let search: MessageSearch | null = null;
+  if (searching) {
+    const run = await startRun(definition, pool, pinned, { extraChannels: SEARCH_CHANNELS });
+    try {
+      await measureStart(run);
+      const searchers = split(plan.search.concurrency, pool.size);
+      await run.load.prepareKeys(run.server.root(), searchers);
+      run.server.root()?.close();
+      const opened = await run.load.open('searcher', searchers);
+      if (opened.opened < plan.search.concurrency)
+        throw new Error(`only ${opened.opened} searchers: ${JSON.stringify(opened.examples)}`);
+      search = await measureMessageSearch(run.load, plan.search);
+    } finally {
+      await endRun(run, serverProblems);
+    }
+  }
   if (!first) throw new Error(`${name}: nothing was measured`);
   return {
     name,
@@ -189,6 +222,7 @@ export async function runTarget(
     fanOuts,
     history,
     afterLoad,
+    search,
     serverProblems,
   };
 }

@@ -34,11 +34,16 @@ export interface RunningServer {
   dispose(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** mpqcht: more channels in its config.toml (the search part's); the baselines have one room. */
+  readonly extraChannels?: readonly string[];
+}
+
 export interface TargetDefinition {
   /** The name in the report: socket.io, ws, mpqcht or mpqcht-embedded. */
   readonly name: string;
   readonly kind: TargetKind;
-  start(): Promise<RunningServer>;
+  start(options?: StartOptions): Promise<RunningServer>;
 }
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -110,12 +115,12 @@ function mpqcht(
   databaseServerUrl: string | undefined,
   env: Record<string, string>,
 ): TargetDefinition['start'] {
-  return async () => {
+  return async (options) => {
     const rootKey = await Root.key();
     const server = await startMpqcht({
       apiMain,
       databaseServerUrl,
-      configToml: benchConfig(rootKey.publicKey.hex),
+      configToml: benchConfig(rootKey.publicKey.hex, options?.extraChannels),
       env,
     });
     const spec: TargetSpec = {

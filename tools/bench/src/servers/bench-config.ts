@@ -3,10 +3,22 @@
 /** The channel of the load, and the channel seeded for history pages. */
 export const LOAD_CHANNEL = 'bench';
 export const HISTORY_CHANNEL = 'history';
+/** The channels of the search part's corpus (search/measure.ts), in its server run only. */
+export const SEARCH_CHANNELS: readonly string[] = Array.from({ length: 50 }, (_, i) => `s${i}`);
 /** The role every load member is authorized with. */
 export const LOAD_ROLE = 'load';
 
-export function benchConfig(rootKey: string): string {
+function channel(id: string): string {
+  return `
+[[channels]]
+id = "${id}"
+name = "${id}"
+group = "general"
+`;
+}
+
+/** `extraChannels`: more channels beside `bench` and `history` (the search part's). */
+export function benchConfig(rootKey: string, extraChannels: readonly string[] = []): string {
   return `
 [server]
 name = "bench"
@@ -39,5 +51,5 @@ group = "general"
 id = "${HISTORY_CHANNEL}"
 name = "history"
 group = "general"
-`;
+${extraChannels.map(channel).join('')}`;
 }
