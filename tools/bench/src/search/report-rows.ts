@@ -15,8 +15,11 @@ function latencyRows(label: string, at: (r: TargetResult) => SearchRun | undefin
   }));
 }
 
+/** relation-sizes.ts names the table `messages` and its TOAST `messages (TOAST)`; the rest are indexes. */
 const indexMb = (r: TargetResult) =>
-  r.search?.relationSizes.filter((s) => !s.name.startsWith('messages')).reduce((n, s) => n + s.mb, 0) ?? null;
+  r.search?.relationSizes
+    .filter((s) => s.name !== 'messages' && s.name !== 'messages (TOAST)')
+    .reduce((n, s) => n + s.mb, 0) ?? null;
 
 export function searchRows(): Row[] {
   const one = (r: TargetResult) => r.search?.oneAtATime;
@@ -24,7 +27,11 @@ export function searchRows(): Row[] {
   const errors = (run: SearchRun | undefined) =>
     run ? Object.values(run.errors).reduce((n, e) => n + e, 0) : null;
   return [
-    { metric: 'search: messages seeded', unit: '', figure: (r) => ({ value: r.search?.messages ?? null }) },
+    {
+      metric: 'search: messages seeded',
+      unit: 'messages',
+      figure: (r) => ({ value: r.search?.messages ?? null }),
+    },
     { metric: 'search: seed time', unit: 's', figure: (r) => ({ value: r.search?.seedSeconds ?? null }) },
     {
       metric: 'search: messages table (heap)',
@@ -45,17 +52,26 @@ export function searchRows(): Row[] {
       figure: (r) => {
         const cpu = many(r)?.cpu;
         return cpu
-          ? { value: cpu.serverPercent, note: ` / ${cpu.postgresPercent.toFixed(0)} %` }
+          ? { value: cpu.serverPercent, note: `/ ${cpu.postgresPercent.toFixed(0)}` }
           : { value: null };
       },
     },
     {
       metric: 'search: failed requests',
-      unit: '',
+      unit: 'requests',
       figure: (r) => {
         const a = errors(one(r));
         const b = errors(many(r));
         return { value: a === null && b === null ? null : (a ?? 0) + (b ?? 0) };
+      },
+    },
+    {
+      // Beside the `noise` row (load steps): search runs in a server run of its own.
+      metric: 'search noise: other processes, max of both runs',
+      unit: '% CPU',
+      figure: (r) => {
+        const runs = [one(r), many(r)].flatMap((run) => (run ? [run.cpu.otherPercent] : []));
+        return { value: runs.length > 0 ? Math.max(...runs) : null };
       },
     },
   ];
