@@ -86,7 +86,8 @@ export const KINDS: readonly Kind[] = [
   { kind: 'two words', weight: 8, make: (q) => `${q.word(30, 600)} ${q.word(30, 600)}` },
   { kind: 'prefix', weight: 6, make: (q) => q.prefix(50, 2000) },
   { kind: 'phrase', weight: 6, make: (q) => `"${q.word(1, 40)} ${q.word(1, 40)}"` },
-  { kind: 'exclusion', weight: 5, make: (q) => `${q.word(20, 300)} -${q.word(1, 40)}` },
+  // The two words from ranks that do not overlap: `use -use` would match nothing.
+  { kind: 'exclusion', weight: 5, make: (q) => `${q.word(41, 300)} -${q.word(1, 40)}` },
   { kind: 'from:', weight: 6, make: (q) => `from:${q.name()}` },
   { kind: 'word in:', weight: 6, make: (q) => `${q.word(20, 500)} in:${q.channel()}` },
   { kind: 'mentions:', weight: 4, make: (q) => `mentions:${q.name()}` },
