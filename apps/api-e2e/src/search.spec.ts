@@ -91,6 +91,9 @@ describe('search', () => {
     expect(ids(await search(c.alice, '"well grow"'))).toEqual([]);
     expect(ids(await search(c.alice, 'tomatoes -basil'))).toEqual([m['tomatoes']?.id]);
     expect(ids(await search(c.alice, 'tomat* -"tomato soup"'))).toEqual([m['basil']?.id, m['tomatoes']?.id]);
+    // A query that excludes its own word matches nothing (answered without walking the table).
+    expect(ids(await search(c.alice, 'tomatoes -TOMATOES'))).toEqual([]);
+    expect(ids(await search(c.alice, 'tomatoes -tom*'))).toEqual([]);
   });
 
   it('filters by author, channel, mention, links, code and thread', async () => {

@@ -22,7 +22,7 @@ export interface SearchPaging {
  * ids, days into id bounds, and the member's access into the channels searched, decided once here
  * by the ChannelPolicy. A name that matches nothing the member can see is refused with its
  * position, so a hidden channel and a channel that does not exist are refused alike. Null when
- * nothing can match (a member who can view no channel).
+ * nothing can match (a member who can view no channel, or a query that excludes what it asks for).
  */
 @Injectable()
 export class SearchTerms {
@@ -37,6 +37,7 @@ export class SearchTerms {
     config: string,
     paging: SearchPaging,
   ): Promise<SearchFilter | null> {
+    if (contradicts(query)) return null;
     const viewable = this.policy.viewableChannels(actor);
     const channels = this.channels(query.in, viewable);
     if (channels.length === 0) return null;
@@ -120,4 +121,19 @@ export class SearchTerms {
 
 function isThreadFilter(name: SearchName): boolean {
   return name.value.toLowerCase() === 'thread';
+}
+
+/**
+ * A query that excludes one of its own words (`use -use`, `meeting -meet*`, `"a b" -"a b"`) matches
+ * nothing; answered without the database, which would otherwise walk every message to find so.
+ */
+function contradicts(query: SearchQuery): boolean {
+  const lower = (text: string) => text.toLowerCase();
+  const wanted = query.words.filter((w) => !w.prefix).map((w) => lower(w.text));
+  const phrases = query.phrases.map(lower);
+  return query.excluded.some((excluded) => {
+    if ('phrase' in excluded) return phrases.includes(lower(excluded.phrase));
+    const text = lower(excluded.text);
+    return excluded.prefix ? wanted.some((w) => w.startsWith(text)) : wanted.includes(text);
+  });
 }

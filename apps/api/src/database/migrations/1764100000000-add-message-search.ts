@@ -26,6 +26,11 @@ export class AddMessageSearch1764100000000 implements MigrationInterface {
     await queryRunner.query(
       'ALTER TABLE messages ADD COLUMN search_vector tsvector, ADD COLUMN home_channel_id text',
     );
+    // The planner chooses between the GIN index (rare words) and walking the newest messages
+    // (common ones) by each lexeme's frequency; with the default target, a lexeme outside the
+    // ~1,000 most common (rare words, every `mention <key>`) was estimated at hundreds of rows
+    // and a search walked 200,000 (the bench's search part, docs/performance.md). A catalogue change.
+    await queryRunner.query('ALTER TABLE messages ALTER COLUMN search_vector SET STATISTICS 1000');
 
     // One row: the configuration new vectors are built with, and how far the rows written before it
     // was chosen have been rebuilt (by id; null: not started). `rebuilt` once every row is done.
