@@ -8,6 +8,7 @@ import { serverFeaturesProvider } from './connection/connection-deps';
 import { ChannelViewers } from './roster/channel-viewers';
 import { MemberModeration } from './roster/member-moderation';
 import { MembersState } from './roster/members.state';
+import { SearchState } from './search/search.state';
 import { ThreadsState } from './threads/threads.state';
 import { PeerMesh } from './voice/peer-mesh';
 import { VoiceState } from './voice/voice.state';
@@ -27,6 +28,7 @@ export const SERVER_FEATURE_STATES: readonly Type<unknown>[] = [
   ChannelViewers,
   VoiceState,
   PeerMesh,
+  SearchState,
 ];
 
 export const provideServerFeatures = () => serverFeaturesProvider(SERVER_FEATURE_STATES);

@@ -59,6 +59,12 @@ export class ChannelTimeline {
   readonly messages = this.list.asReadonly();
   readonly hasMoreBefore = signal(true);
   readonly loadingBefore = signal(false);
+  /**
+   * Newer messages exist past the newest cached one: the cache holds a window opened around a
+   * message (`messages.around`, a jump from a search result) and does not reach the present.
+   */
+  readonly hasMoreAfter = signal(false);
+  readonly loadingAfter = signal(false);
   /** The newest page has been fetched once; until then the view shows a loading state. */
   readonly loaded = signal(false);
   readonly newestSent = computed(() => {
@@ -100,15 +106,44 @@ export class ChannelTimeline {
    */
   covers(seq: number): boolean {
     const oldest = this.oldestSent();
-    return !this.hasMoreBefore() || oldest === null || seq > oldest.seq;
+    return (!this.hasMoreBefore() || oldest === null || seq > oldest.seq) && !this.beyondNewest(seq);
+  }
+
+  /**
+   * A message newer than the newest cached one while the cache does not reach the present: it
+   * belongs after a gap, so it is not cached (paging newer reaches it).
+   */
+  beyondNewest(seq: number): boolean {
+    const newest = this.newestSent();
+    return this.hasMoreAfter() && newest !== null && seq > newest.seq;
   }
 
   /** Empties the cache (the next `open` loads the newest page again). */
   reset(): void {
     this.list.update((list) => list.filter((m) => m.state !== 'sent'));
     this.hasMoreBefore.set(true);
+    this.hasMoreAfter.set(false);
     this.loaded.set(false);
     this.rev = 0;
+  }
+
+  /**
+   * Replaces the cached messages with a window of the channel (a page around a message): what
+   * lies before and after it is fetched by paging. Unsent messages stay.
+   */
+  replaceWith(page: readonly MessageDto[], hasBefore: boolean, hasAfter: boolean): void {
+    this.list.update((list) => ordered([...page.map(fromDto), ...list.filter((m) => m.state !== 'sent')]));
+    this.hasMoreBefore.set(hasBefore);
+    this.hasMoreAfter.set(hasAfter);
+    this.loaded.set(true);
+  }
+
+  /** Appends a newer page (oldest first) without duplicating what is cached. */
+  addNewerPage(page: readonly MessageDto[], hasMore: boolean): void {
+    const known = new Set(this.list().map((m) => m.clientId));
+    const newer = page.filter((m) => !known.has(m.clientId)).map(fromDto);
+    this.list.set(ordered([...this.list(), ...newer]));
+    this.hasMoreAfter.set(hasMore);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { inject, Injectable } from '@angular/core';
+import { inject, Injectable, signal } from '@angular/core';
 
 import type { MessageDeletedDto, MessageDto } from '@mpqcht/protocol';
 import { threadIdOf } from '@mpqcht/protocol/plain';
@@ -20,6 +20,16 @@ import type { OutboxEntry } from './outbox.storage';
 const WAIT_FOR_CONNECTION = new Set(['offline', 'server_restarting']);
 
 /**
+ * A message to show (a search result was chosen): the list of its stream loads the history around
+ * it, scrolls it into view and flashes it. `at` tells two jumps to the same message apart.
+ */
+export interface JumpTarget {
+  readonly streamId: string;
+  readonly messageId: string;
+  readonly at: number;
+}
+
+/**
  * The message caches of one server's channels: history pages, optimistic sends with retry by client
  * id, edits and deletes, the pushes that keep them current, and catching up with `messages.since`
  * after a reconnect or a gap. Unread counts are kept by ChannelsState; this decides what counts.
@@ -32,6 +42,9 @@ export class TimelinesState {
   private readonly outbox = inject(Outbox);
   private readonly timelines = new Map<string, ChannelTimeline>();
   private readonly loads = new Map<string, Promise<void>>();
+  private readonly newerLoads = new Map<string, Promise<void>>();
+  /** The message the list of its stream is to jump to, until that list takes it. */
+  readonly jump = signal<JumpTarget | null>(null);
   private readonly catchUps = new ChannelCatchUp({
     since: (channelId, afterRev) => this.session.request('messages.since', { channelId, afterRev }),
     // applyMessage keeps the cache contiguous itself (ChannelTimeline.covers).
@@ -124,12 +137,72 @@ export class TimelinesState {
   }
 
   /**
+   * Loads the page after the newest cached message, when the cache is a window that does not
+   * reach the present (after `loadAround`); while one loads, that one's promise.
+   */
+  loadNewer(channelId: string): Promise<void> {
+    const inFlight = this.newerLoads.get(channelId);
+    if (inFlight) return inFlight;
+    const timeline = this.timeline(channelId);
+    const after = timeline.newestSent()?.id;
+    if (!timeline.loaded() || !timeline.hasMoreAfter() || !after) return Promise.resolve();
+    const load = (async () => {
+      timeline.loadingAfter.set(true);
+      try {
+        const page = await this.session.request('messages.history', { channelId, after });
+        timeline.addNewerPage(page.messages, page.hasMore);
+        this.threads.rememberFrom(page.messages);
+      } finally {
+        timeline.loadingAfter.set(false);
+      }
+    })().finally(() => this.newerLoads.delete(channelId));
+    this.newerLoads.set(channelId, load);
+    return load;
+  }
+
+  /**
+   * Makes sure a message is cached, to show it: when it is not, the cache is replaced by the
+   * history around it (`messages.around`), from where paging goes both ways. Waits for a load
+   * in flight first, so a page of the present never lands on the window (or the other way).
+   */
+  async loadAround(channelId: string, messageId: string): Promise<void> {
+    const timeline = this.timeline(channelId);
+    await Promise.all([this.loads.get(channelId), this.newerLoads.get(channelId)]).catch(() => undefined);
+    if (timeline.findById(messageId)) return;
+    const load = (async () => {
+      timeline.loadingBefore.set(true);
+      try {
+        const page = await this.session.request('messages.around', { channelId, messageId });
+        const listed = this.channels.find(channelId)?.lastRev ?? this.threads.find(channelId)?.lastRev ?? 0;
+        timeline.rev = Math.max(timeline.rev, listed, ...page.messages.map((m) => m.rev));
+        timeline.replaceWith(page.messages, page.hasBefore, page.hasAfter);
+        this.threads.rememberFrom(page.messages);
+      } finally {
+        timeline.loadingBefore.set(false);
+      }
+    })().finally(() => this.loads.delete(channelId));
+    this.loads.set(channelId, load);
+    return load;
+  }
+
+  /** Back to the newest messages: a window away from the present is dropped, the newest page loaded. */
+  async toPresent(channelId: string): Promise<void> {
+    const timeline = this.timeline(channelId);
+    if (!timeline.hasMoreAfter()) return;
+    await Promise.all([this.loads.get(channelId), this.newerLoads.get(channelId)]).catch(() => undefined);
+    timeline.reset();
+    await this.open(channelId);
+  }
+
+  /**
    * Optimistic send: the message shows at once as pending and goes into the outbox, which sends
    * it now or, while the server is away, when it is back; the ack replaces it.
    */
   async send(channelId: string, content: string): Promise<void> {
     const clientId = crypto.randomUUID();
     const createdAt = new Date().toISOString();
+    // Sent while reading older history: it shows at the present, where the list goes.
+    if (this.timeline(channelId).hasMoreAfter()) void this.toPresent(channelId).catch(() => undefined);
     this.timeline(channelId).addPending({ clientId, author: this.session.publicKey, content, createdAt });
     await this.enqueue({ channelId, clientId, content, createdAt });
   }
@@ -189,7 +262,8 @@ export class TimelinesState {
     const channel = this.readPosition(channelId);
     const timeline = this.timeline(channelId);
     const messages = timeline.messages();
-    if (!channel || !timeline.loaded()) return;
+    // A window away from the present: its newest cached message is not the newest one.
+    if (!channel || !timeline.loaded() || timeline.hasMoreAfter()) return;
     let newest: TimelineMessage | null = null;
     let othersUnread = false;
     for (let i = messages.length - 1; i >= 0; i--) {
@@ -322,7 +396,10 @@ export class TimelinesState {
       );
       return;
     }
-    if (timeline.loaded()) {
+    if (timeline.loaded() && timeline.beyondNewest(message.seq)) {
+      // The cache is a window before it (a jump): not cached, but new all the same.
+      if (message.editedAt !== null) return;
+    } else if (timeline.loaded()) {
       if (!timeline.covers(message.seq) || !timeline.upsert(message)) return;
     } else if (message.editedAt !== null) {
       return; // an edit of a message this client never held: nothing to count

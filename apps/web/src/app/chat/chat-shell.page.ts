@@ -17,24 +17,41 @@ import { ThreadPanel } from '../messages/thread-panel.component';
 import { ChannelSidebar } from '../navigation/channel-sidebar.component';
 import { QuickSwitcher } from '../navigation/quick-switcher.component';
 import { ServerRail } from '../navigation/server-rail.component';
+import { PageSearch } from '../search/page-search';
+import { SearchPanel } from '../search/search-panel.component';
 import { ChatSelection } from '../servers/chat-selection';
 import { ServersStore } from '../servers/servers.store';
 import { ThemePalette } from '../shared/theme-palette';
 import { ThreadsState } from '../threads/threads.state';
 
+/** Whether a key goes to a text field (where `/` is a character, not a shortcut). */
+function typingIn(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement)
+  );
+}
+
 /** The chat screen: server rail, channels, messages, members; keyboard shortcuts live here. */
 @Component({
   selector: 'mq-chat-shell',
-  imports: [ServerRail, ChannelSidebar, MessagePane, MemberList, QuickSwitcher, ThreadPanel],
+  imports: [ServerRail, ChannelSidebar, MessagePane, MemberList, QuickSwitcher, ThreadPanel, SearchPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(document:keydown)': 'onKey($event)' },
   template: `
-    <div class="shell" [class.with-thread]="threadOpen()">
+    <div class="shell" [class.with-thread]="threadOpen() || searchOpen()">
       <mq-server-rail />
       <mq-channel-sidebar />
       <mq-message-pane />
       @if (threadOpen()) {
         <mq-thread-panel />
+      } @else if (searchOpen()) {
+        <!-- The results panel is its own chunk, loaded the first time a search is made. -->
+        @defer (on immediate) {
+          <mq-search-panel />
+        } @loading {
+          <div class="panel-loading" role="status">Searching…</div>
+        }
       } @else {
         <mq-member-list />
       }
@@ -50,7 +67,13 @@ import { ThreadsState } from '../threads/threads.state';
       height: 100vh;
       overflow: hidden;
     }
-    /* The thread takes the members' place, wider: it is a conversation. */
+    .panel-loading {
+      padding: 16px;
+      border-left: 1px solid var(--mq-border);
+      background: var(--mq-surface);
+      color: var(--mq-text-muted);
+    }
+    /* The thread (or the search results) takes the members' place, wider: it is a conversation. */
     .shell.with-thread {
       grid-template-columns: 72px 240px minmax(0, 1fr) minmax(320px, 36%);
     }
@@ -80,6 +103,8 @@ export class ChatShellPage implements OnDestroy {
   readonly switcherOpen = signal(false);
   /** A thread is open on the server on screen (the side panel shows it). */
   readonly threadOpen = computed(() => (this.selection.server()?.get(ThreadsState).open() ?? null) !== null);
+  private readonly search = inject(PageSearch);
+  readonly searchOpen = this.search.open;
 
   constructor() {
     const identity = this.identity.identity();
@@ -99,6 +124,18 @@ export class ChatShellPage implements OnDestroy {
     if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
       event.preventDefault();
       this.selection.moveChannel(event.key === 'ArrowUp' ? -1 : 1);
+    } else if (
+      ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') ||
+      (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !typingIn(event.target))
+    ) {
+      // The search box of the channel header (the browser's find is Ctrl+F again from there).
+      if (
+        event.key === '/' ||
+        !(event.target instanceof HTMLInputElement && event.target.type === 'search')
+      ) {
+        event.preventDefault();
+        this.search.focus();
+      }
     } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
       event.preventDefault();
       this.switcherOpen.update((open) => !open);

@@ -71,6 +71,8 @@ export class MessageItem {
   /** A moderator here may delete others' messages. */
   readonly canModerate = input(false);
   readonly mentioned = input(false);
+  /** Jumped to (a search result): highlighted for a moment. */
+  readonly flashed = input(false);
   readonly editing = input(false);
   readonly maxLength = input(4000);
   /** The server's members, for the names of the members the message mentions. */

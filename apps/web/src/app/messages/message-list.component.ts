@@ -36,6 +36,8 @@ const GROUP_GAP_MS = 7 * 60_000;
 const EDGE = 400;
 /** How many older pages a restored scroll position may load to find its message. */
 const RESTORE_PAGES = 10;
+/** How long a message jumped to stays highlighted. */
+const FLASH_MS = 2_500;
 
 export interface MessageAction {
   readonly kind:
@@ -114,8 +116,15 @@ export class MessageList {
   /** A saved scroll position is being brought back: not at the present, whatever the scroller says. */
   private readonly restoring = signal(false);
   readonly atPresent = computed(
-    () => !this.restoring() && this.hiddenBelow() === 0 && !this.awayFromPresent(),
+    () =>
+      !this.restoring() &&
+      this.hiddenBelow() === 0 &&
+      !this.awayFromPresent() &&
+      !this.timeline().hasMoreAfter(),
   );
+  /** The message jumped to (a search result), highlighted for a moment; by key. */
+  readonly flashKey = signal<string | null>(null);
+  private flashTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * The read marker the "New messages" divider follows: the one when the channel was opened with
    * unread messages, or when messages became unread while the person was not reading. Marking
@@ -125,6 +134,8 @@ export class MessageList {
   /** Where the list is scrolled (null: at the present), kept as the person scrolls. */
   private anchor: ScrollAnchor | null = null;
   private shown: { server: string; channelId: string } | null = null;
+  /** The jump being carried out; a newer one (or another channel) makes it stop. */
+  private revealing: object | null = null;
 
   readonly members = computed(() => this.server().get(MembersState));
   readonly selfKey = computed(() => this.server().session.publicKey);
@@ -211,30 +222,20 @@ export class MessageList {
     });
     // A new channel on screen: keep where the last one was, place the divider at the read marker,
     // and show the saved position of this one, or the present.
+    let lastShown: string | null = null;
     effect(() => {
-      this.shownChannel();
+      const shownChannel = this.shownChannel();
+      const jump = this.timelines().jump();
       untracked(() => {
-        this.keepPlace();
-        const channel = this.channel();
-        this.shown = { server: this.server().url, channelId: channel.id };
-        this.hiddenBelow.set(0);
-        this.count.set(STEP * 2);
-        this.awayFromPresent.set(false);
-        this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : null);
-        this.anchor =
-          this.place() === 'channel' ? this.selection.anchorOf(this.shown.server, channel.id) : null;
-        if (this.anchor) {
-          void this.restore(this.anchor);
-        } else {
-          this.restoring.set(false);
-          // The scroller is the last channel's: start this one at its newest messages.
-          const shown = this.shownChannel();
-          afterNextRender(
-            () => {
-              if (this.shownChannel() === shown && !this.anchor) this.scroller().nativeElement.scrollTop = 0;
-            },
-            { injector: this.injector },
-          );
+        const target = jump?.streamId === this.channel().id ? jump : null;
+        if (shownChannel !== lastShown) {
+          lastShown = shownChannel;
+          this.showChannel(target !== null);
+        }
+        if (target) {
+          // Taken: the jump is this list's now.
+          this.timelines().jump.set(null);
+          void this.reveal(target.messageId);
         }
       });
     });
@@ -255,10 +256,107 @@ export class MessageList {
       this.selection.showList({ server: this.server().url, channelId: this.channel().id, atPresent });
     });
     inject(DestroyRef).onDestroy(() => {
+      if (this.flashTimer !== null) clearTimeout(this.flashTimer);
       if (this.place() !== 'channel') return;
       this.keepPlace();
       this.selection.showList(null);
     });
+  }
+
+  /**
+   * A new channel on screen: keep where the last one was, place the divider at the read marker,
+   * and show the saved position of this one, or the present (unless a jump is about to place it).
+   */
+  private showChannel(jumping: boolean): void {
+    this.keepPlace();
+    const channel = this.channel();
+    this.shown = { server: this.server().url, channelId: channel.id };
+    this.hiddenBelow.set(0);
+    this.count.set(STEP * 2);
+    this.awayFromPresent.set(false);
+    this.flashKey.set(null);
+    this.dividerAfterSeq.set(channel.unread > 0 ? channel.lastReadSeq : null);
+    this.anchor =
+      this.place() === 'channel' && !jumping ? this.selection.anchorOf(this.shown.server, channel.id) : null;
+    if (this.anchor) {
+      void this.restore(this.anchor);
+    } else if (!jumping) {
+      this.restoring.set(false);
+      // The scroller is the last channel's: start this one at its newest messages.
+      const shown = this.shownChannel();
+      afterNextRender(
+        () => {
+          if (this.shownChannel() === shown && !this.anchor && !this.restoring())
+            this.scroller().nativeElement.scrollTop = 0;
+        },
+        { injector: this.injector },
+      );
+    }
+  }
+
+  /**
+   * Shows a message (a search result): the history around it is loaded unless cached, the window
+   * rendered around it, the message scrolled to the middle and highlighted for a moment.
+   */
+  private async reveal(messageId: string): Promise<void> {
+    const shownChannel = this.shownChannel();
+    const channelId = this.channel().id;
+    const timelines = this.timelines();
+    const timeline = this.timeline();
+    const token = {};
+    this.revealing = token;
+    const stillShown = () => this.shownChannel() === shownChannel && this.revealing === token;
+    this.anchor = null;
+    this.restoring.set(true);
+    try {
+      await timelines.loadAround(channelId, messageId);
+    } catch {
+      // Gone, or offline: the list stays where it is.
+    }
+    if (!stillShown()) return;
+    const all = timeline.messages();
+    const index = all.findIndex((m) => m.id === messageId);
+    const found = all[index];
+    if (!found) {
+      this.restoring.set(false);
+      return;
+    }
+    const end = Math.min(all.length, index + 1 + STEP);
+    this.hiddenBelow.set(all.length - end);
+    this.count.set(WINDOW);
+    this.flash(found.key);
+    const centre = () => {
+      const scroller = this.scroller().nativeElement;
+      const row = scroller.querySelector<HTMLElement>(`article.message[data-key="${CSS.escape(found.key)}"]`);
+      row?.scrollIntoView({ block: 'center' });
+      return scroller;
+    };
+    afterNextRender(
+      () => {
+        if (!stillShown()) return;
+        centre();
+        // Markdown fills the rows a moment later: centre it again then.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            if (!stillShown()) return;
+            const scroller = centre();
+            this.awayFromPresent.set(Math.abs(scroller.scrollTop) > scroller.clientHeight * 2);
+            this.restoring.set(false);
+            this.anchor = this.atPresent() ? null : anchorIn(scroller);
+          }),
+        );
+      },
+      { injector: this.injector },
+    );
+  }
+
+  private flash(key: string): void {
+    if (this.flashTimer !== null) clearTimeout(this.flashTimer);
+    this.flashKey.set(key);
+    this.flashTimer = setTimeout(() => {
+      this.flashTimer = null;
+      this.flashKey.set(null);
+    }, FLASH_MS);
   }
 
   threadOf(messageId: string): ThreadView | null {
@@ -272,8 +370,7 @@ export class MessageList {
     this.awayFromPresent.set(fromBottom > el.clientHeight * 2);
     if (!this.restoring()) this.anchor = this.atPresent() ? null : anchorIn(el);
     if (fromTop < EDGE) this.reachTop();
-    else if (fromBottom < EDGE && this.hiddenBelow() > 0)
-      this.hiddenBelow.update((n) => Math.max(0, n - STEP));
+    else if (fromBottom < EDGE) this.reachBottom();
   }
 
   /**
@@ -323,6 +420,12 @@ export class MessageList {
   }
 
   jumpToPresent(): void {
+    if (this.timeline().hasMoreAfter()) {
+      void this.timelines()
+        .toPresent(this.channel().id)
+        .catch(() => undefined);
+    }
+    this.revealing = null;
     this.restoring.set(false);
     this.anchor = null;
     this.hiddenBelow.set(0);
@@ -386,6 +489,27 @@ export class MessageList {
       },
       { injector: this.injector },
     );
+  }
+
+  /** Slides the window down through the cache; past the newest cached message, loads newer ones. */
+  private reachBottom(): void {
+    if (this.hiddenBelow() > 0) {
+      this.hiddenBelow.update((n) => Math.max(0, n - STEP));
+      return;
+    }
+    const timeline = this.timeline();
+    if (!timeline.hasMoreAfter() || timeline.loadingAfter() || this.restoring()) return;
+    const scroller = this.scroller().nativeElement;
+    const anchor = anchorIn(scroller);
+    const shown = this.shownChannel();
+    void this.timelines()
+      .loadNewer(this.channel().id)
+      .then(() => {
+        // What the person reads stays where it is as the newer messages come in below it.
+        if (anchor && this.shownChannel() === shown)
+          afterNextRender(() => scrollToAnchor(scroller, anchor), { injector: this.injector });
+      })
+      .catch(() => undefined);
   }
 
   private reachTop(): void {

@@ -15,6 +15,7 @@ import { TypingState } from '../channels/typing.state';
 import { VOICE_ICONS } from '../navigation/voice-icons';
 import { ChannelViewers } from '../roster/channel-viewers';
 import { MembersState } from '../roster/members.state';
+import { SearchBox } from '../search/search-box.component';
 import { ChatSelection } from '../servers/chat-selection';
 import { injectDialogs } from '../shared/dialogs';
 import { THREAD_ICON } from '../threads/thread-chip.component';
@@ -31,7 +32,7 @@ import { applyToStoredMessage } from './stored-message-action';
 /** The middle column: the channel's header, its messages, who is typing, and the composer. */
 @Component({
   selector: 'mq-message-pane',
-  imports: [MessageList, Composer, ServerStatus, CallGrid, ThreadList],
+  imports: [MessageList, Composer, ServerStatus, CallGrid, ThreadList, SearchBox],
   changeDetection: ChangeDetectionStrategy.OnPush,
   // The page's main landmark (rail and channels are navigation, members complementary).
   host: { role: 'main' },

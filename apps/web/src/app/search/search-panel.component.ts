@@ -1,0 +1,121 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+
+import { ChannelsState } from '../channels/channels.state';
+import type { ServerConnection } from '../connection/server-connection';
+import { MembersState } from '../roster/members.state';
+import { PageSearch } from './page-search';
+import type { ServerSearch } from './search.state';
+import { highlightParts, type MergedHit, mergeResults, type TextPart } from './search-merge';
+
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A server's name as the page shows it (its address until it answered). */
+export function serverName(server: ServerConnection): string {
+  return server.session.info()?.name ?? server.url.replace(/^https?:\/\//u, '');
+}
+
+/** Up to two letters for a server's badge, as the rail shows them. */
+export function serverInitials(name: string): string {
+  const words = name.trim().split(/\s+/u).filter(Boolean);
+  const letters = words.length > 1 ? (words[0]?.[0] ?? '') + (words[1]?.[0] ?? '') : name.slice(0, 2);
+  return letters.toUpperCase();
+}
+
+/** How one server's search stands, for the line under the panel's header. */
+export function searchStatus(search: ServerSearch | null): { kind: string; text: string } {
+  if (!search) return { kind: 'loading', text: 'waiting' };
+  switch (search.status) {
+    case 'loading':
+      return search.slow ? { kind: 'slow', text: 'no answer yet' } : { kind: 'loading', text: 'searching…' };
+    case 'failed':
+      return { kind: 'failed', text: search.error ?? 'failed' };
+    case 'done': {
+      const n = search.hits.length;
+      const count = `${n}${search.cursor !== null ? '+' : ''} result${n === 1 && search.cursor === null ? '' : 's'}`;
+      return search.error
+        ? { kind: 'failed', text: `${count}; ${search.error}` }
+        : { kind: 'done', text: count };
+    }
+  }
+}
+
+interface ResultView {
+  readonly key: string;
+  readonly server: ServerConnection;
+  readonly serverName: string;
+  readonly initials: string;
+  readonly messageId: string;
+  readonly author: string;
+  readonly channel: string;
+  readonly thread: string | null;
+  readonly time: string;
+  readonly datetime: string;
+  readonly parts: readonly TextPart[];
+  readonly merged: MergedHit<ServerConnection>;
+}
+
+/**
+ * The search results beside the channel (docs/web-client.md, Search): newest first across the
+ * servers searched, each with its server, author, channel (and thread), time and text with the
+ * matches marked; how each server answered (slow, failed, still indexing); More results; where to
+ * search (this server or all). Choosing a result opens it on its server. Loaded when first opened.
+ */
+@Component({
+  selector: 'mq-search-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { role: 'complementary', 'aria-label': 'Search results', '(keydown.escape)': 'page.close()' },
+  templateUrl: './search-panel.component.html',
+  styleUrl: './search-panel.component.css',
+})
+export class SearchPanel {
+  readonly page = inject(PageSearch);
+
+  readonly merged = computed(() =>
+    mergeResults(this.page.searches().map(({ server, search }) => ({ server, key: server.url, search }))),
+  );
+
+  readonly results = computed<readonly ResultView[]>(() =>
+    this.merged().hits.map((merged) => {
+      const { server, hit } = merged;
+      const name = serverName(server);
+      return {
+        key: merged.key,
+        server,
+        serverName: name,
+        initials: serverInitials(name),
+        messageId: hit.message.id,
+        author: server.get(MembersState).memberName(hit.message.author),
+        channel: server.get(ChannelsState).find(hit.channelId)?.name ?? hit.channelId,
+        thread: hit.threadName,
+        time: DATE_TIME.format(new Date(hit.message.createdAt)),
+        datetime: hit.message.createdAt,
+        parts: highlightParts(hit.message.content, hit.highlights),
+        merged,
+      };
+    }),
+  );
+
+  /** One line per server searched. */
+  readonly statuses = computed(() =>
+    this.page.searches().map(({ server, search }) => {
+      const name = serverName(server);
+      return {
+        url: server.url,
+        name,
+        initials: serverInitials(name),
+        indexing: search?.indexing ?? false,
+        fault: search?.status === 'failed' && search.errorPosition !== null,
+        ...searchStatus(search),
+      };
+    }),
+  );
+
+  readonly several = computed(() => this.page.targets().length > 1);
+  readonly loading = computed(() => this.page.searches().some((s) => s.search?.status === 'loading'));
+  readonly loadingMore = computed(() => this.page.searches().some((s) => s.search?.loadingMore));
+  readonly indexing = computed(() => this.statuses().some((s) => s.indexing));
+
+  open(result: ResultView): void {
+    void this.page.openHit(result.server, result.merged.hit);
+  }
+}
