@@ -46,12 +46,9 @@ function typingIn(target: EventTarget | null): boolean {
       @if (threadOpen()) {
         <mq-thread-panel />
       } @else if (searchOpen()) {
-        <!-- The results panel is its own chunk, loaded the first time a search is made. -->
-        @defer (on immediate) {
-          <mq-search-panel />
-        } @loading {
-          <div class="panel-loading" role="status">Searching…</div>
-        }
+        <!-- Not deferred: the chat screen is a lazy chunk already, and @defer's runtime would
+             add 6 kB to the initial bundle. -->
+        <mq-search-panel />
       } @else {
         <mq-member-list />
       }
@@ -66,12 +63,6 @@ function typingIn(target: EventTarget | null): boolean {
       grid-template-columns: 72px 240px minmax(0, 1fr) 220px;
       height: 100vh;
       overflow: hidden;
-    }
-    .panel-loading {
-      padding: 16px;
-      border-left: 1px solid var(--mq-border);
-      background: var(--mq-surface);
-      color: var(--mq-text-muted);
     }
     /* The thread (or the search results) takes the members' place, wider: it is a conversation. */
     .shell.with-thread {

@@ -58,7 +58,7 @@ interface ResultView {
  * The search results beside the channel (docs/web-client.md, Search): newest first across the
  * servers searched, each with its server, author, channel (and thread), time and text with the
  * matches marked; how each server answered (slow, failed, still indexing); More results; where to
- * search (this server or all). Choosing a result opens it on its server. Loaded when first opened.
+ * search (this server or all). Choosing a result opens it on its server.
  */
 @Component({
   selector: 'mq-search-panel',
