@@ -172,6 +172,9 @@ describe('web client: search across servers', () => {
     expect(await hitOf(a, seeded.photos).textContent()).toContain('#random');
     expect(await hitOf(a, seeded.keeper).textContent()).toContain('Keeper stories');
     expect(await hitOf(a, seeded.tour).locator('mark').allTextContents()).toEqual(['lighthouse']);
+    expect(await hitOf(a, seeded.tour).locator('[data-test=search-hit-text]').textContent()).toBe(
+      'The lighthouse tour starts at noon',
+    );
     await screenshot(a, 'search-03-this-server');
 
     await panel(a).locator('[data-test=search-scope-all]').click();
@@ -226,5 +229,45 @@ describe('web client: search across servers', () => {
     // Closing the thread brings the results back.
     await a.locator('mq-thread-panel [data-test=thread-close]').click();
     await hits(a).first().waitFor({ timeout: WAIT });
+  });
+
+  it('pages with More results, newest first', async () => {
+    const a = adaPerson.page;
+    await panel(a).locator('[data-test=search-scope-server]').click();
+    // A name that matches nothing is refused by the server, at the filter's place.
+    await search(a, 'filler from:nobody');
+    const fault = panel(a).locator('[data-test=search-server-fault]');
+    await fault.waitFor({ timeout: WAIT });
+    expect(await fault.locator('mark').textContent()).toBe('from:nobody');
+    await screenshot(a, 'search-08-server-refused-query');
+
+    await search(a, 'filler');
+    await waitUntil(async () => (await hits(a).count()) === 25, 'the first page (25)');
+    await panel(a).locator('[data-test=search-more]').click();
+    await waitUntil(async () => (await hits(a).count()) === 50, 'the second page (50)');
+    const texts = await hits(a).locator('[data-test=search-hit-text]').allTextContents();
+    expect(texts[0]).toBe('filler 120');
+    expect(texts[49]).toBe('filler 71');
+    await hits(a).nth(49).scrollIntoViewIfNeeded();
+    await screenshot(a, 'search-09-more-results');
+  });
+
+  it('shows what the servers that answer found, and marks the one that does not', async () => {
+    const a = adaPerson.page;
+    await summit.stop();
+    await panel(a).locator('[data-test=search-scope-all]').click();
+    await search(a, 'lighthouse');
+    const summitLine = panel(a).locator(`[data-test=search-server][data-server="${summit.url}"]`);
+    await waitUntil(
+      async () => (await summitLine.getAttribute('data-status')) === 'failed',
+      'Summit marked as failed',
+    );
+    await waitUntil(async () => (await hits(a).count()) === 3, 'Harbor’s three results');
+    expect(await panel(a).locator('[data-test=search-hit-server]').allTextContents()).toEqual([
+      'Harbor',
+      'Harbor',
+      'Harbor',
+    ]);
+    await screenshot(a, 'search-10-one-server-offline');
   });
 });

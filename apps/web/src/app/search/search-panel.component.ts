@@ -4,10 +4,24 @@ import { ChannelsState } from '../channels/channels.state';
 import type { ServerConnection } from '../connection/server-connection';
 import { MembersState } from '../roster/members.state';
 import { PageSearch } from './page-search';
+import { queryFault } from './query-fault';
 import type { ServerSearch } from './search.state';
 import { highlightParts, type MergedHit, mergeResults, type TextPart } from './search-merge';
 
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const SHORT = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+const LONG = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A result's time: without the year when it is this year's (the full one in its title). */
+export function resultTime(iso: string, now = new Date()): { short: string; full: string } {
+  const date = new Date(iso);
+  const full = LONG.format(date);
+  return { short: date.getFullYear() === now.getFullYear() ? SHORT.format(date) : full, full };
+}
 
 /** A server's name as the page shows it (its address until it answered). */
 export function serverName(server: ServerConnection): string {
@@ -49,6 +63,7 @@ interface ResultView {
   readonly channel: string;
   readonly thread: string | null;
   readonly time: string;
+  readonly fullTime: string;
   readonly datetime: string;
   readonly parts: readonly TextPart[];
   readonly merged: MergedHit<ServerConnection>;
@@ -87,7 +102,8 @@ export class SearchPanel {
         author: server.get(MembersState).memberName(hit.message.author),
         channel: server.get(ChannelsState).find(hit.channelId)?.name ?? hit.channelId,
         thread: hit.threadName,
-        time: DATE_TIME.format(new Date(hit.message.createdAt)),
+        time: resultTime(hit.message.createdAt).short,
+        fullTime: resultTime(hit.message.createdAt).full,
         datetime: hit.message.createdAt,
         parts: highlightParts(hit.message.content, hit.highlights),
         merged,
@@ -104,7 +120,11 @@ export class SearchPanel {
         name,
         initials: serverInitials(name),
         indexing: search?.indexing ?? false,
-        fault: search?.status === 'failed' && search.errorPosition !== null,
+        // The server refused the query (a name that matches nothing): where, in the query.
+        fault:
+          search?.status === 'failed' && search.errorPosition !== null
+            ? queryFault(search.query, search.error ?? '', search.errorPosition)
+            : null,
         ...searchStatus(search),
       };
     }),
@@ -113,6 +133,8 @@ export class SearchPanel {
   readonly several = computed(() => this.page.targets().length > 1);
   readonly loading = computed(() => this.page.searches().some((s) => s.search?.status === 'loading'));
   readonly loadingMore = computed(() => this.page.searches().some((s) => s.search?.loadingMore));
+  /** Some server answered (an empty list from none of them is not "no match"). */
+  readonly answered = computed(() => this.page.searches().some((s) => s.search?.status === 'done'));
   readonly indexing = computed(() => this.statuses().some((s) => s.indexing));
 
   open(result: ResultView): void {
