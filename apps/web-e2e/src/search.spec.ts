@@ -4,6 +4,7 @@ import { type DerivedIdentity, deriveIdentity } from '@mpqcht/identity';
 import type { MessageDto } from '@mpqcht/protocol';
 import { type ApiProcess, freePort, startApi } from '@mpqcht/test-harness';
 
+import { expectAccessible } from './support/axe';
 import { launchPerson, type Person, screenshot } from './support/browser';
 import { addServer, channelTitle, createIdentity, rail, unlock, WAIT, waitUntil } from './support/pages';
 import { connectAs, ok, send, type TestSocket } from './support/socket';
@@ -195,6 +196,7 @@ describe('web client: search across servers', () => {
     const servers = panel(a).locator('[data-test=search-server]');
     expect(await servers.count()).toBe(2);
     await screenshot(a, 'search-04-all-servers');
+    await expectAccessible(a, 'search-results', 'mq-search-panel');
   });
 
   it('opens a result on its server, around the message, flashed', async () => {
@@ -210,6 +212,24 @@ describe('web client: search across servers', () => {
     await a
       .locator('mq-message-pane article.message', { hasText: 'Stories, anyone?' })
       .waitFor({ timeout: WAIT });
+    await a.locator('mq-message-pane article.message', { hasText: 'The lighthouse tour' }).waitFor({
+      state: 'detached',
+    });
+
+    // Again, then scrolling down pages newer messages into the window, up to the present.
+    await hitOf(a, seeded.tour).click();
+    await flashedInView(a, 'mq-message-pane', seeded.tour);
+    const scroller = a.locator('mq-message-pane [data-test=message-scroller]');
+    const newest = a.locator('mq-message-pane article.message', { hasText: 'Stories, anyone?' });
+    await waitUntil(async () => {
+      await scroller.evaluate((el) => {
+        el.scrollTop = 0;
+        el.dispatchEvent(new Event('scroll'));
+      });
+      return (await newest.count()) > 0;
+    }, 'newer pages down to the present');
+    expect(await a.locator('mq-message-pane article.message', { hasText: 'filler 60' }).count()).toBe(1);
+    await a.locator('[data-test=jump-to-present]').waitFor({ state: 'detached' });
 
     // On the other server.
     await hitOf(a, seeded.hike).click();

@@ -343,6 +343,8 @@ export class MessageList {
             this.awayFromPresent.set(Math.abs(scroller.scrollTop) > scroller.clientHeight * 2);
             this.restoring.set(false);
             this.anchor = this.atPresent() ? null : anchorIn(scroller);
+            // Near an edge (or not even filling the list): page on from there as scrolling would.
+            this.onScroll();
           }),
         );
       },
@@ -369,8 +371,11 @@ export class MessageList {
     const fromTop = el.scrollHeight - el.clientHeight - fromBottom;
     this.awayFromPresent.set(fromBottom > el.clientHeight * 2);
     if (!this.restoring()) this.anchor = this.atPresent() ? null : anchorIn(el);
-    if (fromTop < EDGE) this.reachTop();
-    else if (fromBottom < EDGE) this.reachBottom();
+    // A short window (a jump near the channel's start) is near both edges at once: it pages newer
+    // too, but a window slid up at the top is not slid back down at once.
+    const nearTop = fromTop < EDGE;
+    if (nearTop) this.reachTop();
+    if (fromBottom < EDGE && (!nearTop || this.hiddenBelow() === 0)) this.reachBottom();
   }
 
   /**
