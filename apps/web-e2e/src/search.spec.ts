@@ -272,6 +272,29 @@ describe('web client: search across servers', () => {
     await screenshot(a, 'search-09-more-results');
   });
 
+  it('does not wait for a slow server: the others show at once, it is marked, its results join later', async () => {
+    const a = adaPerson.page;
+    await panel(a).locator('[data-test=search-scope-all]').click();
+    const summitLine = panel(a).locator(`[data-test=search-server][data-server="${summit.url}"]`);
+    summit.child.kill('SIGSTOP');
+    try {
+      await search(a, 'lighthouse');
+      await waitUntil(async () => (await hits(a).count()) === 3, 'Harbor’s results while Summit is silent');
+      expect(await summitLine.getAttribute('data-status')).toBe('loading');
+      await waitUntil(
+        async () => (await summitLine.getAttribute('data-status')) === 'slow',
+        'Summit marked slow after 5 s',
+        8_000,
+      );
+      expect(await summitLine.textContent()).toContain('no answer yet');
+      await screenshot(a, 'search-10-slow-server');
+    } finally {
+      summit.child.kill('SIGCONT');
+    }
+    await waitUntil(async () => (await hits(a).count()) === 5, 'Summit’s results once it answers');
+    expect(await summitLine.getAttribute('data-status')).toBe('done');
+  });
+
   it('shows what the servers that answer found, and marks the one that does not', async () => {
     const a = adaPerson.page;
     await summit.stop();
@@ -288,6 +311,6 @@ describe('web client: search across servers', () => {
       'Harbor',
       'Harbor',
     ]);
-    await screenshot(a, 'search-10-one-server-offline');
+    await screenshot(a, 'search-11-one-server-offline');
   });
 });
