@@ -137,6 +137,7 @@ describe('web client: search across servers', () => {
     await suggestions.first().waitFor({ timeout: WAIT });
     expect(await suggestions.allTextContents()).toEqual([expect.stringContaining('Brook')]);
     await screenshot(a, 'search-01-member-suggestions');
+    await expectAccessible(a, 'search-box', 'mq-message-pane .channel-header');
     await a.keyboard.press('Enter');
     expect(await input(a).inputValue()).toBe('lighthouse from:Brook ');
 
