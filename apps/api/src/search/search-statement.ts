@@ -38,16 +38,6 @@ export interface SearchRow extends MessageRow {
 }
 
 /**
- * How the page is found: `planned` lets the planner choose; for phrases (whose frequency it cannot
- * estimate, docs/performance.md) the service tries `recent` (a bounded walk of the newest
- * candidates) and then `indexed` (the GIN index, whatever the estimate).
- */
-export type SearchPlan = 'planned' | 'recent' | 'indexed';
-
-/** Candidates a `recent` search reads at most. */
-export const RECENT_WINDOW = 20_000;
-
-/**
  * One query shape for every combination of filters, newest first (ids are UUIDv7), written so the
  * planner sees real values: the tsquery is built by IMMUTABLE functions of the parameters, which
  * PostgreSQL evaluates while planning (the driver's unnamed statements get a plan for the values
@@ -56,7 +46,7 @@ export const RECENT_WINDOW = 20_000;
  * Conditions appear only when the query has them, so none costs a row check for nothing. The
  * highlights (ts_headline) are computed on the page only, in the outer query.
  */
-export function searchStatement(filter: SearchFilter, plan: SearchPlan = 'planned'): SearchStatement {
+export function searchStatement(filter: SearchFilter): SearchStatement {
   const params: unknown[] = [];
   const param = (value: unknown): string => {
     params.push(value);
@@ -74,7 +64,7 @@ export function searchStatement(filter: SearchFilter, plan: SearchPlan = 'planne
       ${words.notWords}, ${words.notPrefixes}, ${words.notPhrases})`);
   }
   if (filter.markers.length > 0) textQuery.push(`mpqcht_search_markers(${param(filter.markers)}::text[])`);
-  const matches = textQuery.length > 0 ? `m.search_vector @@ (${textQuery.join(' && ')})` : null;
+  if (textQuery.length > 0) where.push(`m.search_vector @@ (${textQuery.join(' && ')})`);
   if (filter.authors) where.push(`m.author_key = ANY(${param(filter.authors)}::text[])`);
   if (filter.fromId) where.push(`m.id >= ${param(filter.fromId)}::uuid`);
   for (const id of filter.beforeIds) where.push(`m.id < ${param(id)}::uuid`);
@@ -85,28 +75,13 @@ export function searchStatement(filter: SearchFilter, plan: SearchPlan = 'planne
          mpqcht_search_words(${words.config}, ${words.words}, ${words.prefixes}, ${words.phrases}, '{}', '{}', '{}'),
          ${param(HEADLINE_OPTIONS)})`
       : 'NULL';
-  const columns = `m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id, m.content, m.mentions,
-    m.created_at, m.edited_at, m.home_channel_id`;
-  const rows = param(filter.rows);
-  let page: string;
-  if (plan === 'recent' && matches) {
-    // The newest RECENT_WINDOW candidates in id order, then the words among them: stops as soon as
-    // the page is full, and never reads more than the window.
-    page = `SELECT ${columns} FROM (
-        SELECT ${columns}, m.search_vector FROM messages m WHERE ${where.join(' AND ')}
-        ORDER BY m.id DESC LIMIT ${param(RECENT_WINDOW)}) m
-      WHERE ${matches} ORDER BY m.id DESC LIMIT ${rows}`;
-  } else {
-    // `indexed`: ordered by an expression no index has, so the newest-first walk is not a choice
-    // and the planner takes the GIN index (ids as text in "C" order are in uuid order).
-    const order = plan === 'indexed' ? 'm.id::text COLLATE "C" DESC' : 'm.id DESC';
-    page = `SELECT ${columns} FROM messages m WHERE ${[...where, ...(matches ? [matches] : [])].join(' AND ')}
-      ORDER BY ${order} LIMIT ${rows}`;
-  }
   const text = `
     SELECT m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id, m.content, m.mentions,
            m.created_at, m.edited_at, m.home_channel_id, t.name AS thread_name, ${headline} AS headline
-    FROM (${page}) m
+    FROM (SELECT m.id, m.channel_id, m.seq, m.rev, m.author_key, m.client_id, m.content, m.mentions,
+                 m.created_at, m.edited_at, m.home_channel_id
+          FROM messages m WHERE ${where.join(' AND ')}
+          ORDER BY m.id DESC LIMIT ${param(filter.rows)}) m
     LEFT JOIN threads t ON m.channel_id LIKE 'thread:%' AND 'thread:' || t.id = m.channel_id
     ORDER BY m.id DESC`;
   return { text, params };

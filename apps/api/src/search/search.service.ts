@@ -17,7 +17,7 @@ import { SearchIndexBuilder } from '../search-index/search-index-builder';
 import { highlightRanges } from './highlights';
 import { queryRefusal } from './query-refusal';
 import { decodeSearchCursor, encodeSearchCursor } from './search-cursor';
-import { type SearchFilter, type SearchPlan, type SearchRow, searchStatement } from './search-statement';
+import { type SearchRow, searchStatement } from './search-statement';
 import { SearchTerms } from './search-terms';
 
 /**
@@ -41,7 +41,8 @@ export class SearchService {
       rows: request.limit + 1,
     });
     if (!filter) return { results: [], cursor: null, indexing };
-    const rows = await this.rows(filter);
+    const { text, params } = searchStatement(filter);
+    const rows = await this.sql.rows<SearchRow>(text, params);
     const page = rows.slice(0, request.limit);
     const last = page[page.length - 1];
     return {
@@ -49,32 +50,6 @@ export class SearchService {
       cursor: rows.length > request.limit && last ? encodeSearchCursor(last.id) : null,
       indexing,
     };
-  }
-
-  /**
-   * A phrase is estimated by PostgreSQL like its words anywhere in a message, so for common words
-   * that seldom stand together the planner walks the newest messages expecting a match soon, and
-   * may read most of the table (docs/performance.md, Search). When the plan for a phrase is such a
-   * walk, it is bounded: the newest RECENT_WINDOW candidates first, then, if they hold less than a
-   * page, the GIN index. A phrase the planner finds through the index runs as planned.
-   */
-  private async rows(filter: SearchFilter): Promise<SearchRow[]> {
-    if (filter.phrases.length === 0 || !(await this.plannedAsWalk(filter)))
-      return this.run(filter, 'planned');
-    const recent = await this.run(filter, 'recent');
-    return recent.length >= filter.rows ? recent : this.run(filter, 'indexed');
-  }
-
-  /** Whether the planner would find the page by walking an index in id order (no GIN index). */
-  private async plannedAsWalk(filter: SearchFilter): Promise<boolean> {
-    const { text, params } = searchStatement(filter, 'planned');
-    const plan = await this.sql.rows<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-    return !JSON.stringify(plan).includes('"Index Name":"messages_search"');
-  }
-
-  private run(filter: SearchFilter, plan: SearchPlan): Promise<SearchRow[]> {
-    const { text, params } = searchStatement(filter, plan);
-    return this.sql.rows<SearchRow>(text, params);
   }
 }
 
