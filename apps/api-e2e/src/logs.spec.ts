@@ -5,6 +5,7 @@ import { type ApiProcess, defaultConfig, startApi } from '@mpqcht/test-harness';
 
 import { connect, ok, request, type TestSocket } from './support/client';
 import { newIdentity } from './support/identity';
+import { searchIndexReady } from './support/search-ready';
 
 /**
  * docs/operations.md promises that message contents never reach the log. A send whose batch fails
@@ -22,6 +23,9 @@ describe('logs', () => {
       configToml: defaultConfig([rootKey.publicKey.hex]),
       env: { LOG_LEVEL: 'verbose' },
     });
+    // The trigger below is DDL on `messages`: while the api still builds its search indexes
+    // (CREATE INDEX CONCURRENTLY, after start) the two wait for each other and one is aborted.
+    await searchIndexReady(api);
     db = new Client({ connectionString: api.databaseUrl() });
     await db.connect();
     root = await connect(api, rootKey);
