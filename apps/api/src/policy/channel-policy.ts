@@ -23,7 +23,6 @@ import { type ChannelRightsDto, threadIdOf } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
 import { AppConfig } from '../config/app-config';
-import type { ChannelConfig } from '../config/community-config';
 import type { ThreadRecord } from '../streams/thread-record';
 import { noSuchChannel, noSuchMessage } from './hidden-refusals';
 import { changedRoles, missingGrantPermissions } from './role-grants';
@@ -143,11 +142,6 @@ export class ChannelPolicy {
   /** The same, or null where the subject cannot view the channel (no refusal to build). */
   voiceRightsIfVisible(subject: PermissionSubject, channelId: string): Record<VoiceFlag, boolean> | null {
     return this.canView(subject, channelId) ? this.voiceRights(subject, channelId) : null;
-  }
-
-  /** The channels the subject can view now, in config.toml's order (search looks only there). */
-  viewableChannels(subject: PermissionSubject): readonly ChannelConfig[] {
-    return this.config.current.channels.filter((channel) => this.canView(subject, channel.id));
   }
 
   /** Whether the subject can see the channel (false for a channel config.toml does not have). */

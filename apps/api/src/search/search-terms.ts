@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { SearchName, SearchQuery, SearchWord } from '@mpqcht/protocol';
 
+import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { displayNameKey } from '../members/display-name-key';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
@@ -29,6 +30,7 @@ export class SearchTerms {
   constructor(
     private readonly sql: Sql,
     private readonly policy: ChannelPolicy,
+    private readonly config: AppConfig,
   ) {}
 
   async filter(
@@ -38,7 +40,8 @@ export class SearchTerms {
     paging: SearchPaging,
   ): Promise<SearchFilter | null> {
     if (contradicts(query)) return null;
-    const viewable = this.policy.viewableChannels(actor);
+    const { channelsById } = this.config.current;
+    const viewable = this.policy.visibleChannels(actor).flatMap((id) => channelsById.get(id) ?? []);
     const channels = this.channels(query.in, viewable);
     if (channels.length === 0) return null;
     const members = await this.memberKeys([...query.from, ...query.mentions]);
