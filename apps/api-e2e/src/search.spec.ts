@@ -42,7 +42,7 @@ describe('search', () => {
   const ids = (page: SearchPageDto) => page.results.map((hit) => hit.message.id);
 
   beforeAll(async () => {
-    c = await startCommunity(extraChannels(['garden', 'kitchen', 'history', 'archive']) + PRIVATE);
+    c = await startCommunity(extraChannels(['garden', 'kitchen', 'history', 'archive', 'orchard']) + PRIVATE);
     await searchIndexReady(c.api);
     const { alice, bob, root } = c;
     m['tomatoes'] = await send(alice.socket, 'garden', 'The tomatoes are ripening early this year');
@@ -94,6 +94,26 @@ describe('search', () => {
     // A query that excludes its own word matches nothing (answered without walking the table).
     expect(ids(await search(c.alice, 'tomatoes -TOMATOES'))).toEqual([]);
     expect(ids(await search(c.alice, 'tomatoes -tom*'))).toEqual([]);
+  });
+
+  it('finds a phrase by its word pairs, only in order, and no prefix reaches a pair or a filter', async () => {
+    const { alice } = c;
+    const first = await send(alice.socket, 'orchard', 'Red apples and green pears');
+    const second = await send(alice.socket, 'orchard', 'green apples, red pears');
+    const both = await send(alice.socket, 'orchard', 'apples and pears, pears and apples');
+    expect(ids(await search(alice, '"red apples"'))).toEqual([first.id]);
+    // Punctuation between two words does not part them.
+    expect(ids(await search(alice, '"apples red"'))).toEqual([second.id]);
+    expect(ids(await search(alice, '"green apples red pears"'))).toEqual([second.id]);
+    // Each pair of a longer phrase is in `both`, but not the phrase; nor in two messages at once.
+    expect(ids(await search(alice, '"apples and apples"'))).toEqual([]);
+    expect(ids(await search(alice, '"red apples red"'))).toEqual([]);
+    expect(ids(await search(alice, '"apples and" -"pears and apples"'))).toEqual([first.id]);
+    expect(ids(await search(alice, '"pears and apples"'))).toEqual([both.id]);
+    // Pairs and filters are lexemes of the same vector: prefixes of their words never match them.
+    for (const prefix of ['has*', 'mention*', 'in*', 'link*', 'thread*']) {
+      expect(ids(await search(alice, prefix))).toEqual([]);
+    }
   });
 
   it('filters by author, channel, mention, links, code and thread', async () => {
@@ -284,5 +304,12 @@ describe('search in a language', () => {
     const later = await send(alice.socket, 'notes', 'another meeting later');
     const both = await ok(alice.socket, 'search.messages', { query: 'meetings' });
     expect(both.results.map((hit) => hit.message.id)).toEqual([later.id, meetings.id]);
+    // A phrase's pair is read in the language too: `another meeting` for "another meetings".
+    const phrase = await ok(alice.socket, 'search.messages', { query: '"another meetings"' });
+    expect(phrase.results.map((hit) => hit.message.id)).toEqual([later.id]);
+    expect(phrase.results[0]?.highlights).toEqual([
+      [0, 7],
+      [8, 15],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { AddMessageRevisions1764070000000 } from './migrations/1764070000000-add
 import { CountBatchSequencesInMemory1764080000000 } from './migrations/1764080000000-count-batch-sequences-in-memory';
 import { AddThreads1764090000000 } from './migrations/1764090000000-add-threads';
 import { AddMessageSearch1764100000000 } from './migrations/1764100000000-add-message-search';
+import { AddSearchWordPairs1764110000000 } from './migrations/1764110000000-add-search-word-pairs';
 import { QueryLogger } from './query-logger';
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   CountBatchSequencesInMemory1764080000000,
   AddThreads1764090000000,
   AddMessageSearch1764100000000,
+  AddSearchWordPairs1764110000000,
 ];
 
 /**

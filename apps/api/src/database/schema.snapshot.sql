@@ -9,6 +9,7 @@
 -- migration CountBatchSequencesInMemory1764080000000
 -- migration AddThreads1764090000000
 -- migration AddMessageSearch1764100000000
+-- migration AddSearchWordPairs1764110000000
 
 CREATE TABLE public.audit_log (
   id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
@@ -99,7 +100,7 @@ CREATE UNIQUE INDEX messages_channel_rev ON public.messages USING btree (channel
 CREATE UNIQUE INDEX messages_channel_seq ON public.messages USING btree (channel_id, seq);
 CREATE INDEX messages_home_channel_id_id ON public.messages USING btree (home_channel_id, id);
 CREATE INDEX messages_mentions ON public.messages USING gin (mentions) WHERE (mentions <> '{}'::text[]);
-CREATE INDEX messages_search ON public.messages USING gin (home_channel_id, search_vector);
+CREATE INDEX messages_search ON public.messages USING gin (home_channel_id, search_vector) WITH (fastupdate=off);
 CREATE TRIGGER messages_search_columns BEFORE INSERT OR UPDATE OF content, mentions ON public.messages FOR EACH ROW EXECUTE FUNCTION public.mpqcht_message_search_columns();
 CREATE TRIGGER messages_thread_changed AFTER UPDATE OF content, mentions, deleted_at ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_changed();
 CREATE TRIGGER messages_thread_posted AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.channel_id ~~ 'thread:%'::text)) EXECUTE FUNCTION public.mpqcht_thread_message_posted();
@@ -326,23 +327,59 @@ AS $function$
           '')::tsquery
       $function$;
 
+CREATE OR REPLACE FUNCTION public.mpqcht_search_phrases(p_config regconfig, p_phrases text[])
+ RETURNS tsquery
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+      DECLARE
+        q tsquery := '';
+        w text;
+        v_words tsvector;
+        v_positions int;
+        v_pairs text[];
+        l text;
+      BEGIN
+        FOREACH w IN ARRAY p_phrases LOOP
+          v_words := to_tsvector(p_config, w);
+          SELECT count(*) INTO v_positions FROM unnest(v_words) AS u, unnest(u.positions);
+          SELECT coalesce(array_agg(' ' || a.lexeme || ' ' || b.lexeme), '{}') INTO v_pairs
+          FROM (SELECT lexeme, unnest(positions) AS p FROM unnest(v_words)) a
+          JOIN (SELECT lexeme, unnest(positions) AS p FROM unnest(v_words)) b ON b.p = a.p + 1
+          WHERE octet_length(a.lexeme) + octet_length(b.lexeme) < 2040
+            AND NOT EXISTS (SELECT 1 FROM unnest(v_words) AS o, unnest(o.positions) AS op
+                            WHERE op IN (a.p, b.p) AND o.lexeme NOT IN (a.lexeme, b.lexeme));
+          FOREACH l IN ARRAY v_pairs LOOP q := q && mpqcht_tsquery_lexeme(l, false); END LOOP;
+          IF NOT (v_positions = 2 AND cardinality(v_pairs) = 1) THEN
+            q := q && phraseto_tsquery(p_config, w);
+          END IF;
+        END LOOP;
+        RETURN q;
+      END
+      $function$;
+
 CREATE OR REPLACE FUNCTION public.mpqcht_search_vector(p_config regconfig, p_channel text, p_content text, p_mentions text[])
  RETURNS tsvector
  LANGUAGE plpgsql
  IMMUTABLE PARALLEL SAFE
 AS $function$
       DECLARE
-        v tsvector := to_tsvector('simple', p_content);
+        v_simple tsvector := to_tsvector('simple', p_content);
+        v tsvector := v_simple || mpqcht_word_pairs(v_simple);
+        v_words tsvector;
       BEGIN
-        IF p_config <> 'simple'::regconfig THEN v := to_tsvector(p_config, p_content) || v; END IF;
-        IF p_content ~* 'https?://' THEN v := v || '''has link'''::tsvector; END IF;
-        IF strpos(p_content, '`') > 0 THEN v := v || '''has code'''::tsvector; END IF;
+        IF p_config <> 'simple'::regconfig THEN
+          v_words := to_tsvector(p_config, p_content);
+          v := v_words || mpqcht_word_pairs(v_words) || v;
+        END IF;
+        IF p_content ~* 'https?://' THEN v := v || ''' has:link'''::tsvector; END IF;
+        IF strpos(p_content, '`') > 0 THEN v := v || ''' has:code'''::tsvector; END IF;
         IF cardinality(p_mentions) > 0 THEN
           -- Keys are hex: no comma inside one.
-          v := v || '''has mention'''::tsvector
-                 || array_to_tsvector(string_to_array('mention ' || array_to_string(p_mentions, ',mention '), ','));
+          v := v || ''' has:mention'''::tsvector
+                 || array_to_tsvector(string_to_array(' mention:' || array_to_string(p_mentions, ', mention:'), ','));
         END IF;
-        IF p_channel LIKE 'thread:%' THEN v := v || '''in thread'''::tsvector; END IF;
+        IF p_channel LIKE 'thread:%' THEN v := v || ''' in:thread'''::tsvector; END IF;
         RETURN v;
       END
       $function$;
@@ -443,4 +480,28 @@ AS $function$
                       + ((p_seq & 268435455) << 34)
                       + floor(random() * 17179869184)::bigint),
           'hex')::uuid
+      $function$;
+
+CREATE OR REPLACE FUNCTION public.mpqcht_word_pairs(p_vector tsvector)
+ RETURNS tsvector
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+      DECLARE
+        v_at text[];
+        r record;
+        p int;
+        v_pairs text[] := '{}';
+      BEGIN
+        FOR r IN SELECT lexeme, positions FROM unnest(p_vector) LOOP
+          FOREACH p IN ARRAY r.positions LOOP v_at[p] := r.lexeme; END LOOP;
+        END LOOP;
+        FOR p IN 2 .. coalesce(array_upper(v_at, 1), 0) LOOP
+          IF v_at[p] IS NOT NULL AND v_at[p - 1] IS NOT NULL
+             AND octet_length(v_at[p - 1]) + octet_length(v_at[p]) < 2040 THEN
+            v_pairs := v_pairs || (' ' || v_at[p - 1] || ' ' || v_at[p]);
+          END IF;
+        END LOOP;
+        RETURN array_to_tsvector(v_pairs);
+      END
       $function$;

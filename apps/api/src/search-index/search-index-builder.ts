@@ -126,9 +126,17 @@ export class SearchIndexBuilder implements OnModuleInit, OnModuleDestroy {
     }
     this.inUse = state.config;
     this.isReady = false;
-    while (!state.rebuilt) {
-      if (this.stopped || this.config.current.searchLanguage !== wanted) return;
-      state = await this.rebuildBatch(runner);
+    if (!state.rebuilt) {
+      // An upgrade or a change of language: operators see when the rows are being rebuilt, and for how long.
+      const startedAt = Date.now();
+      this.logger.log(
+        `rebuilding the search vectors ${state.rebuilt_through ? 'from where it stopped' : 'of every message'}`,
+      );
+      while (!state.rebuilt) {
+        if (this.stopped || this.config.current.searchLanguage !== wanted) return;
+        state = await this.rebuildBatch(runner);
+      }
+      this.logger.log(`search vectors rebuilt in ${Math.round((Date.now() - startedAt) / 1000)} s`);
     }
     let created = false;
     for (const index of SEARCH_INDEXES) created = (await this.ensureIndex(runner, index)) || created;

@@ -2,6 +2,7 @@ import { type SearchFilter, searchStatement } from './search-statement';
 
 const base: SearchFilter = {
   config: 'simple',
+  wordPairs: true,
   words: [],
   prefixes: [],
   phrases: [],
@@ -18,15 +19,16 @@ const base: SearchFilter = {
 
 const FILTERS: Record<string, Partial<SearchFilter>> = {
   'filters only': { authors: ['02ab'], fromId: '00000000-0000-7000-8000-000000000000' },
-  'a marker only': { markers: ['has link'] },
+  'a marker only': { markers: [' has:link'] },
   words: { words: ['soup'], prefixes: ['tom'] },
   'exclusions with a filter': { notWords: ['rain'], authors: ['02ab'] },
   'a phrase and everything': {
     phrases: ['of the'],
     notPhrases: ['no show'],
-    markers: ['in thread'],
+    markers: [' in:thread'],
     beforeIds: ['00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000002'],
   },
+  'a phrase while the pairs are rebuilt': { phrases: ['of the'], wordPairs: false },
 };
 
 describe('searchStatement', () => {
@@ -40,5 +42,12 @@ describe('searchStatement', () => {
   it('asks for the words only when the query has some', () => {
     expect(searchStatement({ ...base, authors: ['02ab'] }).text).not.toContain('search_vector @@');
     expect(searchStatement({ ...base, words: ['soup'] }).text).toContain('search_vector @@');
+  });
+
+  it('looks phrases up by their word pairs only when every vector has them', () => {
+    expect(searchStatement({ ...base, phrases: ['of the'] }).text).toContain('mpqcht_search_phrases');
+    expect(searchStatement({ ...base, phrases: ['of the'], wordPairs: false }).text).not.toContain(
+      'mpqcht_search_phrases',
+    );
   });
 });

@@ -1,17 +1,23 @@
 import type { MessageRow } from '../messages/message-row';
 import { HEADLINE_OPTIONS } from './highlights';
 
-/** A search, with every name resolved and the member's access decided: what the SQL needs. */
-export interface SearchFilter {
+/** How the stored vectors can be searched now. */
+export interface TextSearch {
   /** The server's text search configuration (`[search] language`). */
   readonly config: string;
+  /** Every vector holds its word pairs, so phrases are looked up by them (not while rebuilding). */
+  readonly wordPairs: boolean;
+}
+
+/** A search, with every name resolved and the member's access decided: what the SQL needs. */
+export interface SearchFilter extends TextSearch {
   readonly words: readonly string[];
   readonly prefixes: readonly string[];
   readonly phrases: readonly string[];
   readonly notWords: readonly string[];
   readonly notPrefixes: readonly string[];
   readonly notPhrases: readonly string[];
-  /** Marker lexemes that must all be in the vector: `has link`, `mention <key>`, `in thread`. */
+  /** Marker lexemes that must all be in the vector: ` has:link`, ` mention:<key>`, ` in:thread`. */
   readonly markers: readonly string[];
   /** The channels searched: those the member can view, narrowed by `in:` (never empty here). */
   readonly channels: readonly string[];
@@ -60,8 +66,11 @@ export function searchStatement(filter: SearchFilter): SearchStatement {
   const where = ['m.deleted_at IS NULL', `m.home_channel_id = ANY(${param(filter.channels)}::text[])`];
   const textQuery: string[] = [];
   if (words) {
-    textQuery.push(`mpqcht_search_words(${words.config}, ${words.words}, ${words.prefixes}, ${words.phrases},
-      ${words.notWords}, ${words.notPrefixes}, ${words.notPhrases})`);
+    // With word pairs, the phrases are the pairs' lexemes (and the phrase itself when longer).
+    const byPairs = filter.wordPairs && filter.phrases.length > 0;
+    textQuery.push(`mpqcht_search_words(${words.config}, ${words.words}, ${words.prefixes},
+      ${byPairs ? "'{}'::text[]" : words.phrases}, ${words.notWords}, ${words.notPrefixes}, ${words.notPhrases})`);
+    if (byPairs) textQuery.push(`mpqcht_search_phrases(${words.config}, ${words.phrases})`);
   }
   if (filter.markers.length > 0) textQuery.push(`mpqcht_search_markers(${param(filter.markers)}::text[])`);
   if (textQuery.length > 0) where.push(`m.search_vector @@ (${textQuery.join(' && ')})`);

@@ -8,7 +8,7 @@ import { displayNameKey } from '../members/display-name-key';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
 import { dayBounds, firstIdAt } from './day-bounds';
 import { queryRefusal } from './query-refusal';
-import type { SearchFilter } from './search-statement';
+import type { SearchFilter, TextSearch } from './search-statement';
 
 const PUBLIC_KEY = /^0[23][0-9a-f]{64}$/iu;
 
@@ -36,7 +36,7 @@ export class SearchTerms {
   async filter(
     actor: Actor,
     query: SearchQuery,
-    config: string,
+    textSearch: TextSearch,
     paging: SearchPaging,
   ): Promise<SearchFilter | null> {
     if (contradicts(query)) return null;
@@ -52,9 +52,9 @@ export class SearchTerms {
     };
     const authors = query.from.map(keyOf);
     const markers = [
-      ...query.has.map((has) => `has ${has}`),
-      ...query.mentions.map((name) => `mention ${keyOf(name)}`),
-      ...(query.in.some((name) => isThreadFilter(name)) ? ['in thread'] : []),
+      ...query.has.map((has) => ` has:${has}`),
+      ...query.mentions.map((name) => ` mention:${keyOf(name)}`),
+      ...(query.in.some((name) => isThreadFilter(name)) ? [' in:thread'] : []),
     ];
     const day = query.during ? dayBounds(query.during) : null;
     const after = query.after ? dayBounds(query.after).end : null;
@@ -69,7 +69,7 @@ export class SearchTerms {
       words.filter((w) => w.prefix === prefix).map((w) => w.text);
     const excludedWords = query.excluded.filter((e): e is SearchWord => 'text' in e);
     return {
-      config,
+      ...textSearch,
       words: plain(query.words, false),
       prefixes: plain(query.words, true),
       phrases: query.phrases,

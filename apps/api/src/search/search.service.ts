@@ -36,7 +36,9 @@ export class SearchService {
     const query = parse(request.query);
     const cursor = request.cursor === undefined ? null : decodeSearchCursor(request.cursor);
     const indexing = !this.index.ready;
-    const filter = await this.terms.filter(actor, query, this.index.textSearchConfig, {
+    // Vectors written before an upgrade have no word pairs until the rebuild is done.
+    const textSearch = { config: this.index.textSearchConfig, wordPairs: !indexing };
+    const filter = await this.terms.filter(actor, query, textSearch, {
       cursor,
       rows: request.limit + 1,
     });

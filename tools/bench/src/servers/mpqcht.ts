@@ -110,7 +110,8 @@ export async function startMpqcht(options: MpqchtOptions): Promise<MpqchtProcess
   const dispose = onCleanup(async () => {
     await server.kill();
     await stopEmbedded();
-    if (ownDatabase) await dropBenchDatabase(ownDatabase);
+    // BENCH_KEEP_DB=1 keeps the seeded database, to EXPLAIN queries on it afterwards (docs/performance.md).
+    if (ownDatabase && !process.env['BENCH_KEEP_DB']) await dropBenchDatabase(ownDatabase);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return {
