@@ -585,6 +585,18 @@ describe('authorization', () => {
       if (expected === 'ok') expect(data?.map((m) => m.publicKey)).toContain(who.publicKey);
     },
 
+    'members.subscribe': async (who) => {
+      const expected = rights(who).joined ? 'ok' : 'not_joined';
+      const { data } = await attempt(who, 'members.subscribe', {}, expected);
+      if (expected === 'ok') expect(data?.map((m) => m.publicKey)).toContain(who.publicKey);
+    },
+
+    'members.unsubscribe': async (who) => {
+      const expected = rights(who).joined ? 'ok' : 'not_joined';
+      const { data } = await attempt(who, 'members.unsubscribe', {}, expected);
+      if (expected === 'ok') expect(data).toEqual({});
+    },
+
     'members.authorize': async (who) => {
       const fresh = (await newIdentity()).publicKey.hex;
       const expected = serverOutcome(who);

@@ -33,6 +33,8 @@ describe('members', () => {
     api = await startApi({ configToml: defaultConfig([identity.publicKey.hex]) });
     const socket = await login(identity);
     await ok(socket, 'member.join', { displayName: 'Root' });
+    // Root watches the member list, as the web client does for the server on screen.
+    await ok(socket, 'members.subscribe', {});
     root = { identity, publicKey: identity.publicKey.hex, socket };
   });
 
@@ -296,6 +298,7 @@ describe('members', () => {
       const victim = await joinedMember();
       const victimSecond = await login(victim.identity);
       const observer = await joinedMember();
+      await ok(observer.socket, 'members.subscribe', {});
 
       const ended = [nextPush(victim.socket, 'session.ended'), nextPush(victimSecond, 'session.ended')];
       const dropped = [waitForDisconnect(victim.socket), waitForDisconnect(victimSecond)];
@@ -366,6 +369,7 @@ describe('members', () => {
   describe('presence', () => {
     it('tells members when another member comes online and goes offline; members.list shows it', async () => {
       const watcher = await joinedMember();
+      await ok(watcher.socket, 'members.subscribe', {});
       const comer = await joinedMember();
       const offlineFirst = pushMatching(
         watcher.socket,
@@ -405,6 +409,46 @@ describe('members', () => {
       second.close();
       expect(await offline).toEqual({ publicKey: comer.publicKey, online: false });
       expect(await listed(comer.publicKey)).toMatchObject({ online: false });
+    });
+
+    it('pushes presence and joins to the sockets watching the member list, and to no one else', async () => {
+      const watcher = await joinedMember();
+      const bystander = await joinedMember();
+      const list = await ok(watcher.socket, 'members.subscribe', {});
+      expect(list.find((m) => m.publicKey === bystander.publicKey)).toMatchObject({ online: true });
+      const seenByWatcher = collectPushes(watcher.socket, 'presence.updated');
+      const seenByBystander = collectPushes(bystander.socket, 'presence.updated');
+      const joinsSeenByBystander = collectPushes(bystander.socket, 'member.joined');
+
+      const comer = await joinedMember();
+      const offline = pushMatching(
+        watcher.socket,
+        'presence.updated',
+        (p) => p.publicKey === comer.publicKey,
+      );
+      comer.socket.close();
+      expect(await offline).toEqual({ publicKey: comer.publicKey, online: false });
+      expect(seenByWatcher.filter((p) => p.publicKey === comer.publicKey)).toEqual([
+        { publicKey: comer.publicKey, online: true },
+        { publicKey: comer.publicKey, online: false },
+      ]);
+
+      // Unsubscribed: the next change goes to root (still watching) but not to the watcher.
+      expect(await ok(watcher.socket, 'members.unsubscribe', {})).toEqual({});
+      const backOnline = pushMatching(
+        root.socket,
+        'presence.updated',
+        (p) => p.publicKey === comer.publicKey,
+      );
+      const again = await login(comer.identity);
+      await backOnline;
+      // A barrier: a message the watcher and the bystander both get after the push would have come.
+      const barriers = [watcher, bystander].map((m) => nextPush(m.socket, 'message.created'));
+      await ok(again, 'messages.send', { channelId: 'lobby', clientId: randomUUID(), content: 'barrier' });
+      await Promise.all(barriers);
+      expect(seenByWatcher.filter((p) => p.publicKey === comer.publicKey)).toHaveLength(2);
+      expect(seenByBystander).toEqual([]);
+      expect(joinsSeenByBystander).toEqual([]);
     });
 
     it('does not count a key that has not joined as an online member', async () => {

@@ -19,7 +19,7 @@ import {
 import { RequirePermission } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
-import { actorOf, type MpqchtSocket } from '../realtime/socket-session';
+import { actorOf, type MpqchtSocket, Rooms } from '../realtime/socket-session';
 import { MembersService } from './members.service';
 
 @RealtimeGateway()
@@ -29,6 +29,28 @@ export class MembersGateway {
   @SubscribeMessage('members.list')
   list(@Payload() _request: EmptyRequest): Promise<MemberDto[]> {
     return this.members.list();
+  }
+
+  /**
+   * The list, kept live: the socket enters the roster room first, so a change after the list was
+   * read is pushed to it (the client applies pushes that arrive before the answer after it).
+   */
+  @SubscribeMessage('members.subscribe')
+  async subscribe(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() _request: EmptyRequest,
+  ): Promise<MemberDto[]> {
+    await socket.join(Rooms.roster);
+    return this.members.list();
+  }
+
+  @SubscribeMessage('members.unsubscribe')
+  async unsubscribe(
+    @ConnectedSocket() socket: MpqchtSocket,
+    @Payload() _request: EmptyRequest,
+  ): Promise<Record<string, never>> {
+    await socket.leave(Rooms.roster);
+    return {};
   }
 
   @RequirePermission('manage_members')

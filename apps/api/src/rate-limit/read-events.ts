@@ -5,6 +5,8 @@
 const READ_EVENTS: ReadonlySet<unknown> = new Set([
   'session.get',
   'members.list',
+  'members.subscribe',
+  'members.unsubscribe',
   'channels.list',
   'channels.viewers',
   'messages.history',

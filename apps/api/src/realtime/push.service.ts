@@ -76,6 +76,16 @@ export class PushService {
       .emit(event, ...args);
   }
 
+  /**
+   * To the sockets watching the member list: a login or a join costs a push per watcher, not per
+   * member (a community whose members all come back at once would otherwise cost members² pushes).
+   */
+  toRosterWatchers<E extends keyof ServerToClientEvents>(event: E, ...args: PushArgs<E>): void {
+    this.io()
+      .to(Rooms.roster)
+      .emit(event, ...args);
+  }
+
   toAllMembers<E extends keyof ServerToClientEvents>(event: E, ...args: PushArgs<E>): void {
     this.io()
       .to(Rooms.members)

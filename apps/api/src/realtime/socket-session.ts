@@ -39,8 +39,10 @@ export type MpqchtSocket = Socket<
 >;
 
 export const Rooms = {
-  /** Every joined member's sockets: presence and member pushes. */
+  /** Every joined member's sockets: server-wide pushes (server info, a member removed). */
   members: 'members',
+  /** The sockets watching the member list (`members.subscribe`): presence and joins. */
+  roster: 'roster',
   member: (publicKey: string) => `member:${publicKey}`,
   channel: (channelId: string) => `channel:${channelId}`,
   isChannel: (room: string) => room.startsWith('channel:'),

@@ -11,7 +11,8 @@ import { type MemberRecord, type MpqchtSocket, Rooms, type SocketSession } from 
 /**
  * What happens to an admitted socket: it enters its key's room at once, and a joined member's
  * sockets enter the rooms of the channels they can view and count for presence (connect, join,
- * disconnect). Everyone is told when a member comes online, goes offline or joins.
+ * disconnect). The sockets watching the member list are told when a member comes online, goes
+ * offline or joins.
  */
 @Injectable()
 export class ConnectionLifecycle {
@@ -42,7 +43,7 @@ export class ConnectionLifecycle {
       await this.enter(own, member, session.isRoot);
     }
     const dto = await this.members.toDto(member);
-    this.push.toAllMembers('member.joined', dto);
+    this.push.toRosterWatchers('member.joined', dto);
     return dto;
   }
 
@@ -55,13 +56,13 @@ export class ConnectionLifecycle {
     const visible = this.channels.visibleChannelIds({ isRoot, roles: member.roles });
     void socket.join([Rooms.members, ...visible.map(Rooms.channel)]);
     if (await this.presence.connected(member.publicKey, socket.id)) {
-      this.push.toAllMembers('presence.updated', { publicKey: member.publicKey, online: true });
+      this.push.toRosterWatchers('presence.updated', { publicKey: member.publicKey, online: true });
     }
   }
 
   private async left(publicKey: string, socketId: string): Promise<void> {
     if (await this.presence.disconnected(publicKey, socketId)) {
-      this.push.toAllMembers('presence.updated', { publicKey, online: false });
+      this.push.toRosterWatchers('presence.updated', { publicKey, online: false });
     }
   }
 

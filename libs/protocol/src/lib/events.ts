@@ -75,6 +75,8 @@ export const REQUEST_SCHEMAS = {
   'session.get': EmptyRequest,
   'member.join': JoinRequest,
   'members.list': EmptyRequest,
+  'members.subscribe': EmptyRequest,
+  'members.unsubscribe': EmptyRequest,
   'members.authorize': AuthorizeMemberRequest,
   'members.revoke': RevokeMemberRequest,
   'members.setRoles': SetRolesRequest,
@@ -120,6 +122,8 @@ export interface ResponseTypes {
   'session.get': SessionDto;
   'member.join': MemberDto;
   'members.list': readonly MemberDto[];
+  'members.subscribe': readonly MemberDto[];
+  'members.unsubscribe': Record<string, never>;
   'members.authorize': AuthorizedKeyDto;
   'members.revoke': { readonly publicKey: string };
   'members.setRoles': MemberRolesDto;

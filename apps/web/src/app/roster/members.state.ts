@@ -4,7 +4,12 @@ import type { MemberDto, RoleInfoDto } from '@mpqcht/protocol';
 
 import { ServerSession } from '../connection/server-session';
 
-/** The members of one server with their presence, and the server's roles (names, colours, order). */
+/**
+ * The members of one server with their presence, and the server's roles (names, colours, order).
+ * The list is loaded at each login; presence and joins are pushed only while something on screen
+ * watches it (`watch()`: the member list of the server open), so a server in the background costs
+ * its members nothing when someone logs in (docs/web-client.md, Members).
+ */
 @Injectable()
 export class MembersState {
   private readonly session = inject(ServerSession);
@@ -16,19 +21,24 @@ export class MembersState {
     () => new Map<string, RoleInfoDto>((this.session.info()?.roles ?? []).map((r) => [r.id, r])),
   );
 
+  /** How many views watch the list now; subscribed on the server while there is one. */
+  private watchers = 0;
+  /** Loads in flight; pushes that arrive meanwhile are applied after the list they may be newer than. */
+  private loading = 0;
+  private held: (() => void)[] = [];
+
   constructor() {
-    this.session.onLogin(async () => {
-      const members = await this.session.request('members.list', {});
-      this.members.set(new Map(members.map((m) => [m.publicKey, m])));
-    });
+    this.session.onLogin(() => this.load());
     this.session.onSession((session) => {
       if (session.member) this.setMember(session.member);
     });
-    this.session.on('presence.updated', ({ publicKey, online }) => {
-      const member = this.members().get(publicKey);
-      if (member) this.setMember({ ...member, online });
-    });
-    this.session.on('member.joined', (member) => this.setMember(member));
+    this.session.on('presence.updated', ({ publicKey, online }) =>
+      this.afterLoad(() => {
+        const member = this.members().get(publicKey);
+        if (member) this.setMember({ ...member, online });
+      }),
+    );
+    this.session.on('member.joined', (member) => this.afterLoad(() => this.setMember(member)));
     this.session.on('member.removed', ({ publicKey }) => {
       const name = this.members().get(publicKey)?.displayName;
       if (name !== undefined) this.formerNames.set(publicKey, name);
@@ -36,6 +46,50 @@ export class MembersState {
       next.delete(publicKey);
       this.members.set(next);
     });
+  }
+
+  /**
+   * Keeps the list live while the caller shows it: the first watcher subscribes (with a fresh list),
+   * the last one to let go unsubscribes. Returns the release; after a reconnect the login loads
+   * again with the subscription if someone still watches.
+   */
+  watch(): () => void {
+    this.watchers += 1;
+    if (this.watchers === 1 && this.session.status().kind === 'online')
+      void this.load().catch(() => undefined);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.watchers -= 1;
+      if (this.watchers === 0 && this.session.status().kind === 'online') {
+        this.session.request('members.unsubscribe', {}).catch(() => undefined);
+      }
+    };
+  }
+
+  /** The whole list, subscribed to its changes when someone watches it. */
+  private async load(): Promise<void> {
+    this.loading += 1;
+    try {
+      const members = await this.session.request(
+        this.watchers > 0 ? 'members.subscribe' : 'members.list',
+        {},
+      );
+      this.members.set(new Map(members.map((m) => [m.publicKey, m])));
+    } finally {
+      this.loading -= 1;
+      if (this.loading === 0) {
+        const held = this.held;
+        this.held = [];
+        held.forEach((apply) => apply());
+      }
+    }
+  }
+
+  private afterLoad(apply: () => void): void {
+    if (this.loading > 0) this.held.push(apply);
+    else apply();
   }
 
   /** A member's name; a former member's (seen in this session) as it was; else the key, shortened. */

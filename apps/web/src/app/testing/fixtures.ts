@@ -199,7 +199,7 @@ export interface OnlineOptions {
 
 /**
  * Registers answers for the login requests (session.get with a member, channels.list,
- * members.list) and completes the handshake, so the connection is online.
+ * members.list or members.subscribe) and completes the handshake, so the connection is online.
  */
 export function answerLogin(socket: FakeSocket, self: MemberDto, options: OnlineOptions = {}): void {
   socket
@@ -212,6 +212,8 @@ export function answerLogin(socket: FakeSocket, self: MemberDto, options: Online
       data: { groups: [{ id: 'general', name: 'General' }], channels: options.channels ?? [] },
     }))
     .handle('members.list', () => ({ ok: true, data: options.members ?? [self] }))
+    .handle('members.subscribe', () => ({ ok: true, data: options.members ?? [self] }))
+    .handle('members.unsubscribe', () => ({ ok: true, data: {} }))
     .handle('voice.rooms', () => ({ ok: true, data: options.voiceRooms ?? [] }))
     .handle('threads.followed', () => ({ ok: true, data: options.followedThreads ?? [] }));
 }

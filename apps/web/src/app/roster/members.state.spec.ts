@@ -1,0 +1,50 @@
+import { answerLogin, harness, member, onlineHarness, OTHER_KEY, settle, until } from '../testing/fixtures';
+
+describe('MembersState', () => {
+  it('loads the list at login, and subscribes to it only while something watches it', async () => {
+    const { socket, members } = await onlineHarness();
+    expect(socket.sent('members.list')).toHaveLength(1);
+    expect(socket.sent('members.subscribe')).toHaveLength(0);
+
+    const first = members.watch();
+    const second = members.watch();
+    await settle();
+    expect(socket.sent('members.subscribe')).toHaveLength(1);
+
+    first();
+    first();
+    await settle();
+    expect(socket.sent('members.unsubscribe')).toHaveLength(0);
+    second();
+    await settle();
+    expect(socket.sent('members.unsubscribe')).toHaveLength(1);
+  });
+
+  it('applies a push that arrives while the list is on its way after the list', async () => {
+    const { socket, members, self } = await onlineHarness();
+    socket.unhandle('members.subscribe');
+    members.watch();
+    await settle();
+    const [request] = socket.sent('members.subscribe');
+    // Ada went offline after the server read the list: the push overtakes the answer.
+    socket.push('presence.updated', { publicKey: OTHER_KEY, online: false });
+    request?.answer({ ok: true, data: [self, member(OTHER_KEY, 'Ada', { online: true })] });
+    await settle();
+    expect(members.members().get(OTHER_KEY)?.online).toBe(false);
+  });
+
+  it('subscribes at login when watched before the connection is online', async () => {
+    const h = await harness();
+    const release = h.members.watch();
+    await h.session.connect();
+    const socket = h.factory.last;
+    answerLogin(socket, member(h.identity.publicKey.hex, 'Me'));
+    socket.serverConnect();
+    await until(() => h.session.status().kind === 'online', 'online');
+    expect(socket.sent('members.subscribe')).toHaveLength(1);
+    expect(socket.sent('members.list')).toHaveLength(0);
+    release();
+    await settle();
+    expect(socket.sent('members.unsubscribe')).toHaveLength(1);
+  });
+});
