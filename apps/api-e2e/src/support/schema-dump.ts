@@ -34,7 +34,7 @@ const OWN = (catalog: string, oid: string) =>
                AND d.deptype = 'e')`;
 
 const TABLES = `
-  SELECT c.oid, c.oid::regclass::text AS name FROM pg_class c
+  SELECT c.oid, c.oid::regclass::text AS name, c.relpersistence = 'u' AS unlogged FROM pg_class c
   WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND ${OWN('pg_class', 'c.oid')}
   ORDER BY c.relname COLLATE "C"`;
 
@@ -93,14 +93,14 @@ const FUNCTIONS = `
   ORDER BY p.proname COLLATE "C", pg_get_function_identity_arguments(p.oid) COLLATE "C"`;
 
 async function tables(client: Client): Promise<string[]> {
-  const { rows } = await client.query<{ oid: number; name: string }>(TABLES);
+  const { rows } = await client.query<{ oid: number; name: string; unlogged: boolean }>(TABLES);
   const out: string[] = [];
   for (const table of rows) {
     const body = [
       ...(await lines(client, COLUMNS, [table.oid])),
       ...(await lines(client, CONSTRAINTS, [table.oid])),
     ];
-    out.push('', `CREATE TABLE ${table.name} (`, body.join(',\n'), ');');
+    out.push('', `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${table.name} (`, body.join(',\n'), ');');
     out.push(...(await lines(client, INDEXES, [table.oid])));
     out.push(...(await lines(client, TRIGGERS, [table.oid])));
   }

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import {
-  buildLoginBytes,
-  hexToBytes,
-  NONCE_BYTES,
-  parseWirePublicKey,
-  SIGNATURE_BYTES,
-} from '@mpqcht/identity';
+import { buildLoginBytes, hexToBytes, NONCE_BYTES, SIGNATURE_BYTES } from '@mpqcht/identity';
 import { inviteCode, LoginAuth } from '@mpqcht/protocol';
 
 import { ProtocolError } from '../common/protocol-error';
+import { parseWireKey } from '../common/public-keys';
 import { AppConfig } from '../config/app-config';
 import { InvitesService } from '../invites/invites.service';
 import { MembersService } from '../members/members.service';
@@ -60,7 +55,7 @@ export class LoginService {
     if (challenge === 'expired') {
       throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
     }
-    const key = parseWirePublicKey(proof.data.publicKey);
+    const key = parseWireKey(proof.data.publicKey);
     if (!key.ok) {
       throw new ProtocolError(
         'invalid_public_key',

@@ -10,6 +10,7 @@
 -- migration AddThreads1764090000000
 -- migration AddMessageSearch1764100000000
 -- migration AddSearchWordPairs1764110000000
+-- migration UnloggedLoginChallenges1764120000000
 
 CREATE TABLE public.audit_log (
   id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
@@ -57,7 +58,7 @@ CREATE TABLE public.invites (
   CONSTRAINT invites_pkey PRIMARY KEY (id)
 );
 
-CREATE TABLE public.login_challenges (
+CREATE UNLOGGED TABLE public.login_challenges (
   nonce bytea NOT NULL,
   expires_at timestamp with time zone NOT NULL,
   CONSTRAINT login_challenges_pkey PRIMARY KEY (nonce)

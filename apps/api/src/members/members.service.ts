@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 
-import { parseAnyPublicKey } from '@mpqcht/identity';
 import type { AuthorizedKeyDto, BanDto, MemberDto, MemberRolesDto } from '@mpqcht/protocol';
 
 import { ChannelsService } from '../channels/channels.service';
 import { ProtocolError } from '../common/protocol-error';
+import { parseOperatorKey } from '../common/public-keys';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 import { type Actor, ChannelPolicy } from '../policy/channel-policy';
@@ -152,7 +152,7 @@ export class MembersService {
    * roles added or removed. The audit entry is written by the same statement.
    */
   async authorize(actor: Actor, publicKeyInput: string, roles: readonly string[]): Promise<AuthorizedKeyDto> {
-    const parsed = parseAnyPublicKey(publicKeyInput);
+    const parsed = parseOperatorKey(publicKeyInput);
     if (!parsed.ok) {
       throw new ProtocolError(
         'validation_failed',
@@ -317,7 +317,7 @@ export class MembersService {
 
   /** Removes a key's authorization and drops its live sockets at once. */
   async revoke(actor: Actor, publicKeyHex: string): Promise<{ publicKey: string }> {
-    const parsed = parseAnyPublicKey(publicKeyHex);
+    const parsed = parseOperatorKey(publicKeyHex);
     if (!parsed.ok) throw new ProtocolError('validation_failed', 'publicKey: not a valid P-256 public key');
     const publicKey = parsed.key.hex;
     this.policy.authorizeMemberAction(actor, publicKey, 'revoke');
