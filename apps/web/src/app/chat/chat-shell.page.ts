@@ -17,6 +17,7 @@ import { ThreadPanel } from '../messages/thread-panel.component';
 import { ChannelSidebar } from '../navigation/channel-sidebar.component';
 import { QuickSwitcher } from '../navigation/quick-switcher.component';
 import { ServerRail } from '../navigation/server-rail.component';
+import { MembersState } from '../roster/members.state';
 import { PageSearch } from '../search/page-search';
 import { SearchPanel } from '../search/search-panel.component';
 import { ChatSelection } from '../servers/chat-selection';
@@ -105,6 +106,12 @@ export class ChatShellPage implements OnDestroy {
     }
     if (this.servers.servers().length === 0) this.servers.start(identity);
     effect(() => this.palette.apply(this.selection.server()?.session.info()?.theme ?? null));
+    // The server on screen keeps its members live (names in its messages, the member list), whichever
+    // panel is open; the others are pushed no presence (docs/web-client.md, State per server).
+    effect((onCleanup) => {
+      const release = this.selection.server()?.get(MembersState).watch();
+      onCleanup(() => release?.());
+    });
   }
 
   ngOnDestroy(): void {

@@ -168,11 +168,6 @@ export class MemberList {
       this.selection.server();
       this.close();
     });
-    // The list on screen is kept live; the other servers' are not pushed presence (docs/web-client.md).
-    effect((onCleanup) => {
-      const release = this.selection.server()?.get(MembersState).watch();
-      onCleanup(() => release?.());
-    });
   }
 
   toggle(publicKey: string, row: HTMLElement): void {

@@ -7,7 +7,7 @@ import { ServerSession } from '../connection/server-session';
 /**
  * The members of one server with their presence, and the server's roles (names, colours, order).
  * The list is loaded at each login; presence and joins are pushed only while something on screen
- * watches it (`watch()`: the member list of the server open), so a server in the background costs
+ * watches it (`watch()`: the chat screen, for the server on it), so a server in the background costs
  * its members nothing when someone logs in (docs/web-client.md, Members).
  */
 @Injectable()
