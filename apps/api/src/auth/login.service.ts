@@ -81,9 +81,9 @@ export class LoginService {
       );
     }
     // A banned key is refused before admission (a root key from config.toml is never banned).
-    const banned = await this.members.banReason(key.key.hex);
-    if (banned !== null) throw bannedRefusal(key.key.hex, banned);
-    let admission = await this.members.admission(key.key.hex);
+    const standing = await this.members.standing(key.key.hex);
+    if (standing.banReason !== null) throw bannedRefusal(key.key.hex, standing.banReason);
+    let admission = standing.admission;
     if (!admission && proof.data.invite !== undefined) {
       // A key that is not admitted may redeem an invite now (docs/protocol.md, Invites).
       admission = await this.redeem(key.key.hex, proof.data.invite);

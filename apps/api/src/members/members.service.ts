@@ -82,6 +82,30 @@ export class MembersService {
     return row?.reason ?? null;
   }
 
+  /**
+   * A key at login, in one round trip (issue 18): its ban's reason (null: not banned; a root key
+   * from config.toml never is) and its admission, as `banReason` and `admission` answer them.
+   */
+  async standing(publicKey: string): Promise<{ banReason: string | null; admission: Admission | null }> {
+    const isRoot = this.config.current.rootKeys.has(publicKey);
+    // No member row: the LEFT JOIN's columns are null.
+    const [row] = await this.sql.rows<
+      { [K in keyof MemberRow]: MemberRow[K] | null } & { banReason: string | null }
+    >(
+      `SELECT (SELECT reason FROM bans WHERE public_key = $1) AS "banReason", ${MEMBER_COLUMNS}
+       FROM (VALUES (1)) AS one LEFT JOIN members ON public_key = $1`,
+      [publicKey],
+    );
+    const entity: MemberRow | null =
+      row?.publicKey && row.roles && row.authorizedAt
+        ? { ...row, publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt }
+        : null;
+    return {
+      banReason: isRoot ? null : (row?.banReason ?? null),
+      admission: entity || isRoot ? { isRoot, member: entity ? toRecord(entity) : null } : null,
+    };
+  }
+
   /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
   async admission(publicKey: string): Promise<Admission | null> {
     const isRoot = this.config.current.rootKeys.has(publicKey);
