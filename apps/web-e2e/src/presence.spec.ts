@@ -44,8 +44,11 @@ describe('web client: presence of the server on screen', () => {
   let brook: DerivedIdentity;
   let person: Person;
   const sockets: TestSocket[] = [];
-  /** The Socket.IO frames the page received, by the server's port. */
+  /** The Socket.IO frames the page received, and those it sent, by the server's port. */
   const frames = new Map<string, string[]>();
+  const sentFrames = new Map<string, string[]>();
+  const requestsSent = (port: string, event: string) =>
+    (sentFrames.get(port) ?? []).filter((f) => f.includes(`"${event}"`)).length;
   const presenceFrames = (port: string) =>
     (frames.get(port) ?? []).filter((f) => f.includes('"presence.updated"'));
 
@@ -88,6 +91,10 @@ describe('web client: presence of the server on screen', () => {
         const text = typeof payload === 'string' ? payload : payload.toString();
         frames.set(port, [...(frames.get(port) ?? []), text]);
       });
+      ws.on('framesent', ({ payload }) => {
+        const text = typeof payload === 'string' ? payload : payload.toString();
+        sentFrames.set(port, [...(sentFrames.get(port) ?? []), text]);
+      });
     });
     const a = person.page;
     await createIdentity(a, harbor.url, ADA.username, ADA.passphrase);
@@ -113,6 +120,16 @@ describe('web client: presence of the server on screen', () => {
     const harborPort = new URL(harbor.url).port;
     const summitPort = new URL(summit.url).port;
     await shownOnline(a, 'Brook', false);
+    // One subscription per server on screen, however often its connection status changed: Summit
+    // was on screen until Harbor was added.
+    expect([
+      requestsSent(harborPort, 'members.subscribe'),
+      requestsSent(harborPort, 'members.unsubscribe'),
+    ]).toEqual([1, 0]);
+    expect([
+      requestsSent(summitPort, 'members.subscribe'),
+      requestsSent(summitPort, 'members.unsubscribe'),
+    ]).toEqual([1, 1]);
 
     const brookHarbor = await connectAs(harbor.url, brook);
     sockets.push(brookHarbor);
@@ -133,6 +150,8 @@ describe('web client: presence of the server on screen', () => {
     await channelTitle(a, 'lobby').waitFor({ timeout: WAIT });
     await shownOnline(a, 'Brook', true);
     await screenshot(a, 'presence-02-summit-opened');
+    expect(requestsSent(harborPort, 'members.unsubscribe')).toBe(1);
+    expect(requestsSent(summitPort, 'members.subscribe')).toBe(2);
     // Search results take the member list's place: the server on screen is still pushed presence.
     await a.locator('[data-test=search-input]').fill('barrier');
     await a.locator('[data-test=search-input]').press('Enter');

@@ -6,6 +6,7 @@ import {
   inject,
   type OnDestroy,
   signal,
+  untracked,
 } from '@angular/core';
 import { Router } from '@angular/router';
 
@@ -109,7 +110,9 @@ export class ChatShellPage implements OnDestroy {
     // The server on screen keeps its members live (names in its messages, the member list), whichever
     // panel is open; the others are pushed no presence (docs/web-client.md, State per server).
     effect((onCleanup) => {
-      const release = this.selection.server()?.get(MembersState).watch();
+      const server = this.selection.server();
+      // Only the server on screen decides: not the signals watch() reads (the connection's status).
+      const release = untracked(() => server?.get(MembersState).watch());
       onCleanup(() => release?.());
     });
   }

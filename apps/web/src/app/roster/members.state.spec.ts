@@ -47,4 +47,53 @@ describe('MembersState', () => {
     await settle();
     expect(socket.sent('members.unsubscribe')).toHaveLength(1);
   });
+
+  it('subscribes once online when watching started while the login read the plain list', async () => {
+    const h = await harness();
+    await h.session.connect();
+    const socket = h.factory.last;
+    answerLogin(socket, member(h.identity.publicKey.hex, 'Me'));
+    socket.unhandle('members.list');
+    socket.serverConnect();
+    await until(() => socket.sent('members.list').length === 1, 'the login asked for the list');
+    const release = h.members.watch();
+    socket.sent('members.list')[0]?.answer({ ok: true, data: [member(h.identity.publicKey.hex, 'Me')] });
+    await until(() => h.session.status().kind === 'online', 'online');
+    await settle();
+    expect(socket.sent('members.subscribe')).toHaveLength(1);
+    release();
+    await settle();
+    expect(socket.sent('members.unsubscribe')).toHaveLength(1);
+  });
+
+  it('unsubscribes once online when the last watcher let go while the login subscribed', async () => {
+    const h = await harness();
+    const release = h.members.watch();
+    await h.session.connect();
+    const socket = h.factory.last;
+    answerLogin(socket, member(h.identity.publicKey.hex, 'Me'));
+    socket.unhandle('members.subscribe');
+    socket.serverConnect();
+    await until(() => socket.sent('members.subscribe').length === 1, 'the login subscribed');
+    release();
+    socket.sent('members.subscribe')[0]?.answer({ ok: true, data: [member(h.identity.publicKey.hex, 'Me')] });
+    await until(() => h.session.status().kind === 'online', 'online');
+    await settle();
+    expect(socket.sent('members.unsubscribe')).toHaveLength(1);
+    // Watching again subscribes again, once.
+    h.members.watch();
+    await settle();
+    expect(socket.sent('members.subscribe')).toHaveLength(2);
+  });
+
+  it('applies a removal that overtakes the list after the list', async () => {
+    const { socket, members, self } = await onlineHarness();
+    socket.unhandle('members.subscribe');
+    members.watch();
+    await settle();
+    socket.push('member.removed', { publicKey: OTHER_KEY, reason: 'revoked' });
+    socket.sent('members.subscribe')[0]?.answer({ ok: true, data: [self, member(OTHER_KEY, 'Ada')] });
+    await settle();
+    expect(members.members().has(OTHER_KEY)).toBe(false);
+  });
 });

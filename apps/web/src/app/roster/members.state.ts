@@ -1,4 +1,4 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
+import { computed, inject, Injectable, signal, untracked } from '@angular/core';
 
 import type { MemberDto, RoleInfoDto } from '@mpqcht/protocol';
 
@@ -23,12 +23,25 @@ export class MembersState {
 
   /** How many views watch the list now; subscribed on the server while there is one. */
   private watchers = 0;
+  /** Whether this connection's socket is subscribed, as the last answered request left it. */
+  private subscribed = false;
+  /** A subscribe or unsubscribe on its way (reconciled again when it is answered). */
+  private syncing = false;
   /** Loads in flight; pushes that arrive meanwhile are applied after the list they may be newer than. */
   private loading = 0;
   private held: (() => void)[] = [];
 
   constructor() {
-    this.session.onLogin(() => this.load());
+    this.session.onLogin(() => {
+      // A new socket: the server has no subscription for it yet.
+      this.subscribed = false;
+      return this.load();
+    });
+    // Someone may have started or stopped watching while the login was loading.
+    this.session.onResume(() => {
+      this.sync();
+      return Promise.resolve();
+    });
     this.session.onSession((session) => {
       if (session.member) this.setMember(session.member);
     });
@@ -39,43 +52,65 @@ export class MembersState {
       }),
     );
     this.session.on('member.joined', (member) => this.afterLoad(() => this.setMember(member)));
-    this.session.on('member.removed', ({ publicKey }) => {
-      const name = this.members().get(publicKey)?.displayName;
-      if (name !== undefined) this.formerNames.set(publicKey, name);
-      const next = new Map(this.members());
-      next.delete(publicKey);
-      this.members.set(next);
-    });
+    this.session.on('member.removed', ({ publicKey }) =>
+      this.afterLoad(() => {
+        const name = this.members().get(publicKey)?.displayName;
+        if (name !== undefined) this.formerNames.set(publicKey, name);
+        const next = new Map(this.members());
+        next.delete(publicKey);
+        this.members.set(next);
+      }),
+    );
   }
 
   /**
    * Keeps the list live while the caller shows it: the first watcher subscribes (with a fresh list),
-   * the last one to let go unsubscribes. Returns the release; after a reconnect the login loads
-   * again with the subscription if someone still watches.
+   * the last one to let go unsubscribes. Returns the release. Whatever happens meanwhile (a login,
+   * a reconnect), the subscription is brought back in line with the watchers once online.
    */
   watch(): () => void {
     this.watchers += 1;
-    if (this.watchers === 1 && this.session.status().kind === 'online')
-      void this.load().catch(() => undefined);
+    this.sync();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.watchers -= 1;
-      if (this.watchers === 0 && this.session.status().kind === 'online') {
-        this.session.request('members.unsubscribe', {}).catch(() => undefined);
-      }
+      this.sync();
     };
+  }
+
+  /** Subscribes or unsubscribes when that differs from what the watchers want; one request at a time. */
+  private sync(): void {
+    const online = untracked(() => this.session.status().kind === 'online');
+    if (!online || this.loading > 0 || this.syncing) return;
+    const wanted = this.watchers > 0;
+    if (wanted === this.subscribed) return;
+    this.syncing = true;
+    const request = wanted
+      ? this.load()
+      : this.session.request('members.unsubscribe', {}).then(() => {
+          this.subscribed = false;
+        });
+    request.then(
+      () => {
+        this.syncing = false;
+        this.sync();
+      },
+      // Refused or lost: left as it is until the next watch, release or login.
+      () => {
+        this.syncing = false;
+      },
+    );
   }
 
   /** The whole list, subscribed to its changes when someone watches it. */
   private async load(): Promise<void> {
     this.loading += 1;
+    const subscribe = this.watchers > 0;
     try {
-      const members = await this.session.request(
-        this.watchers > 0 ? 'members.subscribe' : 'members.list',
-        {},
-      );
+      const members = await this.session.request(subscribe ? 'members.subscribe' : 'members.list', {});
+      this.subscribed = subscribe || this.subscribed;
       this.members.set(new Map(members.map((m) => [m.publicKey, m])));
     } finally {
       this.loading -= 1;
