@@ -69,6 +69,8 @@ describe('a client that stops reading', () => {
     const alice = await connect(api, aliceKey);
     sockets.push(alice);
     await ok(alice, 'member.join', { displayName: 'Alice' });
+    // Alice watches the member list: presence goes to its subscribers.
+    await ok(alice, 'members.subscribe', {});
 
     const malloryOnline = pushMatching(
       alice,
@@ -79,7 +81,7 @@ describe('a client that stops reading', () => {
     await malloryOnline;
     stalled.stopReading();
 
-    // Mallory's socket gone is what every member is told: she goes offline.
+    // Mallory's socket gone is what the member list's subscribers are told: she goes offline.
     const mallory = { dropped: false };
     alice.on('presence.updated', (p) => {
       if (p.publicKey === malloryKey.publicKey.hex && !p.online) mallory.dropped = true;

@@ -25,6 +25,8 @@ describe('the contract', () => {
     rootSocket = await connect(api, root);
     sockets.push(rootSocket);
     await ok(rootSocket, 'member.join', { displayName: 'Root' });
+    // Root watches the member list (presence and joins go to its subscribers only).
+    await ok(rootSocket, 'members.subscribe', {});
   });
 
   afterAll(async () => {
