@@ -105,16 +105,15 @@ export class LoginService {
     const redeemed = inviteCode.safeParse(code).success ? await this.invites.redeem(publicKey, code) : null;
     if (!redeemed) {
       // Banned or authorized between the checks above and the redemption.
-      const banned = await this.members.banReason(publicKey);
-      if (banned !== null) throw bannedRefusal(publicKey, banned);
-      const admission = await this.members.admission(publicKey);
-      if (admission) return admission;
+      const standing = await this.members.standing(publicKey);
+      if (standing.banReason !== null) throw bannedRefusal(publicKey, standing.banReason);
+      if (standing.admission) return standing.admission;
       throw new ProtocolError(
         'invite_invalid',
         'this invite code is unknown, expired, revoked or used up; ask for a new one',
         { publicKey },
       );
     }
-    return this.members.admission(publicKey);
+    return (await this.members.standing(publicKey)).admission;
   }
 }

@@ -71,20 +71,9 @@ export class MembersService {
   ) {}
 
   /**
-   * The reason a key is refused at login as banned, or null when it is not banned. A root key
-   * (config.toml) is never banned.
-   */
-  async banReason(publicKey: string): Promise<string | null> {
-    if (this.config.current.rootKeys.has(publicKey)) return null;
-    const [row] = await this.sql.rows<{ reason: string }>('SELECT reason FROM bans WHERE public_key = $1', [
-      publicKey,
-    ]);
-    return row?.reason ?? null;
-  }
-
-  /**
    * A key at login, in one round trip (issue 18): its ban's reason (null: not banned; a root key
-   * from config.toml never is) and its admission, as `banReason` and `admission` answer them.
+   * from config.toml never is), and whether it may log in and as whom (`admission` null: the key
+   * is neither a root nor authorized).
    */
   async standing(publicKey: string): Promise<{ banReason: string | null; admission: Admission | null }> {
     const isRoot = this.config.current.rootKeys.has(publicKey);
@@ -104,17 +93,6 @@ export class MembersService {
       banReason: isRoot ? null : (row?.banReason ?? null),
       admission: entity || isRoot ? { isRoot, member: entity ? toRecord(entity) : null } : null,
     };
-  }
-
-  /** Whether a key may log in, and as whom. null: the key is neither a root nor authorized. */
-  async admission(publicKey: string): Promise<Admission | null> {
-    const isRoot = this.config.current.rootKeys.has(publicKey);
-    const [entity] = await this.sql.rows<MemberRow>(
-      `SELECT ${MEMBER_COLUMNS} FROM members WHERE public_key = $1`,
-      [publicKey],
-    );
-    if (!entity && !isRoot) return null;
-    return { isRoot, member: entity ? toRecord(entity) : null };
   }
 
   async toDto(member: MemberRecord): Promise<MemberDto> {
