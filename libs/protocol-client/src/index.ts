@@ -16,6 +16,14 @@ export {
   OriginMismatch,
 } from './lib/login-auth';
 export {
+  PowAborted,
+  type PowProgress,
+  type PowSolver,
+  searchPow,
+  solvePow,
+  type SolvePowOptions,
+} from './lib/pow-solver';
+export {
   ok,
   type ProtocolSocket,
   request,

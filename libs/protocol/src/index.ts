@@ -3,6 +3,7 @@ export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/fields';
 export * from './lib/limits';
+export * from './lib/pow';
 export * from './lib/requests';
 export * from './lib/search-query';
 export * from './lib/streams';

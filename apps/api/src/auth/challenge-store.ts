@@ -7,7 +7,10 @@ import { CHALLENGE_TTL_MS, type ChallengeDto } from '@mpqcht/protocol';
 import { AppConfig } from '../config/app-config';
 import { Sql } from '../database/sql';
 
-export type ConsumeResult = 'fresh' | 'expired' | 'unknown';
+export type ConsumeResult =
+  | { readonly state: 'fresh'; readonly boundKey: string | null }
+  | { readonly state: 'expired' }
+  | { readonly state: 'unknown' };
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -33,12 +36,14 @@ export class ChallengeStore implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  async issue(): Promise<ChallengeDto> {
+  /** A new nonce; one issued to a login pass (`boundKey`) logs in that key only. */
+  async issue(boundKey: string | null = null): Promise<ChallengeDto> {
     const nonce = randomBytes(NONCE_BYTES);
     const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
-    await this.sql.rows('INSERT INTO login_challenges (nonce, expires_at) VALUES ($1, $2)', [
+    await this.sql.rows('INSERT INTO login_challenges (nonce, expires_at, bound_key) VALUES ($1, $2, $3)', [
       nonce,
       expiresAt,
+      boundKey,
     ]);
     return {
       nonce: bytesToHex(nonce),
@@ -48,13 +53,13 @@ export class ChallengeStore implements OnModuleInit, OnModuleDestroy {
   }
 
   async consume(nonce: Uint8Array): Promise<ConsumeResult> {
-    const rows = await this.sql.rows<{ fresh: boolean }>(
-      'DELETE FROM login_challenges WHERE nonce = $1 RETURNING expires_at > now() AS fresh',
+    const rows = await this.sql.rows<{ fresh: boolean; bound_key: string | null }>(
+      'DELETE FROM login_challenges WHERE nonce = $1 RETURNING expires_at > now() AS fresh, bound_key',
       [Buffer.from(nonce)],
     );
     const row = rows[0];
-    if (!row) return 'unknown';
-    return row.fresh ? 'fresh' : 'expired';
+    if (!row) return { state: 'unknown' };
+    return row.fresh ? { state: 'fresh', boundKey: row.bound_key } : { state: 'expired' };
   }
 
   private async sweep(): Promise<void> {

@@ -46,13 +46,13 @@ export class LoginService {
     }
     // From here on, every refusal has used the nonce up.
     const challenge = await this.challenges.consume(nonce);
-    if (challenge === 'unknown') {
+    if (challenge.state === 'unknown') {
       throw new ProtocolError(
         'challenge_unknown',
         'this nonce was not issued here or was already used; ask for a new one',
       );
     }
-    if (challenge === 'expired') {
+    if (challenge.state === 'expired') {
       throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
     }
     const key = parseWireKey(proof.data.publicKey);
@@ -61,6 +61,13 @@ export class LoginService {
         'invalid_public_key',
         'publicKey must be a valid P-256 point, 33-byte compressed SEC1 in hex',
         { reason: key.error },
+      );
+    }
+    if (challenge.boundKey !== null && challenge.boundKey !== key.key.hex) {
+      // Issued to another key's login pass, without proof-of-work: it logs in that key only.
+      throw new ProtocolError(
+        'challenge_unknown',
+        'this nonce was issued to another key’s login pass; ask for a new one',
       );
     }
     const signature = hexToBytes(proof.data.signature);

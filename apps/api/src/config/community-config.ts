@@ -14,6 +14,8 @@ import {
 } from '@mpqcht/permissions';
 import { DEFAULT_MAX_MESSAGE_LENGTH, ID_PATTERN, MESSAGE_LENGTH_CEILING } from '@mpqcht/protocol';
 
+import { type PowSettings, powSettings, PowSettingsSchema } from './pow-settings';
+
 const id = z.string().regex(ID_PATTERN, 'ids are lowercase letters, digits, - and _ (max 64)');
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #5865f2');
 
@@ -212,6 +214,7 @@ const CommunityConfigSchema = z
       )
       .default([]),
     theme: ThemeSchema.prefault({}),
+    pow: PowSettingsSchema,
     search: z
       .strictObject({
         language: z.enum(SEARCH_LANGUAGES).default('simple'),
@@ -362,6 +365,8 @@ export interface CommunityConfig {
   readonly ipLimits: IpLimits;
   /** Most sockets one key may hold open at once in one api process (`[limits] connections_per_key`). */
   readonly connectionsPerKey: number;
+  /** Adaptive proof-of-work in front of challenge issuance (`[pow]`). */
+  readonly pow: PowSettings;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -453,6 +458,7 @@ function normalise(parsed: ParsedConfig): CommunityConfig {
       failedLoginsPerMinute: parsed.limits.failed_logins_per_minute,
     },
     connectionsPerKey: parsed.limits.connections_per_key,
+    pow: powSettings(parsed.pow),
   };
 }
 

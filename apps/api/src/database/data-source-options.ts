@@ -10,6 +10,7 @@ import { AddThreads1764090000000 } from './migrations/1764090000000-add-threads'
 import { AddMessageSearch1764100000000 } from './migrations/1764100000000-add-message-search';
 import { AddSearchWordPairs1764110000000 } from './migrations/1764110000000-add-search-word-pairs';
 import { UnloggedLoginChallenges1764120000000 } from './migrations/1764120000000-unlogged-login-challenges';
+import { PowSecretAndBoundChallenges1764130000000 } from './migrations/1764130000000-pow-secret-and-bound-challenges';
 import { QueryLogger } from './query-logger';
 
 /** Listed explicitly (no glob) so the bundled api carries them; order is the order they run in. */
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AddMessageSearch1764100000000,
   AddSearchWordPairs1764110000000,
   UnloggedLoginChallenges1764120000000,
+  PowSecretAndBoundChallenges1764130000000,
 ];
 
 /**

@@ -11,6 +11,7 @@
 -- migration AddMessageSearch1764100000000
 -- migration AddSearchWordPairs1764110000000
 -- migration UnloggedLoginChallenges1764120000000
+-- migration PowSecretAndBoundChallenges1764130000000
 
 CREATE TABLE public.audit_log (
   id bigint NOT NULL DEFAULT nextval('public.audit_log_id_seq'::regclass),
@@ -61,6 +62,7 @@ CREATE TABLE public.invites (
 CREATE UNLOGGED TABLE public.login_challenges (
   nonce bytea NOT NULL,
   expires_at timestamp with time zone NOT NULL,
+  bound_key text,
   CONSTRAINT login_challenges_pkey PRIMARY KEY (nonce)
 );
 CREATE INDEX login_challenges_expires_at ON public.login_challenges USING btree (expires_at);
@@ -129,6 +131,14 @@ CREATE TABLE public.search_index_state (
   rebuilt boolean NOT NULL DEFAULT false,
   CONSTRAINT search_index_state_pkey PRIMARY KEY (singleton),
   CONSTRAINT search_index_state_singleton_check CHECK (singleton)
+);
+
+CREATE TABLE public.server_secrets (
+  name text NOT NULL,
+  secret bytea NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT server_secrets_pkey PRIMARY KEY (name),
+  CONSTRAINT server_secrets_secret_check CHECK ((octet_length(secret) >= 32))
 );
 
 CREATE TABLE public.thread_followers (

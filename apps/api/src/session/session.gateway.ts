@@ -12,6 +12,7 @@ import { AllowBeforeJoin } from '../gateway/access.decorators';
 import { Payload } from '../gateway/payload.decorator';
 import { RealtimeGateway } from '../gateway/realtime-gateway.decorator';
 import { MembersService } from '../members/members.service';
+import { LoginPasses } from '../pow/login-passes';
 import type { MpqchtServer, MpqchtSocket } from '../realtime/socket-session';
 import { ServerInfoService } from '../server/server-info.service';
 import { ConnectionLifecycle } from './connection-lifecycle';
@@ -29,6 +30,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly lifecycle: ConnectionLifecycle,
     private readonly members: MembersService,
     private readonly serverInfo: ServerInfoService,
+    private readonly passes: LoginPasses,
   ) {}
 
   afterInit(server: MpqchtServer): void {
@@ -61,6 +63,7 @@ export class SessionGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         isRoot: session.isRoot,
         roles: session.member?.roles ?? [],
       }),
+      loginPass: await this.passes.issue(session.publicKey),
     };
   }
 

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { MembersModule } from '../members/members.module';
+import { PowModule } from '../pow/pow.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ServerModule } from '../server/server.module';
@@ -19,6 +20,7 @@ import { SessionGateway } from './session.gateway';
     RateLimitModule,
     AuthModule,
     MembersModule,
+    PowModule,
     ChannelsModule,
     ServerModule,
   ],

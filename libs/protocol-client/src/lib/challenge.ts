@@ -1,6 +1,7 @@
-import type { ChallengeDto } from '@mpqcht/protocol';
+import type { ChallengeDto, ChallengeRequest, PowChallengeDto } from '@mpqcht/protocol';
 
-import { envelopeFailure } from './failure';
+import { envelopeFailure, ProtocolFailure } from './failure';
+import { type PowSolver, solvePow } from './pow-solver';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -9,7 +10,25 @@ export interface FetchChallengeOptions {
   readonly fetchImpl?: FetchLike;
   /** Aborts the request, e.g. `AbortSignal.timeout(ms)`: how long to wait is the caller's policy. */
   readonly signal?: AbortSignal;
+  /** A login pass this server gave the key (`session.get`): no proof-of-work is asked then. */
+  readonly pass?: string | null;
+  /**
+   * Solves a proof-of-work challenge when the server asks for one; by default in this thread, in
+   * slices. A page passes one that runs in a Web Worker and shows progress.
+   */
+  readonly solvePow?: PowSolver;
 }
+
+/** Proof-of-work refusals that carry a fresh challenge to solve (docs/protocol.md). */
+const POW_CODES: ReadonlySet<string> = new Set([
+  'pow_required',
+  'pow_expired',
+  'pow_replayed',
+  'pow_invalid',
+]);
+
+/** How many challenges one request solves at most before it gives up (the difficulty kept rising). */
+const MAX_POW_ROUNDS = 3;
 
 /**
  * No challenge came back, and the server did not say why: it could not be reached (`unreachable`),
@@ -49,19 +68,56 @@ function asChallenge(body: unknown): ChallengeDto | undefined {
   return { nonce, expiresAt, origin };
 }
 
-/** `POST <baseUrl>/api/auth/challenge` (without a body): a fresh nonce and the server's origin. */
+function powChallengeOf(failure: ProtocolFailure): PowChallengeDto | undefined {
+  if (!POW_CODES.has(failure.code)) return undefined;
+  const pow = failure.details?.['pow'];
+  if (!isRecord(pow)) return undefined;
+  const { algorithm, effort, challenge, expiresAt } = pow;
+  if (algorithm !== 'sha256-u32-v1' || typeof effort !== 'number' || typeof challenge !== 'string')
+    return undefined;
+  return { algorithm, effort, challenge, expiresAt: typeof expiresAt === 'string' ? expiresAt : '' };
+}
+
+/**
+ * `POST <baseUrl>/api/auth/challenge`: a fresh nonce and the server's origin. With a login pass no
+ * proof-of-work is asked; without one, a server under a flood answers `pow_required` with a
+ * challenge, which is solved (`solvePow`) and sent back.
+ */
 export async function fetchChallenge(
   baseUrl: string,
   options: FetchChallengeOptions = {},
 ): Promise<ChallengeDto> {
+  let body: ChallengeRequest = options.pass ? { pass: options.pass } : undefined;
+  for (let round = 0; ; round++) {
+    try {
+      return await postChallenge(baseUrl, body, options);
+    } catch (error) {
+      const pow = error instanceof ProtocolFailure ? powChallengeOf(error) : undefined;
+      if (!pow || round >= MAX_POW_ROUNDS) throw error;
+      const solver =
+        options.solvePow ??
+        ((challenge) => solvePow(challenge, options.signal ? { signal: options.signal } : {}));
+      body = { pow: await solver(pow) };
+    }
+  }
+}
+
+async function postChallenge(
+  baseUrl: string,
+  request: ChallengeRequest,
+  options: FetchChallengeOptions,
+): Promise<ChallengeDto> {
   const url = `${baseUrl}/api/auth/challenge`;
   const fetchImpl: FetchLike = options.fetchImpl ?? ((input, init) => fetch(input, init));
+  const init: RequestInit = { method: 'POST' };
+  if (request) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = JSON.stringify(request);
+  }
+  if (options.signal) init.signal = options.signal;
   let response: Response;
   try {
-    response = await fetchImpl(
-      url,
-      options.signal ? { method: 'POST', signal: options.signal } : { method: 'POST' },
-    );
+    response = await fetchImpl(url, init);
   } catch (error) {
     throw new ChallengeUnavailable('unreachable', url, `cannot reach ${url}: ${whyUnreachable(error)}`);
   }

@@ -42,6 +42,29 @@ export interface ChallengeDto {
   readonly origin: string;
 }
 
+/**
+ * A proof-of-work challenge (docs/protocol.md, "Proof of work"): `GET /api/auth/pow` publishes one,
+ * and every `pow_*` refusal carries a fresh one in `details.pow`. Effort 0 means no proof is needed.
+ */
+export interface PowChallengeDto {
+  readonly algorithm: 'sha256-u32-v1';
+  /** Expected hashes to find a solution; 0 while the server is calm. */
+  readonly effort: number;
+  /** 41 bytes, hex: what the solution is hashed with. */
+  readonly challenge: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * What a logged-in key shows at `POST /api/auth/challenge` to skip proof-of-work: the server signed
+ * it for this key only, and a nonce it gets works for this key only.
+ */
+export interface LoginPassDto {
+  /** 54 bytes, hex. */
+  readonly pass: string;
+  readonly expiresAt: string;
+}
+
 export interface MemberDto {
   readonly publicKey: string;
   readonly displayName: string;
@@ -59,6 +82,8 @@ export interface SessionDto {
   readonly server: ServerInfoDto;
   /** The caller's server permissions (docs/permissions.md) when asked; every one for a root. */
   readonly permissions: readonly ServerPermission[];
+  /** A fresh login pass for this key (keep it for the next login: no proof-of-work needed then). */
+  readonly loginPass: LoginPassDto;
 }
 
 export interface AuthorizedKeyDto {

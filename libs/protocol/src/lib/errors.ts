@@ -14,6 +14,11 @@ export const ERROR_CODES = [
   'banned',
   'invite_invalid',
   'too_many_connections',
+  // Proof-of-work (POST /api/auth/challenge); each carries a fresh challenge in details.pow
+  'pow_required',
+  'pow_invalid',
+  'pow_expired',
+  'pow_replayed',
   // Requests
   'validation_failed',
   'unknown_event',

@@ -256,6 +256,23 @@ export const RevokeInviteRequest = z
  * the three proof fields must be hex. What the bytes mean (a 32-byte nonce, a 33-byte point, a
  * 64-byte signature) is checked by the server afterwards, each with its own code.
  */
+/** A solved proof-of-work challenge (docs/protocol.md, "Proof of work"). */
+export const PowProof = z.strictObject({
+  challenge: hexBytes(82),
+  solution: hexBytes(16),
+});
+
+/**
+ * `POST /api/auth/challenge`: empty, or a login pass (no proof needed), or a solved proof when the
+ * server asks for one. Either way the body stays optional: an empty POST is a request too.
+ */
+export const ChallengeRequest = z
+  .strictObject({
+    pass: hexBytes(108).optional(),
+    pow: PowProof.optional(),
+  })
+  .optional();
+
 export const LoginAuth = z.strictObject({
   publicKey: hexBytes(200),
   nonce: hexBytes(200),
@@ -288,6 +305,8 @@ export type VoiceUpdateRequest = z.infer<typeof VoiceUpdateRequest>;
 export type VoiceSignalRequest = z.infer<typeof VoiceSignalRequest>;
 export type VoiceMuteRequest = z.infer<typeof VoiceMuteRequest>;
 export type LoginAuth = z.infer<typeof LoginAuth>;
+export type PowProof = z.infer<typeof PowProof>;
+export type ChallengeRequest = z.infer<typeof ChallengeRequest>;
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 export type RevokeInviteRequest = z.infer<typeof RevokeInviteRequest>;
 export type EmptyRequest = z.infer<typeof EmptyRequest>;

@@ -114,7 +114,14 @@ export function sessionDto(
   origin = URL_A,
   permissions: readonly ServerPermission[] = [],
 ): SessionDto {
-  return { publicKey, isRoot: false, member: self, server: serverInfo(origin), permissions };
+  return {
+    publicKey,
+    isRoot: false,
+    member: self,
+    server: serverInfo(origin),
+    permissions,
+    loginPass: { pass: 'ab'.repeat(54), expiresAt: '2026-02-01T00:00:00.000Z' },
+  };
 }
 
 /** Lets pending promise callbacks run until `condition` holds (no timers, no wall clock). */

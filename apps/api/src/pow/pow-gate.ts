@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+
+import { type ChallengeRequest } from '@mpqcht/protocol';
+
+import { LoginPasses } from './login-passes';
+import { PowChallenges } from './pow-challenges';
+import { PowDifficulty } from './pow-difficulty';
+
+/** Who may have a challenge: the holder of a pass (the nonce is then bound to that key), or anyone. */
+export interface ChallengeAdmission {
+  readonly boundKey: string | null;
+}
+
+/**
+ * The proof-of-work gate in front of challenge issuance. A valid login pass goes through without a
+ * proof and is not counted; every other request is counted for the difficulty, and needs a proof
+ * at the current effort once that is above 0. An invalid or expired pass counts as none.
+ */
+@Injectable()
+export class PowGate {
+  constructor(
+    private readonly passes: LoginPasses,
+    private readonly difficulty: PowDifficulty,
+    private readonly challenges: PowChallenges,
+  ) {}
+
+  async admit(request: ChallengeRequest): Promise<ChallengeAdmission> {
+    if (request?.pass !== undefined) {
+      const holder = await this.passes.holder(request.pass);
+      if (holder) return { boundKey: holder };
+    }
+    this.difficulty.record();
+    const required = this.difficulty.required;
+    if (required === 0) return { boundKey: null };
+    if (!request?.pow) {
+      throw await this.challenges.refusal(
+        'pow_required',
+        `this server asks for proof-of-work (effort ${required}) while it is flooded; solve details.pow and send it as pow`,
+        required,
+      );
+    }
+    await this.challenges.verify(request.pow, required);
+    return { boundKey: null };
+  }
+}

@@ -1,0 +1,80 @@
+import { bytesToHex, hexToBytes } from '@mpqcht/identity';
+import {
+  meetsEffort,
+  POW_CHALLENGE_BYTES,
+  POW_SOLUTION_BYTES,
+  type PowChallengeDto,
+  powHash,
+  type PowProof,
+} from '@mpqcht/protocol';
+
+/** How far a solver got: `tried` hashes, against `effort` expected (it may take more, or fewer). */
+export interface PowProgress {
+  readonly tried: number;
+  readonly effort: number;
+}
+
+/** Solves a challenge, wherever it runs (in a worker, another thread, or here). */
+export type PowSolver = (
+  challenge: PowChallengeDto,
+  onProgress?: (progress: PowProgress) => void,
+) => Promise<PowProof>;
+
+export class PowAborted extends Error {
+  constructor() {
+    super('proof-of-work aborted');
+    this.name = 'PowAborted';
+  }
+}
+
+/**
+ * Tries `count` solutions from `start` (the low 32 bits of the 8-byte solution; the high 32 bits are
+ * `high`): the first that meets `effort`, or null. Synchronous: call it in slices from a worker.
+ */
+export function searchPow(
+  challenge: Uint8Array,
+  effort: number,
+  high: number,
+  start: number,
+  count: number,
+): Uint8Array | null {
+  const solution = new Uint8Array(POW_SOLUTION_BYTES);
+  const view = new DataView(solution.buffer);
+  view.setUint32(0, high >>> 0);
+  for (let i = 0; i < count; i++) {
+    view.setUint32(4, (start + i) >>> 0);
+    if (meetsEffort(powHash(challenge, solution), effort)) return solution;
+  }
+  return null;
+}
+
+export interface SolvePowOptions {
+  readonly onProgress?: (progress: PowProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Hashes per slice between progress reports and yields to the event loop. */
+  readonly slice?: number;
+}
+
+/**
+ * Finds a solution for a published challenge, in slices that yield to the event loop (so a worker
+ * can still hear `abort`). Run it off the page's main thread: it takes `effort` hashes on average.
+ */
+export async function solvePow(dto: PowChallengeDto, options: SolvePowOptions = {}): Promise<PowProof> {
+  const challenge = hexToBytes(dto.challenge);
+  if (!challenge || challenge.length !== POW_CHALLENGE_BYTES) {
+    throw new Error('the server sent a malformed proof-of-work challenge');
+  }
+  const slice = options.slice ?? 20_000;
+  // A random high half, so two solvers of one challenge (two tabs) do not walk the same path.
+  const high = Math.floor(Math.random() * 0x1_0000_0000);
+  for (let tried = 0; ; tried += slice) {
+    if (options.signal?.aborted) throw new PowAborted();
+    const solution = searchPow(challenge, dto.effort, high, tried, slice);
+    if (solution) {
+      options.onProgress?.({ tried: dto.effort, effort: dto.effort });
+      return { challenge: dto.challenge, solution: bytesToHex(solution) };
+    }
+    options.onProgress?.({ tried: tried + slice, effort: dto.effort });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
