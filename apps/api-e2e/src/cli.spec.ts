@@ -84,4 +84,44 @@ describe('the README flow with the admin CLI against a real server', () => {
     expect(message).toMatchObject({ channelId: 'lobby', author: publicKey, content: 'hello from the cli' });
     expect((JSON.parse(sent.stdout) as MessageDto).id).toBe(message.id);
   });
+
+  it('solves a proof-of-work in a worker thread when the server asks for one, and says so on stderr', async () => {
+    // Every second with a challenge request raises the effort, straight to 200000, and it never falls.
+    const pow = `
+[pow]
+raise_above = 0
+lower_below = 0
+calm_seconds = 3600
+initial_effort = 200000
+max_effort = 200000
+`;
+    const keygen = await cli('keygen', '--out', path.join(dir, 'pow.key'));
+    const publicKey = keygen.stdout.split('\n')[0] ?? '';
+    const flooded = await startApi({ configToml: defaultConfig([publicKey], pow) });
+    try {
+      for (let effort = 0; effort === 0;) {
+        await fetch(`${flooded.url}/api/auth/challenge`, { method: 'POST' });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        effort = ((await (await fetch(`${flooded.url}/api/auth/pow`)).json()) as { data: { effort: number } })
+          .data.effort;
+      }
+      const plain = await fetch(`${flooded.url}/api/auth/challenge`, { method: 'POST' });
+      expect(plain.status).toBe(403);
+      const joined = await cli(
+        'join',
+        '--server',
+        flooded.url,
+        '--key',
+        path.join(dir, 'pow.key'),
+        '--name',
+        'Patient',
+        '--origin',
+        flooded.origin,
+      );
+      expect(joined.stdout).toContain('Patient');
+      expect(joined.stderr).toContain('solving proof-of-work (effort 200000)');
+    } finally {
+      await flooded.dispose();
+    }
+  });
 });

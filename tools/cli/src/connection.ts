@@ -1,6 +1,13 @@
 import { io } from 'socket.io-client';
 
-import type { ChallengeDto, RequestEvent, RequestPayload, ResponseTypes } from '@mpqcht/protocol';
+import type {
+  ChallengeDto,
+  PowChallengeDto,
+  PowProof,
+  RequestEvent,
+  RequestPayload,
+  ResponseTypes,
+} from '@mpqcht/protocol';
 import {
   buildLoginAuth,
   ChallengeUnavailable,
@@ -16,6 +23,7 @@ import {
 
 import { CliError } from './errors';
 import type { LoadedKey } from './key-file';
+import { solveInWorkerThread } from './pow-thread';
 
 export type ClientSocket = ProtocolSocket;
 
@@ -49,10 +57,30 @@ export function checkChallengeOrigin(params: {
   );
 }
 
+/** One line on stderr while a proof-of-work is solved (a server under a flood asks for one). */
+function solveWithProgress(dto: PowChallengeDto): Promise<PowProof> {
+  const tty = process.stderr.isTTY;
+  let shown = -1;
+  process.stderr.write(`solving proof-of-work (effort ${dto.effort})…${tty ? '' : '\n'}`);
+  return solveInWorkerThread(dto, ({ tried, effort }) => {
+    // `effort` is the expected number of hashes, not a bound: the share is capped below 100 %.
+    const percent = Math.min(99, Math.floor((100 * tried) / Math.max(1, effort)));
+    if (tty && percent !== shown) {
+      shown = percent;
+      process.stderr.write(`\rsolving proof-of-work (effort ${effort})… ${percent} %`);
+    }
+  }).finally(() => {
+    if (tty) process.stderr.write('\n');
+  });
+}
+
 /** POST /api/auth/challenge: a fresh nonce and the origin the server binds signatures to. */
 export async function fetchChallenge(server: string): Promise<ChallengeDto> {
   try {
-    return await fetchProtocolChallenge(server, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    return await fetchProtocolChallenge(server, {
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      solvePow: solveWithProgress,
+    });
   } catch (error) {
     // No answer, or not an mpqcht one: one line for the operator. A refusal stays a ProtocolFailure.
     if (error instanceof ChallengeUnavailable) throw new CliError(error.message);
