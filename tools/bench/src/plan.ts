@@ -91,7 +91,7 @@ export function fullPlan(): Plan {
     senders: 1,
     bytes: BYTES,
     idleSettleMs: 2_000,
-    ramp: { levels: [1_000, 2_000, 5_000], maxSeconds: 240, settleMs: 1_000 },
+    ramp: { levels: [1_000, 2_000, 5_000, 10_000], maxSeconds: 300, settleMs: 1_000 },
     fanOuts: [
       { fanOut: 1, search: search(2_000, 64_000, step, 3, 10), streams: CHANNEL },
       { fanOut: 100, search: search(100, 6_400, step, 3, 10), streams: CHANNEL_AND_THREAD },

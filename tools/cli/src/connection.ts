@@ -77,8 +77,9 @@ function solveWithProgress(dto: PowChallengeDto): Promise<PowProof> {
 /** POST /api/auth/challenge: a fresh nonce and the origin the server binds signatures to. */
 export async function fetchChallenge(server: string): Promise<ChallengeDto> {
   try {
+    // A timeout per HTTP request: solving a proof-of-work between two of them may take longer.
     return await fetchProtocolChallenge(server, {
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      fetchImpl: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) }),
       solvePow: solveWithProgress,
     });
   } catch (error) {

@@ -12,9 +12,11 @@ import type { PowProgress } from '@mpqcht/protocol-client';
 export function solveInWorkerThread(
   dto: PowChallengeDto,
   onProgress?: (progress: PowProgress) => void,
+  signal?: AbortSignal,
 ): Promise<PowProof> {
+  // Resolved here: the worker's own `require` would look from the current directory, not the CLI's.
   const boot =
-    `require('tsx/cjs/api').register({ tsconfig: ${JSON.stringify(path.join(__dirname, '..', 'tsconfig.json'))} });` +
+    `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register({ tsconfig: ${JSON.stringify(path.join(__dirname, '..', 'tsconfig.json'))} });` +
     `require(${JSON.stringify(path.join(__dirname, 'pow-worker.ts'))});`;
   const worker = new Worker(boot, { eval: true, workerData: dto });
   return new Promise<PowProof>((resolve, reject) => {
@@ -28,6 +30,10 @@ export function solveInWorkerThread(
       }
     });
     worker.on('error', reject);
+    signal?.addEventListener('abort', () => {
+      reject(new Error('proof-of-work aborted'));
+      void worker.terminate();
+    });
     worker.on('exit', (code) => {
       reject(new Error(`the proof-of-work thread exited (${code}) without a solution`));
     });

@@ -33,8 +33,9 @@ export interface PowSettings {
   readonly enabled: boolean;
   readonly initialEffort: number;
   readonly maxEffort: number;
-  /** Challenge requests without a pass, per second, averaged over the last few seconds. */
+  /** Challenge requests without a valid pass in one second above which the effort rises. */
   readonly raiseAbove: number;
+  /** Such requests a second, averaged over the last 5 s, below which the server counts as calm. */
   readonly lowerBelow: number;
   readonly calmMs: number;
   readonly challengeTtlMs: number;

@@ -57,13 +57,14 @@ export class PowChallenges {
     const challenge = Buffer.from(proof.challenge, 'hex');
     const expiresAtMs = challenge.readUInt32BE(5) * 1000;
     const key = `pow:${challenge.toString('hex', 9, 25)}`;
-    let decision;
+    let spent;
     try {
-      decision = await this.spent.slowmode(key, Math.max(1, expiresAtMs - Date.now()));
+      spent = await this.spent.spend(key, expiresAtMs - Date.now());
     } catch {
       throw rateLimited(STORE_DOWN_RETRY_MS, 'the proof-of-work spent-set is unavailable');
     }
-    if (!decision.allowed) {
+    if (spent === 'full') throw rateLimited(STORE_DOWN_RETRY_MS, 'too many proofs-of-work at once');
+    if (spent === 'again') {
       throw await this.refusal('pow_replayed', 'this proof-of-work was already used', required);
     }
   }

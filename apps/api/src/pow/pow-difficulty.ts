@@ -36,7 +36,9 @@ export class PowDifficulty implements OnModuleInit, OnModuleDestroy {
 
   /** The effort a proof must meet now; 0 means none is needed. */
   get required(): number {
-    return this.config.current.pow.enabled ? this.effort : 0;
+    const settings = this.config.current.pow;
+    // max_effort may have been lowered live since the last tick.
+    return settings.enabled ? Math.min(this.effort, settings.maxEffort) : 0;
   }
 
   /** Requests a second, averaged over the last few seconds. */
@@ -62,6 +64,7 @@ export class PowDifficulty implements OnModuleInit, OnModuleDestroy {
       this.effort = Math.min(settings.maxEffort, Math.max(settings.initialEffort, this.effort * 2));
       this.calmSince = null;
     } else if (this.effort > 0 && this.rate() < settings.lowerBelow) {
+      this.effort = Math.min(this.effort, settings.maxEffort);
       this.calmSince ??= now;
       if (now - this.calmSince >= settings.calmMs) {
         const halved = Math.floor(this.effort / 2);

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { type ChallengeRequest } from '@mpqcht/protocol';
 
+import { AppConfig } from '../config/app-config';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../rate-limit/rate-limit-store';
 import { LoginPasses } from './login-passes';
 import { PowChallenges } from './pow-challenges';
 import { PowDifficulty } from './pow-difficulty';
@@ -13,8 +15,11 @@ export interface ChallengeAdmission {
 
 /**
  * The proof-of-work gate in front of challenge issuance. A valid login pass goes through without a
- * proof and is not counted; every other request is counted for the difficulty, and needs a proof
- * at the current effort once that is above 0. An invalid or expired pass counts as none.
+ * proof and is not counted, within its key's own budget (the per-address limits, `[limits]
+ * challenge_burst` and `challenges_per_minute`, per key): a pass outlives a ban, and one key must
+ * not get nonces without limit. Every other request is counted for the difficulty, and needs a
+ * proof at the current effort once that is above 0. An invalid or expired pass, or one over its
+ * budget, counts as none.
  */
 @Injectable()
 export class PowGate {
@@ -22,12 +27,14 @@ export class PowGate {
     private readonly passes: LoginPasses,
     private readonly difficulty: PowDifficulty,
     private readonly challenges: PowChallenges,
+    private readonly config: AppConfig,
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
   ) {}
 
   async admit(request: ChallengeRequest): Promise<ChallengeAdmission> {
     if (request?.pass !== undefined) {
       const holder = await this.passes.holder(request.pass);
-      if (holder) return { boundKey: holder };
+      if (holder && (await this.withinBudget(holder))) return { boundKey: holder };
     }
     this.difficulty.record();
     const required = this.difficulty.required;
@@ -41,5 +48,20 @@ export class PowGate {
     }
     await this.challenges.verify(request.pow, required);
     return { boundKey: null };
+  }
+
+  /** Whether `key`'s pass may skip the proof once more; a store that cannot say means no. */
+  private async withinBudget(key: string): Promise<boolean> {
+    const limits = this.config.current.ipLimits;
+    try {
+      const decision = await this.store.take(`pass:${key}`, {
+        capacity: limits.challengeBurst,
+        refillPerSecond: limits.challengesPerMinute / 60,
+        cost: 1,
+      });
+      return decision.allowed;
+    } catch {
+      return false;
+    }
   }
 }

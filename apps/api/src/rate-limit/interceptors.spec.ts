@@ -155,6 +155,7 @@ describe('SlowmodeInterceptor with the store unreachable', () => {
     const down: RateLimitStore = {
       take: () => Promise.reject(new RateLimitStoreUnavailable('down')),
       slowmode: () => Promise.reject(new RateLimitStoreUnavailable('down')),
+      spend: () => Promise.reject(new RateLimitStoreUnavailable('down')),
     };
     const { slowmode } = setup(down);
     const handler = new Handler();
@@ -229,6 +230,7 @@ describe('LoginRateLimiter', () => {
     const down: RateLimitStore = {
       take: () => Promise.reject(new RateLimitStoreUnavailable('down')),
       slowmode: () => Promise.reject(new RateLimitStoreUnavailable('down')),
+      spend: () => Promise.reject(new RateLimitStoreUnavailable('down')),
     };
     const { login } = setup(down);
     await expect(login.guard('1.1.1.1', () => Promise.resolve('ok'))).rejects.toMatchObject({

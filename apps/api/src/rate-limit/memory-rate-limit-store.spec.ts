@@ -1,11 +1,12 @@
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 
-function storeAt(start = 1_000_000, maxEntries?: number) {
+function storeAt(start = 1_000_000, maxEntries?: number, maxSpent?: number) {
   const clock = { now: start };
   const store = new MemoryRateLimitStore({
     now: () => clock.now,
     sweepIntervalMs: 0,
     ...(maxEntries ? { maxEntries } : {}),
+    ...(maxSpent ? { maxSpent } : {}),
   });
   return { clock, store };
 }
@@ -90,7 +91,7 @@ describe('MemoryRateLimitStore', () => {
       store.slowmode('long', 10_000);
       clock.now += 1000; // 'idle' is full again (2 tokens regained), 'busy' is not (2 of 3)
       store.sweep();
-      expect(store.size()).toEqual({ buckets: 1, windows: 1 });
+      expect(store.size()).toEqual({ buckets: 1, windows: 1, spent: 0 });
       // forgetting changed no answer: 'busy' still has 2 tokens, not 3
       expect([1, 2, 3].map(() => store.take('busy', bucket).allowed)).toEqual([true, true, false]);
       expect(store.slowmode('long', 10_000).allowed).toBe(false);
@@ -102,7 +103,7 @@ describe('MemoryRateLimitStore', () => {
         store.take(`k${i}`, bucket);
         store.slowmode(`k${i}`, 1000);
       }
-      expect(store.size()).toEqual({ buckets: 100, windows: 100 });
+      expect(store.size()).toEqual({ buckets: 100, windows: 100, spent: 0 });
     });
 
     it('runs the sweep on a timer that does not hold the process open, stopped on shutdown', () => {
@@ -119,6 +120,40 @@ describe('MemoryRateLimitStore', () => {
       } finally {
         jest.useRealTimers();
       }
+    });
+  });
+
+  describe('spend (the proof-of-work spent-set)', () => {
+    it('says spent once, again while it lives, and spent after it expired', () => {
+      const { clock, store } = storeAt();
+      expect(store.spend('pow:a', 1000)).toBe('spent');
+      expect(store.spend('pow:a', 1000)).toBe('again');
+      clock.now += 999;
+      expect(store.spend('pow:a', 1000)).toBe('again');
+      clock.now += 1;
+      expect(store.spend('pow:a', 1000)).toBe('spent');
+    });
+
+    it('never forgets a live entry to make room: when full of live ones it answers full', () => {
+      const { clock, store } = storeAt(1_000_000, undefined, 2);
+      expect(store.spend('pow:a', 1000)).toBe('spent');
+      expect(store.spend('pow:b', 5000)).toBe('spent');
+      expect(store.spend('pow:c', 1000)).toBe('full');
+      expect(store.spend('pow:a', 1000)).toBe('again');
+      clock.now += 1000; // a has expired: it makes room, b has not
+      expect(store.spend('pow:c', 1000)).toBe('spent');
+      expect(store.spend('pow:b', 5000)).toBe('again');
+      expect(store.size().spent).toBe(2);
+    });
+
+    it('is not touched by the bucket and slowmode caps', () => {
+      const { store } = storeAt(1_000_000, 1);
+      expect(store.spend('pow:a', 1000)).toBe('spent');
+      store.slowmode('m/1', 1000);
+      store.slowmode('m/2', 1000);
+      store.take('k1', bucket);
+      store.take('k2', bucket);
+      expect(store.spend('pow:a', 1000)).toBe('again');
     });
   });
 });

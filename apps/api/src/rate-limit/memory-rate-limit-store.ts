@@ -6,6 +6,7 @@ import {
   type RateDecision,
   type RateLimitStore,
   refused,
+  type SpendResult,
 } from './rate-limit-store';
 
 interface Bucket {
@@ -21,11 +22,15 @@ export interface MemoryStoreOptions {
   readonly now?: () => number;
   /** Most buckets (and, separately, slowmode windows) kept; the oldest is dropped beyond it. */
   readonly maxEntries?: number;
+  /** Most spent keys kept; beyond it, and after dropping the expired ones, `spend` answers `full`. */
+  readonly maxSpent?: number;
   /** How often idle entries are swept; 0 disables the timer (tests call `sweep()`). */
   readonly sweepIntervalMs?: number;
 }
 
 const DEFAULT_MAX_ENTRIES = 100_000;
+/** About 100 bytes each: 20 MB at most, and every entry cost someone a proof-of-work. */
+const DEFAULT_MAX_SPENT = 200_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 /**
@@ -38,13 +43,17 @@ export class MemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly buckets = new Map<string, Bucket>();
   /** key -> the time from which the next request is allowed. */
   private readonly windows = new Map<string, number>();
+  /** key -> when it may be forgotten. Never evicted early: see `spend`. */
+  private readonly spent = new Map<string, number>();
   private readonly now: () => number;
   private readonly maxEntries: number;
+  private readonly maxSpent: number;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxSpent = options.maxSpent ?? DEFAULT_MAX_SPENT;
     const interval = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => {
@@ -96,6 +105,18 @@ export class MemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
     return ALLOWED;
   }
 
+  spend(key: string, ttlMs: number): SpendResult {
+    const now = this.now();
+    const until = this.spent.get(key);
+    if (until !== undefined && until > now) return 'again';
+    if (until === undefined && this.spent.size >= this.maxSpent) {
+      this.dropExpired(this.spent, now);
+      if (this.spent.size >= this.maxSpent) return 'full';
+    }
+    this.spent.set(key, now + Math.max(1, ttlMs));
+    return 'spent';
+  }
+
   /** Drops full buckets and ended windows: forgetting them changes no answer. */
   sweep(): void {
     const now = this.now();
@@ -103,14 +124,19 @@ export class MemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
       const tokens = bucket.tokens + ((now - bucket.at) * bucket.refillPerSecond) / 1000;
       if (tokens >= bucket.capacity) this.buckets.delete(key);
     }
-    for (const [key, until] of this.windows) {
-      if (until <= now) this.windows.delete(key);
+    this.dropExpired(this.windows, now);
+    this.dropExpired(this.spent, now);
+  }
+
+  private dropExpired(map: Map<string, number>, now: number): void {
+    for (const [key, until] of map) {
+      if (until <= now) map.delete(key);
     }
   }
 
   /** Entries held (for tests and diagnostics). */
-  size(): { buckets: number; windows: number } {
-    return { buckets: this.buckets.size, windows: this.windows.size };
+  size(): { buckets: number; windows: number; spent: number } {
+    return { buckets: this.buckets.size, windows: this.windows.size, spent: this.spent.size };
   }
 
   onModuleDestroy(): void {

@@ -33,7 +33,15 @@ export interface RateLimitStore {
   take(key: string, bucket: BucketSpec): RateDecision | Promise<RateDecision>;
   /** At most one request per `intervalMs` for `key`; an allowed request starts the next interval. */
   slowmode(key: string, intervalMs: number): RateDecision | Promise<RateDecision>;
+  /**
+   * Marks `key` spent for `ttlMs`: `spent` the first time, `again` while it is remembered. A live
+   * entry is never forgotten early; a store too full to remember one more answers `full`
+   * (callers refuse: a proof-of-work that cannot be remembered could be replayed).
+   */
+  spend(key: string, ttlMs: number): SpendResult | Promise<SpendResult>;
 }
+
+export type SpendResult = 'spent' | 'again' | 'full';
 
 /** The Nest token the store is provided under. */
 export const RATE_LIMIT_STORE = Symbol('RateLimitStore');

@@ -8,6 +8,7 @@ import {
   type RateLimitStore,
   RateLimitStoreUnavailable,
   refused,
+  type SpendResult,
 } from './rate-limit-store';
 import { SLOWMODE_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 
@@ -73,6 +74,23 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
     try {
       const left = await this.redis.mpqchtSlowmode(this.prefix + 's:' + key, Math.ceil(intervalMs));
       return left === 0 ? ALLOWED : refused(left);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** `SET NX PX`: atomic across processes; Redis keeps a key with a TTL until it expires (set
+   * `maxmemory-policy` to `volatile-ttl` or `noeviction`, never `allkeys-*`, docs/operations.md). */
+  async spend(key: string, ttlMs: number): Promise<SpendResult> {
+    try {
+      const set = await this.redis.set(
+        this.prefix + 'p:' + key,
+        '1',
+        'PX',
+        Math.max(1, Math.ceil(ttlMs)),
+        'NX',
+      );
+      return set === 'OK' ? 'spent' : 'again';
     } catch (error) {
       throw this.unavailable(error);
     }

@@ -226,6 +226,7 @@ describe('RequestGate', () => {
     const down: RateLimitStore = {
       take: () => Promise.reject(new RateLimitStoreUnavailable('down')),
       slowmode: () => Promise.reject(new RateLimitStoreUnavailable('down')),
+      spend: () => Promise.reject(new RateLimitStoreUnavailable('down')),
     };
     const { open } = setup(down);
     const socket = open(sessionOf(actor('plain')));

@@ -6,6 +6,7 @@ import {
   type PowChallengeDto,
   powHash,
   type PowProof,
+  readPowChallenge,
 } from '@mpqcht/protocol';
 
 /** How far a solver got: `tried` hashes, against `effort` expected (it may take more, or fewer). */
@@ -48,6 +49,10 @@ export function searchPow(
   return null;
 }
 
+function randomHigh(): number {
+  return Math.floor(Math.random() * 0x1_0000_0000);
+}
+
 export interface SolvePowOptions {
   readonly onProgress?: (progress: PowProgress) => void;
   readonly signal?: AbortSignal;
@@ -64,17 +69,22 @@ export async function solvePow(dto: PowChallengeDto, options: SolvePowOptions = 
   if (!challenge || challenge.length !== POW_CHALLENGE_BYTES) {
     throw new Error('the server sent a malformed proof-of-work challenge');
   }
+  // The effort that counts is the one the server signed into the challenge (bytes 1-4).
+  const effort = readPowChallenge(challenge)?.effort ?? dto.effort;
   const slice = options.slice ?? 20_000;
-  // A random high half, so two solvers of one challenge (two tabs) do not walk the same path.
-  const high = Math.floor(Math.random() * 0x1_0000_0000);
+  // A random high half, so two solvers of one challenge (two tabs) do not walk the same path; a
+  // new one each time the low half wraps, so a very high effort never walks the same values twice.
+  let high = randomHigh();
   for (let tried = 0; ; tried += slice) {
     if (options.signal?.aborted) throw new PowAborted();
-    const solution = searchPow(challenge, dto.effort, high, tried, slice);
+    const start = tried % 0x1_0000_0000;
+    if (tried > 0 && start < slice) high = randomHigh();
+    const solution = searchPow(challenge, effort, high, start, slice);
     if (solution) {
-      options.onProgress?.({ tried: dto.effort, effort: dto.effort });
+      options.onProgress?.({ tried: effort, effort });
       return { challenge: dto.challenge, solution: bytesToHex(solution) };
     }
-    options.onProgress?.({ tried: tried + slice, effort: dto.effort });
+    options.onProgress?.({ tried: tried + slice, effort });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

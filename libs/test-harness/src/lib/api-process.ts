@@ -43,6 +43,15 @@ export interface ApiProcess {
   dispose(): Promise<void>;
 }
 
+/**
+ * Suites log in far faster than a community does, from one address: proof-of-work would rise in
+ * the middle of unrelated tests. It stays off unless a suite brings its own `[pow]` (pow.spec.ts).
+ */
+const SUITE_POW = `
+[pow]
+raise_above = 1000000
+`;
+
 export function defaultConfig(rootKeys: readonly string[] = [], extra = ''): string {
   return `
 [server]
@@ -82,7 +91,7 @@ group = "general"
 id = "random"
 name = "random"
 group = "general"
-${extra}`;
+${extra.includes('[pow]') ? '' : SUITE_POW}${extra}`;
 }
 
 export function tempDir(prefix = 'mpqcht-e2e-'): string {
