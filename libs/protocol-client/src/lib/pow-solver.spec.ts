@@ -10,6 +10,8 @@ const CHALLENGE = { nonce: 'ab'.repeat(32), expiresAt: '2030-01-01T00:00:00.000Z
 function powChallenge(effort: number, seed = 1): PowChallengeDto {
   const bytes = new Uint8Array(41).map((_, i) => (i * 31 + seed) & 0xff);
   bytes[0] = 1;
+  // The solver reads the effort the server signed into bytes 1-4, as the server checks it.
+  new DataView(bytes.buffer).setUint32(1, Math.min(effort, 0xffff_ffff));
   return {
     algorithm: 'sha256-u32-v1',
     effort,
