@@ -47,7 +47,7 @@ import type { ServerConnection } from '../connection/server-connection';
     .track {
       height: 8px;
       border-radius: 4px;
-      background: var(--mq-surface-2);
+      background: var(--mq-border);
       overflow: hidden;
     }
     .bar {
