@@ -86,7 +86,7 @@ describe('web client: proof-of-work against a flooded server', () => {
     await api.dispose();
   }, 60_000);
 
-  it('solves the proof in a worker with visible progress, logs in, and logs in again with its pass and no proof', async () => {
+  it('solves the proof in a worker with visible progress, logs in, logs in again with its pass and no proof, and proves work again without it', async () => {
     const page = person.page;
     const posts = recordChallenges(page, api.url);
     // Every time the progress indication is rendered, the per cent it shows (the page reloads once).
@@ -167,6 +167,21 @@ describe('web client: proof-of-work against a flooded server', () => {
     expect(again).toEqual([{ body: { pass: expect.stringMatching(/^[0-9a-f]+$/) as string }, status: 200 }]);
     expect(shown).toEqual([]);
     await screenshot(page, 'pow-03-reloaded-with-pass');
+
+    // (d) Without its pass (gone here; expired or no longer accepted alike), a reconnect proves work
+    // again, and says so in the channel header's badge, where the chat stays on screen.
+    await page.evaluate(() => localStorage.removeItem('mpqcht.login-passes.v1'));
+    await person.context.setOffline(true);
+    const reconnecting = page.locator('[data-test=reconnecting]');
+    await reconnecting.waitFor({ timeout: WAIT });
+    await person.context.setOffline(false);
+    const badgeWork = reconnecting.locator('[data-test=reconnecting-pow]');
+    await badgeWork.waitFor({ timeout: WAIT });
+    expect(await badgeWork.textContent()).toMatch(/^Reconnecting, proving work… \d{1,2} %$/);
+    await screenshot(page, 'pow-04-reconnecting-proving-work');
+    await reconnecting.waitFor({ state: 'detached', timeout: 90_000 });
+    const afterReconnect = await page.evaluate(() => localStorage.getItem('mpqcht.login-passes.v1'));
+    expect(afterReconnect).toContain(erin.publicKey.hex);
 
     // Logging out forgets the key's passes (they say which servers it used from this browser).
     await page.locator('[data-test=log-out]').click();
