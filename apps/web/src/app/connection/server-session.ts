@@ -176,6 +176,8 @@ export class ServerSession {
   close(): void {
     this.generation += 1;
     this.challengeAbort?.abort();
+    this.challengeAbort = null;
+    this.proofOfWork.set(null);
     this.cancelRetry();
     this.policy.reset();
     this.socket?.removeAllListeners();
@@ -258,21 +260,24 @@ export class ServerSession {
         ...(this.deps.powWorker ? { solvePow: this.workerSolver(this.deps.powWorker, abort.signal) } : {}),
       });
     } finally {
-      if (this.challengeAbort === abort) this.challengeAbort = null;
-      this.proofOfWork.set(null);
+      // Not an older attempt's ending: the progress shown may be a newer one's.
+      if (this.challengeAbort === abort) {
+        this.challengeAbort = null;
+        this.proofOfWork.set(null);
+      }
     }
   }
 
   private workerSolver(createWorker: () => Promise<PowWorker>, signal: AbortSignal): PowSolver {
+    const show = (work: ProofOfWork) => {
+      if (!signal.aborted) this.proofOfWork.set(work);
+    };
     return async (challenge) => {
-      this.proofOfWork.set({ effort: challenge.effort, percent: 0 });
+      show({ effort: challenge.effort, percent: 0 });
       return solveInWorker(
         createWorker,
         challenge,
-        (progress) => {
-          if (!signal.aborted)
-            this.proofOfWork.set({ effort: progress.effort, percent: powPercent(progress) });
-        },
+        (progress) => show({ effort: progress.effort, percent: powPercent(progress) }),
         signal,
       );
     };
