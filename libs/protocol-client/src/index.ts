@@ -15,11 +15,11 @@ export {
   type LoginSigner,
   OriginMismatch,
 } from './lib/login-auth';
+export { searchPow } from './lib/pow-search';
 export {
   PowAborted,
   type PowProgress,
   type PowSolver,
-  searchPow,
   solvePow,
   type SolvePowOptions,
 } from './lib/pow-solver';

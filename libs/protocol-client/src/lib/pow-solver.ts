@@ -1,13 +1,9 @@
 import { bytesToHex, hexToBytes } from '@mpqcht/identity';
-import {
-  meetsEffort,
-  POW_CHALLENGE_BYTES,
-  POW_SOLUTION_BYTES,
-  type PowChallengeDto,
-  powHash,
-  type PowProof,
-  readPowChallenge,
-} from '@mpqcht/protocol';
+import type { PowChallengeDto, PowProof } from '@mpqcht/protocol';
+// Values from the zod-free entry: the web client's bundle must not carry the schemas.
+import { POW_CHALLENGE_BYTES, readPowChallenge } from '@mpqcht/protocol/plain';
+
+import { searchPow } from './pow-search';
 
 /** How far a solver got: `tried` hashes, against `effort` expected (it may take more, or fewer). */
 export interface PowProgress {
@@ -26,27 +22,6 @@ export class PowAborted extends Error {
     super('proof-of-work aborted');
     this.name = 'PowAborted';
   }
-}
-
-/**
- * Tries `count` solutions from `start` (the low 32 bits of the 8-byte solution; the high 32 bits are
- * `high`): the first that meets `effort`, or null. Synchronous: call it in slices from a worker.
- */
-export function searchPow(
-  challenge: Uint8Array,
-  effort: number,
-  high: number,
-  start: number,
-  count: number,
-): Uint8Array | null {
-  const solution = new Uint8Array(POW_SOLUTION_BYTES);
-  const view = new DataView(solution.buffer);
-  view.setUint32(0, high >>> 0);
-  for (let i = 0; i < count; i++) {
-    view.setUint32(4, (start + i) >>> 0);
-    if (meetsEffort(powHash(challenge, solution), effort)) return solution;
-  }
-  return null;
 }
 
 function randomHigh(): number {

@@ -2,6 +2,7 @@ import { InjectionToken, type Provider, type Type } from '@angular/core';
 
 import type { PublicKey } from '@mpqcht/identity';
 
+import type { PowWorker } from './pow-worker-solver';
 import type { ServerHttp } from './server-http';
 import type { SocketFactory } from './server-socket';
 
@@ -19,6 +20,13 @@ export interface ConnectionDeps {
   readonly random?: () => number;
   /** Whether the browser says it has a network (`navigator.onLine`); assumed when absent. */
   readonly online?: () => boolean;
+  /**
+   * Starts a worker that solves a proof-of-work challenge off the page's thread; without it the
+   * library solves in this thread (no progress is shown then).
+   */
+  readonly powWorker?: () => Promise<PowWorker>;
+  /** Where login passes are kept between visits (localStorage); none are kept when absent. */
+  readonly loginPasses?: Storage;
 }
 
 /** The origin of the server a connection's injector serves. */

@@ -2,6 +2,7 @@ import { inject, Injectable, signal } from '@angular/core';
 
 import type { ServerPermission } from '@mpqcht/permissions';
 import type {
+  ChallengeDto,
   Envelope,
   MemberDto,
   PushEvent,
@@ -12,11 +13,19 @@ import type {
   ServerToClientEvents,
   SessionDto,
 } from '@mpqcht/protocol';
-import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqcht/protocol-client';
+import {
+  buildLoginAuth,
+  loginAuthCallback,
+  type PowSolver,
+  request as sendRequest,
+} from '@mpqcht/protocol-client';
 
 import { CONNECTION_DEPS, SERVER_URL, SIGNING_IDENTITY } from './connection-deps';
 import type { ConnectionStatus } from './connection-status';
 import { connectErrorOutcome, type HandshakeOutcome, loginUnavailableOutcome } from './handshake-outcome';
+import { loadLoginPass, saveLoginPass } from './login-pass.storage';
+import { powPercent, type ProofOfWork } from './pow-progress';
+import { type PowWorker, solveInWorker } from './pow-worker-solver';
 import { ReconnectPolicy } from './reconnect-policy';
 import { describeFailure, RequestFailed } from './request-failed';
 import type { ServerSocket } from './server-socket';
@@ -53,6 +62,8 @@ export class ServerSession {
   readonly self = signal<MemberDto | null>(null);
   /** This member's server permissions, as `session.get` reported them (hides what would be refused). */
   readonly permissions = signal<ReadonlySet<ServerPermission>>(new Set());
+  /** The proof-of-work this login is solving (the server is under a flood); null otherwise. */
+  readonly proofOfWork = signal<ProofOfWork | null>(null);
 
   private socket: ServerSocket | null = null;
   /** Bumped by close(): what an older connect() was still waiting for is dropped. */
@@ -67,6 +78,17 @@ export class ServerSession {
   private readonly sessionListeners: ((session: SessionDto) => void)[] = [];
   private readonly loaders: (() => Promise<void>)[] = [];
   private readonly resumers: (() => Promise<void>)[] = [];
+  /** Ends the challenge request (and the proof-of-work) of the attempt under way, on close(). */
+  private challengeAbort: AbortController | null = null;
+
+  constructor() {
+    // The newest pass, for the next login of this key here (docs/protocol.md, Proof of work).
+    this.onSession((session) => {
+      if (this.deps.loginPasses && session.publicKey === this.publicKey) {
+        saveLoginPass(this.deps.loginPasses, this.url, this.publicKey, session.loginPass, this.deps.now());
+      }
+    });
+  }
 
   get publicKey(): string {
     return this.identity.publicKey.hex;
@@ -133,7 +155,7 @@ export class ServerSession {
       buildLoginAuth({
         signer: { privateKey: this.identity.signingKey, publicKey: this.identity.publicKey },
         origin: this.url,
-        challenge: await this.deps.http.challenge(this.url),
+        challenge: await this.challenge(),
         invite: this.invite,
       });
     const socket = this.deps.socketFactory(
@@ -153,6 +175,9 @@ export class ServerSession {
   /** Closes the socket for good (logout, server removed). */
   close(): void {
     this.generation += 1;
+    this.challengeAbort?.abort();
+    this.challengeAbort = null;
+    this.proofOfWork.set(null);
     this.cancelRetry();
     this.policy.reset();
     this.socket?.removeAllListeners();
@@ -217,6 +242,45 @@ export class ServerSession {
     } catch {
       // Offline or refused: the next connect asks again.
     }
+  }
+
+  /**
+   * A challenge for one login: with this key's login pass when it has a live one, solving a
+   * proof-of-work in a worker when the server asks for one anyway.
+   */
+  private async challenge(): Promise<ChallengeDto> {
+    this.challengeAbort?.abort();
+    const abort = new AbortController();
+    this.challengeAbort = abort;
+    const storage = this.deps.loginPasses;
+    try {
+      return await this.deps.http.challenge(this.url, {
+        pass: storage ? loadLoginPass(storage, this.url, this.publicKey, this.deps.now()) : null,
+        signal: abort.signal,
+        ...(this.deps.powWorker ? { solvePow: this.workerSolver(this.deps.powWorker, abort.signal) } : {}),
+      });
+    } finally {
+      // Not an older attempt's ending: the progress shown may be a newer one's.
+      if (this.challengeAbort === abort) {
+        this.challengeAbort = null;
+        this.proofOfWork.set(null);
+      }
+    }
+  }
+
+  private workerSolver(createWorker: () => Promise<PowWorker>, signal: AbortSignal): PowSolver {
+    const show = (work: ProofOfWork) => {
+      if (!signal.aborted) this.proofOfWork.set(work);
+    };
+    return async (challenge) => {
+      show({ effort: challenge.effort, percent: 0 });
+      return solveInWorker(
+        createWorker,
+        challenge,
+        (progress) => show({ effort: progress.effort, percent: powPercent(progress) }),
+        signal,
+      );
+    };
   }
 
   private listen(socket: ServerSocket): void {

@@ -1,3 +1,4 @@
+import { loadLoginPass, saveLoginPass } from '../connection/login-pass.storage';
 import { IdentityStore } from './identity.store';
 
 /** Real PBKDF2 (600 000 iterations) runs in each unlock: keep these tests few. */
@@ -54,11 +55,18 @@ describe('IdentityStore', () => {
     expect(again.publicKey.hex).toBe(first.publicKey.hex);
   });
 
-  it('logOut() forgets the identity in memory and in localStorage', async () => {
+  it('logOut() forgets the identity in memory and in localStorage, and its login passes', async () => {
     const store = new IdentityStore();
-    await store.unlockWithPassphrase('ada', PASSPHRASE);
+    const ada = await store.unlockWithPassphrase('ada', PASSPHRASE);
+    const pass = { pass: 'ab'.repeat(54), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const otherKey = '02' + '1'.repeat(64);
+    saveLoginPass(localStorage, 'https://a.example', ada.publicKey.hex, pass, Date.now());
+    saveLoginPass(localStorage, 'https://a.example', otherKey, pass, Date.now());
 
     store.logOut();
+
+    expect(loadLoginPass(localStorage, 'https://a.example', ada.publicKey.hex, Date.now())).toBeNull();
+    expect(loadLoginPass(localStorage, 'https://a.example', otherKey, Date.now())).toBe(pass.pass);
 
     expect(store.identity()).toBeNull();
     expect(store.remembered()).toBeNull();

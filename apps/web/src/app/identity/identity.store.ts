@@ -3,6 +3,7 @@ import { Injectable, signal } from '@angular/core';
 import type { PublicKey } from '@mpqcht/identity';
 import { deriveIdentity, generateRandomIdentity, importKeyFile } from '@mpqcht/identity';
 
+import { forgetKeyLoginPasses } from '../connection/login-pass.storage';
 import {
   forgetIdentity,
   loadRememberedIdentity,
@@ -74,6 +75,9 @@ export class IdentityStore {
 
   /** Log out: drops the keys and forgets the identity on this browser. */
   logOut(): void {
+    // Its login passes too: they say which servers this key used from here.
+    const key = this.identity()?.publicKey.hex;
+    if (key) forgetKeyLoginPasses(localStorage, key, Date.now());
     this.identity.set(null);
     forgetIdentity(localStorage);
     this.remembered.set(null);

@@ -17,11 +17,12 @@ import { ServersStore } from '../servers/servers.store';
 import { Autofocus } from '../shared/autofocus.directive';
 import { Countdown } from '../shared/countdown';
 import { injectDialogs } from '../shared/dialogs';
+import { ProofOfWorkProgress } from './proof-of-work.component';
 
 /** Why a server's channels are not on screen, in words a person understands, and what to do. */
 @Component({
   selector: 'mq-server-status',
-  imports: [Autofocus],
+  imports: [Autofocus, ProofOfWorkProgress],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let server = this.server().session;
@@ -30,6 +31,7 @@ import { injectDialogs } from '../shared/dialogs';
       @switch (status.kind) {
         @case ('connecting') {
           <h2>Connecting to {{ server.url }}…</h2>
+          <mq-proof-of-work [server]="this.server()" />
         }
         @case ('reconnecting') {
           @if (status.reason) {
@@ -45,6 +47,7 @@ import { injectDialogs } from '../shared/dialogs';
               Reconnecting to {{ server.url }} (attempt {{ status.attempt }})…
             }
           </p>
+          <mq-proof-of-work [server]="this.server()" />
           @if (waiting() > 0) {
             <p data-test="outbox-waiting">
               {{ waiting() === 1 ? '1 message is' : waiting() + ' messages are' }} waiting to be sent when the

@@ -39,15 +39,19 @@ function initials(name: string): string {
           @if (mentions(server) > 0) {
             <span class="badge" data-test="rail-mentions">{{ mentions(server) }}</span>
           }
-          @switch (server.session.status().kind) {
-            @case ('refused') {
-              <span class="state refused" title="Not connected">!</span>
-            }
-            @case ('reconnecting') {
-              <span class="state reconnecting" title="Reconnecting"></span>
-            }
-            @case ('rate_limited') {
-              <span class="state reconnecting" title="Too many logins from here; retrying"></span>
+          @if (server.session.proofOfWork()) {
+            <span class="state working" title="Proving work to log in" data-test="rail-pow"></span>
+          } @else {
+            @switch (server.session.status().kind) {
+              @case ('refused') {
+                <span class="state refused" title="Not connected">!</span>
+              }
+              @case ('reconnecting') {
+                <span class="state reconnecting" title="Reconnecting"></span>
+              }
+              @case ('rate_limited') {
+                <span class="state reconnecting" title="Too many logins from here; retrying"></span>
+              }
             }
           }
         </button>
@@ -191,6 +195,11 @@ function initials(name: string): string {
     }
     .reconnecting {
       background: #f0b232;
+    }
+    .working {
+      background: var(--mq-accent);
+      border: 2px solid var(--mq-background);
+      box-sizing: border-box;
     }
     .add {
       color: #23a55a;

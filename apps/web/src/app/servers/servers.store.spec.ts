@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 
+import { loadLoginPass, saveLoginPass } from '../connection/login-pass.storage';
 import { provideServerFeatures } from '../server-features';
 import { FakeServerHttp, FakeSocketFactory } from '../testing/fake-socket';
 import { settle, testIdentity, URL_A } from '../testing/fixtures';
@@ -73,6 +74,21 @@ describe('ServersStore', () => {
     expect(factory.sockets[0]?.disconnectCalls).toBe(1);
     expect(store.activeUrl()).toBeNull();
     expect(store.active()?.url).toBe(URL_B);
+  });
+
+  it('remove() forgets the login passes kept for that server, of every key', async () => {
+    store.useDeps({ http, socketFactory: factory.create, now: () => 0, loginPasses: localStorage });
+    const live = { pass: 'ab'.repeat(54), expiresAt: '2026-01-01T00:00:00.000Z' };
+    saveLoginPass(localStorage, URL_A, '02' + '1'.repeat(64), live, 0);
+    saveLoginPass(localStorage, URL_B, '02' + '1'.repeat(64), live, 0);
+    store.start(await testIdentity());
+    store.add(URL_A);
+    store.add(URL_B);
+
+    store.remove(URL_A);
+
+    expect(loadLoginPass(localStorage, URL_A, '02' + '1'.repeat(64), 0)).toBeNull();
+    expect(loadLoginPass(localStorage, URL_B, '02' + '1'.repeat(64), 0)).toBe(live.pass);
   });
 
   it('start() restores a connection for every saved server, in order', async () => {

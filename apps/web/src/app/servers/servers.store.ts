@@ -4,6 +4,8 @@ import type { ServerInfoDto } from '@mpqcht/protocol';
 
 import { Outbox } from '../channels/outbox';
 import { type ConnectionDeps, SERVER_FEATURES, type SigningIdentity } from '../connection/connection-deps';
+import { forgetServerLoginPasses } from '../connection/login-pass.storage';
+import { loadPowWorker } from '../connection/pow-worker-solver';
 import { ServerConnection } from '../connection/server-connection';
 import { fetchServerHttp } from '../connection/server-http';
 import { createServerSocket } from '../connection/server-socket';
@@ -17,6 +19,8 @@ export const DEFAULT_CONNECTION_DEPS: ConnectionDeps = {
   socketFactory: createServerSocket,
   now: () => Date.now(),
   online: () => navigator.onLine,
+  powWorker: loadPowWorker,
+  loginPasses: localStorage,
 };
 
 /**
@@ -102,6 +106,8 @@ export class ServersStore {
     connection?.session.close();
     // What waited for this server would otherwise be sent if it were ever added again.
     connection?.get(Outbox).clear();
+    // A pass says which key used this server here; no use keeping it for a server not on the page.
+    if (this.deps.loginPasses) forgetServerLoginPasses(this.deps.loginPasses, url, this.deps.now());
     this.list.update((list) => list.filter((s) => s.url !== url));
     if (this.activeUrl() === url) this.select(null);
     this.persist();

@@ -2,6 +2,8 @@ import type {
   ChallengeDto,
   Envelope,
   ErrorCode,
+  PowChallengeDto,
+  PowProof,
   PushEvent,
   RequestEvent,
   RequestPayload,
@@ -10,7 +12,7 @@ import type {
   ServerToClientEvents,
 } from '@mpqcht/protocol';
 
-import type { ServerHttp } from '../connection/server-http';
+import type { ChallengeOptions, ServerHttp } from '../connection/server-http';
 import type { AuthCallback, ServerSocket, SocketFactory } from '../connection/server-socket';
 
 /**
@@ -216,6 +218,11 @@ export class FakeServerHttp implements ServerHttp {
   /** What serverInfo answers; an Error rejects. */
   info: (url: string) => ServerInfoDto | Error = (url) => serverInfo(url);
   challengeError: Error | null = null;
+  /** What each challenge request was asked with (the login pass, the solver). */
+  readonly challengeOptions: ChallengeOptions[] = [];
+  /** Set: a request without a pass must first solve this, as a flooded server asks. */
+  powChallenge: PowChallengeDto | null = null;
+  readonly proofs: PowProof[] = [];
 
   serverInfo(url: string): Promise<ServerInfoDto> {
     this.infoCalls.push(url);
@@ -223,13 +230,18 @@ export class FakeServerHttp implements ServerHttp {
     return info instanceof Error ? Promise.reject(info) : Promise.resolve(info);
   }
 
-  challenge(url: string): Promise<ChallengeDto> {
-    if (this.challengeError) return Promise.reject(this.challengeError);
+  async challenge(url: string, options: ChallengeOptions = {}): Promise<ChallengeDto> {
+    this.challengeOptions.push(options);
+    if (this.powChallenge && !options.pass) {
+      if (!options.solvePow) throw new Error('the fake server asks for proof-of-work; no solver given');
+      this.proofs.push(await options.solvePow(this.powChallenge));
+    }
+    if (this.challengeError) throw this.challengeError;
     const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(32)), (b) =>
       b.toString(16).padStart(2, '0'),
     ).join('');
     const challenge = { nonce, expiresAt: new Date(0).toISOString(), origin: url };
     this.challenges.push(challenge);
-    return Promise.resolve(challenge);
+    return challenge;
   }
 }

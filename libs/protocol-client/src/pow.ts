@@ -1,0 +1,5 @@
+/**
+ * The proof-of-work search alone, for a worker: no socket, no identity, no schemas in its bundle.
+ * Everything else is in the main entry (`@mpqcht/protocol-client`), which exports this too.
+ */
+export { searchPow } from './lib/pow-search';
