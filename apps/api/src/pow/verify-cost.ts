@@ -1,0 +1,165 @@
+/**
+ * What verifying a proof-of-work costs the server (issue 18: "verify must cost microseconds,
+ * ≤ 10 µs"), measured on the api's own `PowChallenges`, not a copy. Not part of the app bundle
+ * (nothing imports it) nor of any test: a measurement, run by hand (docs/performance.md):
+ *
+ *   npx tsx --tsconfig apps/api/tsconfig.app.json apps/api/src/pow/verify-cost.ts [N]
+ *
+ * It builds `PowChallenges` as Nest would, from the real `ServerSecret` (its database read
+ * answered by a stub: one random secret), `AppConfig` (a parsed config.toml with the default
+ * `[pow]`) and the in-memory `MemoryRateLimitStore` (the spent-set without Redis), then times N
+ * calls each (performance.now around the whole loop, after a warm-up of N/10) of:
+ *  - `check` (the store-free checks) on valid proofs at effort 10,000, on proofs whose MAC is
+ *    forged, and on genuine challenges with a wrong solution;
+ *  - `verify` (check, then the spent-set) on N distinct valid proofs, and on the two kinds of
+ *    invalid proof, whose refusal signs a fresh challenge and builds the error.
+ */
+import { hash, randomBytes } from 'node:crypto';
+
+import { meetsEffort, POW_SIGNED_BYTES, type PowProof } from '@mpqcht/protocol';
+
+import { AppConfig } from '../config/app-config';
+import { loadEnv } from '../config/env';
+import { parseCommunityConfig } from '../config/load-community-config';
+import { type Sql } from '../database/sql';
+import { MemoryRateLimitStore } from '../rate-limit/memory-rate-limit-store';
+import { PowChallenges } from './pow-challenges';
+import { ServerSecret } from './server-secret';
+
+const EFFORT = 10_000;
+/** Valid proofs for `verify` must be distinct (a spent one is refused): solved at a low effort. */
+const CHEAP_EFFORT = 16;
+/** Distinct valid proofs at EFFORT that the `check` loop cycles through. */
+const HARD_PROOFS = 64;
+
+const COMMUNITY = `
+[server]
+name = "verify-cost"
+
+[[groups]]
+id = "general"
+name = "General"
+
+[[channels]]
+id = "lobby"
+name = "lobby"
+group = "general"
+`;
+
+function solve(challengeHex: string, effort: number): PowProof {
+  const challenge = Buffer.from(challengeHex, 'hex');
+  const input = Buffer.alloc(challenge.length + 8);
+  challenge.copy(input);
+  for (let i = 0; ; i++) {
+    input.writeUInt32BE(i, challenge.length + 4);
+    if (meetsEffort(hash('sha256', input, 'buffer'), effort)) {
+      return { challenge: challengeHex, solution: input.toString('hex', challenge.length) };
+    }
+  }
+}
+
+/** A solution that does not meet the challenge's effort. */
+function wrong(challengeHex: string, effort: number): PowProof {
+  const challenge = Buffer.from(challengeHex, 'hex');
+  for (;;) {
+    const solution = randomBytes(8);
+    if (!meetsEffort(hash('sha256', Buffer.concat([challenge, solution]), 'buffer'), effort)) {
+      return { challenge: challengeHex, solution: solution.toString('hex') };
+    }
+  }
+}
+
+/** The same challenge with its MAC's bytes replaced by random ones. */
+function forged(proof: PowProof): PowProof {
+  const challenge = Buffer.from(proof.challenge, 'hex');
+  randomBytes(challenge.length - POW_SIGNED_BYTES).copy(challenge, POW_SIGNED_BYTES);
+  return { challenge: challenge.toString('hex'), solution: proof.solution };
+}
+
+function report(name: string, n: number, ms: number, outcome: string): void {
+  const micros = (ms * 1000) / n;
+  process.stdout.write(
+    `${name.padEnd(52)} ${micros.toFixed(2).padStart(7)} µs each (${n} calls, ${outcome})\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 200_000);
+  const secret = randomBytes(32);
+  const sql = { rows: () => Promise.resolve([{ secret }]) } as unknown as Sql;
+  const serverSecret = new ServerSecret(sql);
+  const keys = await serverSecret.load();
+  const config = new AppConfig(
+    loadEnv({ PUBLIC_ORIGIN: 'http://verify-cost.test' }),
+    parseCommunityConfig(COMMUNITY, 'config.toml'),
+  );
+  const store = new MemoryRateLimitStore({ sweepIntervalMs: 0, maxEntries: 10 * n });
+  const challenges = new PowChallenges(serverSecret, config, store);
+
+  process.stdout.write(`preparing: ${HARD_PROOFS} proofs at effort ${EFFORT}, ${2 * n} at ${CHEAP_EFFORT}\n`);
+  const hard: PowProof[] = [];
+  for (let i = 0; i < HARD_PROOFS; i++) hard.push(solve((await challenges.issue(EFFORT)).challenge, EFFORT));
+  const wrongs = hard.map((p) => wrong(p.challenge, EFFORT));
+  const forgeries = hard.map(forged);
+  const cheap: PowProof[] = [];
+  for (let i = 0; i < 2 * n; i++)
+    cheap.push(solve((await challenges.issue(CHEAP_EFFORT)).challenge, CHEAP_EFFORT));
+
+  const timeCheck = (name: string, proofs: readonly PowProof[], required: number) => {
+    let outcome = '';
+    const run = (count: number) => {
+      const codes = new Map<string, number>();
+      const now = Date.now();
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) {
+        const proof = proofs[i % proofs.length];
+        if (!proof) continue;
+        const code = challenges.check(keys, proof, required, now)?.code ?? 'ok';
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+      const ms = performance.now() - t0;
+      outcome = [...codes].map(([code, k]) => `${code} ×${k}`).join(', ');
+      return ms;
+    };
+    run(Math.ceil(n / 10));
+    report(name, n, run(n), outcome);
+  };
+  const timeVerify = async (name: string, proofs: readonly PowProof[], required: number, start = 0) => {
+    const codes = new Map<string, number>();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const proof = proofs[(start + i) % proofs.length];
+      if (!proof) continue;
+      let code = 'ok';
+      try {
+        await challenges.verify(proof, required);
+      } catch (error) {
+        code = (error as { code?: string }).code ?? 'threw';
+      }
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    const ms = performance.now() - t0;
+    report(name, n, ms, [...codes].map(([code, k]) => `${code} ×${k}`).join(', '));
+  };
+
+  timeCheck(`check: valid proof (effort ${EFFORT})`, hard, EFFORT);
+  timeCheck('check: forged MAC', forgeries, EFFORT);
+  timeCheck(`check: wrong solution (effort ${EFFORT})`, wrongs, EFFORT);
+  // Warm verify on the first n/10 cheap proofs' worth of work, on proofs the timed run does not use.
+  const warm = cheap.slice(n, n + Math.ceil(n / 10));
+  for (const proof of warm) await challenges.verify(proof, CHEAP_EFFORT);
+  await timeVerify(
+    `verify: valid proof, spent-set (effort ${CHEAP_EFFORT})`,
+    cheap.slice(0, n),
+    CHEAP_EFFORT,
+  );
+  await timeVerify('verify: replayed valid proof (refused)', cheap.slice(0, 1_000), CHEAP_EFFORT);
+  await timeVerify('verify: forged MAC (refused, fresh challenge)', forgeries, EFFORT);
+  await timeVerify(`verify: wrong solution (refused, fresh challenge)`, wrongs, EFFORT);
+  store.onModuleDestroy();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
