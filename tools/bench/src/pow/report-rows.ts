@@ -67,7 +67,7 @@ export function powRows(results: readonly TargetResult[]): Row[] {
     );
     rows.push({
       metric: `pow ${name}: effort max / mean`,
-      unit: '',
+      unit: 'hashes',
       figure: (r) => {
         const e = phase(r)?.effort;
         return e ? { value: e.max, note: ` / ${e.mean.toFixed(0)}` } : { value: null };
@@ -91,7 +91,7 @@ export function powRows(results: readonly TargetResult[]): Row[] {
       },
       {
         metric: `pow ${name}: nonces issued to the flood`,
-        unit: '',
+        unit: 'nonces',
         figure: (r) => ({ value: phase(r)?.flood?.codes['nonce'] ?? (phase(r)?.flood ? 0 : null) }),
       },
       {
