@@ -14,7 +14,7 @@ import type { Counts, HonestResult } from '../ipc';
 import type { Load } from '../load';
 import { logLine, progressLine } from '../progress';
 import type { Root } from '../root';
-import { cpuMs, cpuSpentMs, cpuTimes, machineBusyMs, sleep, totalCpuMs } from '../system';
+import { cpuMs, cpuSpentMs, cpuTimes, machineBusyMs, runQueueWaitMs, sleep, totalCpuMs } from '../system';
 import {
   countsBetween,
   effortIn,
@@ -88,6 +88,11 @@ export interface CpuFigures {
   readonly honestPercent: number;
   readonly floodPercent: number;
   readonly otherPercent: number;
+  /**
+   * How long the server's event loop was runnable but waiting for its core (other processes on
+   * it), % of the phase: above a few per cent the phase was disturbed.
+   */
+  readonly serverWaitPercent: number;
 }
 
 export interface PowPhase {
@@ -134,6 +139,7 @@ function honestFigures(result: HonestResult, seconds: number): HonestFigures {
 interface CpuSnapshot {
   readonly at: number;
   readonly server: number;
+  readonly serverWait: number;
   readonly postgres: Map<number, number>;
   readonly honest: number;
   readonly flood: number;
@@ -190,6 +196,7 @@ export async function measurePow(
   const snapshot = async (): Promise<CpuSnapshot> => ({
     at: nowMs(),
     server: cpuMs(server.process.pid),
+    serverWait: runQueueWaitMs(server.process.pid),
     postgres: cpuTimes(await server.postgresPids()),
     honest: totalCpuMs([...pool.pids, process.pid]),
     flood: flood.pid === undefined ? 0 : cpuMs(flood.pid),
@@ -316,6 +323,7 @@ export async function measurePow(
           honestPercent: percent(honestMs),
           floodPercent: percent(floodMs),
           otherPercent: percent(otherMs),
+          serverWaitPercent: percent(end.serverWait - start.serverWait),
         },
         calmAfterSeconds,
       };
@@ -352,7 +360,7 @@ function describePhase(phase: PowPhase): string {
     `mpqcht: pow ${phase.name}: ${honest('pass', phase.pass)}; ${honest('fresh', phase.fresh)}; ` +
     `effort max ${f(phase.effort?.max)} mean ${f(phase.effort?.mean)}; ` +
     `cpu server ${f(phase.cpu.serverPercent)} % pg ${f(phase.cpu.postgresPercent)} % honest ${f(phase.cpu.honestPercent)} % ` +
-    `flood ${f(phase.cpu.floodPercent)} % other ${f(phase.cpu.otherPercent)} %${flood}` +
+    `flood ${f(phase.cpu.floodPercent)} % other ${f(phase.cpu.otherPercent)} %, server waited for its core ${f(phase.cpu.serverWaitPercent)} %${flood}` +
     (phase.flood ? `; calm again after ${f(phase.calmAfterSeconds, 1)} s` : '')
   );
 }

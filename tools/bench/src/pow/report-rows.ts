@@ -120,6 +120,14 @@ export function powRows(results: readonly TargetResult[]): Row[] {
     );
   }
   rows.push({
+    metric: 'pow noise: server waiting for its core, max over phases',
+    unit: '%',
+    figure: (r) => {
+      const phases = r.pow?.phases ?? [];
+      return { value: phases.length > 0 ? Math.max(...phases.map((p) => p.cpu.serverWaitPercent)) : null };
+    },
+  });
+  rows.push({
     metric: 'pow noise: other processes, max over phases',
     unit: '% CPU',
     figure: (r) => {
