@@ -113,6 +113,22 @@ export interface SearchRunResult {
   readonly elapsedMs: number;
 }
 
+/** The pow part's honest logins in one phase (worker/honest.ts). */
+export interface HonestResult {
+  /** Logins due in the phase (rate × duration), and those that connected. */
+  readonly scheduled: number;
+  readonly ok: number;
+  /** Failed logins by code (a `pow_*` after three rounds, `rate_limited`, `timeout`, ...). */
+  readonly failed: Counts;
+  readonly examples: Record<string, string>;
+  /** Encoded histograms: due time → connected, of the ok logins; wall time of each solve. */
+  readonly latency: string;
+  readonly solve: string;
+  readonly solves: number;
+  readonly hashes: number;
+  readonly elapsedMs: number;
+}
+
 export interface Commands {
   init: { args: { target: TargetSpec; worker: number }; result: null };
   keys: { args: { count: number }; result: string[] };
@@ -134,6 +150,12 @@ export interface Commands {
     args: { queries: readonly SearchOrder[]; lanes: number; limit: number };
     result: SearchRunResult;
   };
+  /** pow part: make honest members' keys (returned for the root to authorize). */
+  honestKeys: { args: { count: number }; result: string[] };
+  /** pow part: log each honest member in once, keep the login pass; one of them is returned. */
+  honestPasses: { args: Record<string, never>; result: string | null };
+  /** pow part: honest logins at `rate` for `durationMs`, with the passes or without. */
+  honest: { args: { rate: number; withPass: boolean; durationMs: number }; result: HonestResult };
   reset: { args: Record<string, never>; result: null };
 }
 

@@ -14,7 +14,7 @@ import { installSignalHandlers, interrupted } from './cleanup';
 import { dropLeftoverDatabases } from './database';
 import { describeBuild, describeMachine } from './machine';
 import { parseOptions, USAGE } from './options';
-import { fullPlan, quickPlan } from './plan';
+import { DEFAULT_PARTS, fullPlan, type Part, quickPlan } from './plan';
 import { LoadPool } from './pool';
 import { logLine, resetClock } from './progress';
 import { table } from './report';
@@ -23,6 +23,10 @@ import { canPin, pin } from './system';
 import { targetDefinitions } from './targets';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function sameParts(a: readonly Part[], b: readonly Part[]): boolean {
+  return a.length === b.length && a.every((part) => b.includes(part));
+}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -94,7 +98,9 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n${table(results)}\n`);
   const date = new Date().toISOString().slice(0, 10);
-  const suffix = `${options.quick ? '-quick' : ''}${options.embedded ? '-embedded' : ''}`;
+  // A run of other parts than the default ones is named after them, so it cannot overwrite a full run.
+  const partsSuffix = sameParts(plan.parts, DEFAULT_PARTS) ? '' : `-${plan.parts.join('-')}`;
+  const suffix = `${options.quick ? '-quick' : ''}${options.embedded ? '-embedded' : ''}${partsSuffix}`;
   const file = path.resolve(__dirname, '..', 'results', `${date}-${machine.host}${suffix}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const report = {

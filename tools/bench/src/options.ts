@@ -27,7 +27,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --parts=a,b         only these of ramp (with cold start and idle memory), load, history, search
                       (default ramp,load,history; search, mpqcht only, is run only when named:
                       --targets=mpqcht --parts=search seeds 1M messages (--quick: 100k) and measures
-                      search.messages one at a time and 50 in flight)
+                      search.messages one at a time and 50 in flight; pow, mpqcht only, also only
+                      when named: honest logins before and during floods of challenge requests)
   --fan-outs=a,b      only these fan-outs of the plan (quick: 1, 100; full: 1, 100, 1000)
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let it create databases.`;
 

@@ -1,5 +1,7 @@
 /** What a run measures and how long each part takes: `--quick` (under 2 minutes) or the full run. */
 import type { HistorySettings } from './history';
+import { FLOOD_KINDS } from './pow/flood-kinds';
+import type { PowSettings } from './pow/measure';
 import type { RampSettings } from './ramp';
 import type { SearchSettings } from './saturation';
 import type { MessageSearchSettings } from './search/measure';
@@ -10,11 +12,15 @@ const CHANNEL_AND_THREAD: readonly StreamKind[] = ['channel', 'thread'];
 
 /**
  * ramp: cold start, idle memory and the connections ramp; load: the saturation searches; history;
- * search: message search on a seeded corpus (mpqcht only).
+ * search: message search on a seeded corpus (mpqcht only); pow: honest logins under floods of
+ * challenge requests, with proof-of-work on (mpqcht only).
  */
-export const PARTS = ['ramp', 'load', 'history', 'search'] as const;
+export const PARTS = ['ramp', 'load', 'history', 'search', 'pow'] as const;
 export type Part = (typeof PARTS)[number];
-/** Without `--parts`: search seeds a corpus and waits for an index, minutes more: asked for by name. */
+/**
+ * Without `--parts`: search seeds a corpus and waits for an index, pow waits for the server to calm
+ * down after each flood: minutes more each, asked for by name.
+ */
 export const DEFAULT_PARTS: readonly Part[] = ['ramp', 'load', 'history'];
 
 export interface Plan {
@@ -41,6 +47,7 @@ export interface Plan {
   }[];
   readonly history: HistorySettings;
   readonly search: MessageSearchSettings;
+  readonly pow: PowSettings;
 }
 
 const BYTES = 200;
@@ -79,6 +86,19 @@ export function quickPlan(): Plan {
       concurrency: 50,
       limit: 25,
     },
+    // calm_seconds 2 instead of 10: the effort is back to 0 some 15 s after a flood, not 75 s.
+    pow: {
+      members: 10,
+      passRate: 20,
+      freshRate: 0.3,
+      phaseSeconds: 10,
+      warmupSeconds: 3,
+      floods: FLOOD_KINDS,
+      lanes: 32,
+      solvingLanes: 4,
+      calmSeconds: 2,
+      maxCalmWaitSeconds: 60,
+    },
   };
 }
 
@@ -106,6 +126,19 @@ export function fullPlan(): Plan {
       concurrent: 3_000,
       concurrency: 50,
       limit: 25,
+    },
+    // New devices at 1 in 5 s: at the default max_effort (1,000,000) each solve takes 1.7 s of the
+    // load core on the development VM, which the flood shares.
+    pow: {
+      members: 20,
+      passRate: 20,
+      freshRate: 0.2,
+      phaseSeconds: 30,
+      warmupSeconds: 10,
+      floods: FLOOD_KINDS,
+      lanes: 32,
+      solvingLanes: 4,
+      maxCalmWaitSeconds: 150,
     },
   };
 }

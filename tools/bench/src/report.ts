@@ -3,6 +3,7 @@
  * beside every figure measured under load the load generator's CPU (% of one core).
  */
 import type { Latency } from './histogram';
+import { powRows } from './pow/report-rows';
 import type { TargetResult } from './run-target';
 import type { Saturation } from './saturation';
 import { searchRows } from './search/report-rows';
@@ -184,6 +185,7 @@ function rows(results: readonly TargetResult[]): Row[] {
       figure: (r) => ({ value: r.history?.pageMs?.p99 ?? null, loadCpu: r.history?.loadCpuPercent }),
     },
     ...searchRows(),
+    ...powRows(results),
     { metric: 'RSS after load', unit: 'MB', figure: (r) => ({ value: r.afterLoad?.rssMb ?? null }) },
     {
       metric: 'noise: other processes, max over steps',

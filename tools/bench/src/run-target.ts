@@ -12,6 +12,7 @@ import { Load } from './load';
 import type { Plan } from './plan';
 import type { LoadPool } from './pool';
 import { split } from './pool';
+import { measurePow, type PowResult } from './pow/measure';
 import { logLine, progressLine } from './progress';
 import { type Ramp, rampConnections, runRamp } from './ramp';
 import { type Saturation, searchSaturation } from './saturation';
@@ -43,6 +44,8 @@ export interface TargetResult {
   readonly afterLoad: Memory | null;
   /** mpqcht with `--parts=search`: message search on the seeded corpus (in a run of its own). */
   readonly search?: MessageSearch | null;
+  /** mpqcht with `--parts=pow`: honest logins under floods, proof-of-work on (a run of its own). */
+  readonly pow?: PowResult | null;
   /** Lines the server logged at error/warn level during the run (the first few). */
   readonly serverProblems: string[];
 }
@@ -161,7 +164,8 @@ export async function runTarget(
   const saturation = plan.parts.includes('load');
   const pages = plan.parts.includes('history') && definition.kind === 'mpqcht';
   const searching = plan.parts.includes('search') && definition.kind === 'mpqcht';
-  if (saturation || pages || (!first && !searching)) {
+  const powing = plan.parts.includes('pow') && definition.kind === 'mpqcht';
+  if (saturation || pages || (!first && !searching && !powing)) {
     const run = await startRun(definition, pool, pinned);
     const { server, load } = run;
     try {
@@ -211,6 +215,22 @@ export async function runTarget(
       await endRun(run, serverProblems);
     }
   }
+  // Run 4: proof-of-work, on a server with `[pow]` on (every other run has it off: bench-config.ts).
+  let pow: PowResult | null = null;
+  if (powing) {
+    const calm = plan.pow.calmSeconds;
+    const run = await startRun(definition, pool, pinned, {
+      pow: calm === undefined ? { enabled: true } : { enabled: true, calmSeconds: calm },
+    });
+    try {
+      await measureStart(run);
+      const root = run.server.root();
+      if (!root) throw new Error('pow needs the root connection to authorize its members');
+      pow = await measurePow(run.load, root, plan.pow, pinned ? LOAD_CORE : undefined);
+    } finally {
+      await endRun(run, serverProblems);
+    }
+  }
   if (!first) throw new Error(`${name}: nothing was measured`);
   return {
     name,
@@ -223,6 +243,7 @@ export async function runTarget(
     history,
     afterLoad,
     search,
+    pow,
     serverProblems,
   };
 }

@@ -59,6 +59,20 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
 }
 
+/**
+ * How long the main thread of a process (for Node: the event loop) has waited on a run queue,
+ * runnable but not running, in ms (/proc/<pid>/schedstat); NaN if unreadable. Over a stretch, it
+ * says how much the process was held up by other processes on its core.
+ */
+export function runQueueWaitMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return Number(fields[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export function totalCpuMs(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 }

@@ -12,7 +12,7 @@ import { BenchDb } from './database';
 import type { TargetKind, TargetSpec } from './ipc';
 import { Root } from './root';
 import { type BaselineName, startBaseline } from './servers/baselines';
-import { benchConfig, LOAD_CHANNEL } from './servers/bench-config';
+import { benchConfig, LOAD_CHANNEL, type PowToml } from './servers/bench-config';
 import { embeddedPostgresPids, PUBLIC_ORIGIN, startMpqcht } from './servers/mpqcht';
 import type { ServerProcess } from './servers/server-process';
 
@@ -37,6 +37,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** mpqcht: more channels in its config.toml (the search part's); the baselines have one room. */
   readonly extraChannels?: readonly string[];
+  /** mpqcht: its `[pow]` section (off by default, see bench-config.ts). */
+  readonly pow?: PowToml;
 }
 
 export interface TargetDefinition {
@@ -120,7 +122,7 @@ function mpqcht(
     const server = await startMpqcht({
       apiMain,
       databaseServerUrl,
-      configToml: benchConfig(rootKey.publicKey.hex, options?.extraChannels),
+      configToml: benchConfig(rootKey.publicKey.hex, options?.extraChannels, options?.pow),
       env,
     });
     const spec: TargetSpec = {

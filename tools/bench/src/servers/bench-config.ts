@@ -17,8 +17,34 @@ group = "general"
 `;
 }
 
-/** `extraChannels`: more channels beside `bench` and `history` (the search part's). */
-export function benchConfig(rootKey: string, extraChannels: readonly string[] = []): string {
+/**
+ * `[pow]` (docs/configuration.md). Off for the ramp, load, history and search parts: their fresh
+ * clients log in far more than `raise_above` times a second without a login pass, so the default
+ * would make them solve proofs-of-work in the load generator; they measure the login path and the
+ * load behind it; the pow part measures the proof-of-work on a server of its own.
+ */
+export interface PowToml {
+  readonly enabled: boolean;
+  /** `calm_seconds`, when not the default (the quick plan's pow part shortens the calm-down). */
+  readonly calmSeconds?: number;
+}
+
+export const POW_OFF: PowToml = { enabled: false };
+
+function powSection(pow: PowToml): string {
+  const calm = pow.calmSeconds === undefined ? '' : `\ncalm_seconds = ${pow.calmSeconds}`;
+  return `\n[pow]\nenabled = ${pow.enabled}${calm}\n`;
+}
+
+/**
+ * `extraChannels`: more channels beside `bench` and `history` (the search part's); `pow`: the
+ * `[pow]` section (off unless the pow part asks).
+ */
+export function benchConfig(
+  rootKey: string,
+  extraChannels: readonly string[] = [],
+  pow: PowToml = POW_OFF,
+): string {
   return `
 [server]
 name = "bench"
@@ -30,7 +56,7 @@ max_message_length = 4000
 challenges_per_minute = 1000000
 challenge_burst = 100000
 failed_logins_per_minute = 1000000
-
+${powSection(pow)}
 # The load members' own flood limit (per connection) at its ceiling and no slowmode, so that what
 # stops a sender is the server's capacity (a \`rate_limited\` answer under overload is shedding).
 [[roles]]

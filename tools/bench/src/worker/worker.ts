@@ -7,6 +7,7 @@ import { encode, newHistogram, recordMs } from '../histogram';
 import type { CommandName, Commands, Counts, OpenResult, Request, Response, Role, TargetSpec } from '../ipc';
 import { ACK_TIMEOUT_MS, type Connection, envelopeError, openConnection, OpenFailed } from './connections';
 import { PAGE_SIZE, runHistory } from './history-requests';
+import { fetchPasses, type HonestMember, makeMembers, runHonest } from './honest';
 import { type Key, newKey } from './login';
 import { runSearch } from './search-requests';
 import { type LocalSender, Schedule } from './senders';
@@ -17,6 +18,7 @@ let workerIndex = 0;
 let names = 0;
 const keys: Key[] = [];
 const connections: Connection[] = [];
+const honestMembers: HonestMember[] = [];
 const state = new StepState();
 const schedule = new Schedule();
 
@@ -116,9 +118,24 @@ const handlers: { [C in CommandName]: (args: Commands[C]['args']) => Promise<Com
     const searchers = connections.flatMap((c) => (c.role === 'searcher' && c.socket ? [c.socket] : []));
     return runSearch(searchers, queries, lanes, limit);
   },
+  honestKeys: async ({ count: wanted }) => {
+    const made = await makeMembers(wanted);
+    honestMembers.push(...made);
+    return made.map((member) => member.key.publicKey.hex);
+  },
+  honestPasses: async () => {
+    if (!target) throw new Error('not initialised');
+    await fetchPasses(target, honestMembers);
+    return honestMembers[0]?.pass ?? null;
+  },
+  honest: ({ rate, withPass, durationMs }) => {
+    if (!target) throw new Error('not initialised');
+    return runHonest(target, honestMembers, rate, withPass, durationMs);
+  },
   reset: () => {
     schedule.stop();
     keys.length = 0; // authorized on the server that was just stopped
+    honestMembers.length = 0;
     for (const connection of connections.splice(0)) connection.close();
     return Promise.resolve(null);
   },
