@@ -470,4 +470,74 @@ describe('members', () => {
       ]);
     });
   });
+
+  describe('paging', () => {
+    /** The whole list, page by page: each next page starts after the previous one's last member. */
+    async function allPages(socket: TestSocket, limit: number): Promise<MemberDto[][]> {
+      const pages: MemberDto[][] = [];
+      let after: { joinedAt: string; publicKey: string } | undefined;
+      for (;;) {
+        const page = await ok(socket, 'members.list', after ? { limit, after } : { limit });
+        pages.push([...page]);
+        const last = page.at(-1);
+        if (page.length < limit || !last) return pages;
+        after = { joinedAt: last.joinedAt, publicKey: last.publicKey };
+      }
+    }
+
+    it('pages the list oldest first: the pages, put together, are the whole list, once each', async () => {
+      for (let i = 0; i < 5; i++) await joinedMember();
+      const whole = await ok(root.socket, 'members.list', {});
+      expect(whole.length).toBeGreaterThanOrEqual(6);
+      const pages = await allPages(root.socket, 2);
+      expect(pages.slice(0, -1).every((page) => page.length === 2)).toBe(true);
+      expect(pages.flat().map((m) => m.publicKey)).toEqual(whole.map((m) => m.publicKey));
+      const joined = whole.map((m) => Date.parse(m.joinedAt));
+      expect([...joined].sort((a, b) => a - b)).toEqual(joined);
+    });
+
+    it('subscribes with a first page and pushes changes of members on any page', async () => {
+      const watcher = await joinedMember();
+      const later = await joinedMember();
+      const first = await ok(watcher.socket, 'members.subscribe', { limit: 1 });
+      expect(first).toHaveLength(1);
+      expect(first.map((m) => m.publicKey)).not.toContain(later.publicKey);
+
+      // A member on a later page goes offline and back, and a new member joins: all pushed.
+      const offline = pushMatching(
+        watcher.socket,
+        'presence.updated',
+        (p) => p.publicKey === later.publicKey && !p.online,
+      );
+      later.socket.close();
+      await offline;
+      const newcomer = await newIdentity();
+      await ok(root.socket, 'members.authorize', { publicKey: newcomer.publicKey.hex, roles: [] });
+      const announced = pushMatching(
+        watcher.socket,
+        'member.joined',
+        (m) => m.publicKey === newcomer.publicKey.hex,
+      );
+      const socket = await login(newcomer);
+      await ok(socket, 'member.join', { displayName: uniqueName('Paged') });
+      expect((await announced).online).toBe(true);
+
+      // The newest member is on the last page.
+      const pages = await allPages(watcher.socket, 3);
+      expect(pages.at(-1)?.at(-1)?.publicKey).toBe(newcomer.publicKey.hex);
+    });
+
+    it('refuses a page size out of range or a malformed cursor with validation_failed', async () => {
+      for (const payload of [
+        { limit: 0 },
+        { limit: 501 },
+        { limit: 1.5 },
+        { limit: 2, after: { joinedAt: 'yesterday', publicKey: root.publicKey } },
+        { limit: 2, after: { joinedAt: new Date().toISOString(), publicKey: '02ab' } },
+        { limit: 2, after: { joinedAt: new Date().toISOString() } },
+      ]) {
+        expect(await fails(root.socket, 'members.list', payload as never)).toBe('validation_failed');
+      }
+    });
+  });
 });

@@ -11,6 +11,7 @@ import {
   KickRequest,
   type MemberDto,
   type MemberRolesDto,
+  MembersPageRequest,
   RevokeMemberRequest,
   SetRolesRequest,
   UnbanRequest,
@@ -27,21 +28,23 @@ export class MembersGateway {
   constructor(private readonly members: MembersService) {}
 
   @SubscribeMessage('members.list')
-  list(@Payload() _request: EmptyRequest): Promise<MemberDto[]> {
-    return this.members.list();
+  list(@Payload() request: z.output<typeof MembersPageRequest>): Promise<MemberDto[]> {
+    return this.members.list(request);
   }
 
   /**
    * The list, kept live: the socket enters the roster room first, so a change after the list was
-   * read is pushed to it (the client applies pushes that arrive before the answer after it).
+   * read is pushed to it (the client applies pushes that arrive before the answer after it). With
+   * `limit`, the answer is the first page (or the page after `after`); the rest comes with
+   * `members.list`, and the pushes cover the whole list.
    */
   @SubscribeMessage('members.subscribe')
   async subscribe(
     @ConnectedSocket() socket: MpqchtSocket,
-    @Payload() _request: EmptyRequest,
+    @Payload() request: z.output<typeof MembersPageRequest>,
   ): Promise<MemberDto[]> {
     await socket.join(Rooms.roster);
-    return this.members.list();
+    return this.members.list(request);
   }
 
   @SubscribeMessage('members.unsubscribe')

@@ -50,6 +50,12 @@ function toBanDto(row: BanRow): BanDto {
 const MEMBER_COLUMNS = `public_key AS "publicKey", display_name AS "displayName", roles, joined_at AS "joinedAt",
   authorized_at AS "authorizedAt"`;
 
+/** A page of the member list (`members.list`, `members.subscribe`). */
+export interface MembersPage {
+  readonly limit?: number | undefined;
+  readonly after?: { readonly joinedAt: string; readonly publicKey: string } | undefined;
+}
+
 function bannedRefusal(): ProtocolError {
   return new ProtocolError('forbidden', 'this key is banned; unban it first (members.unban)');
 }
@@ -140,9 +146,27 @@ export class MembersService {
     return member;
   }
 
-  async list(): Promise<MemberDto[]> {
+  /**
+   * Joined members, oldest first; a page when `limit` is given, after `after`. Ordered by the join
+   * time as the wire has it (milliseconds), then the key, so a cursor made from a member's
+   * `joinedAt` and `publicKey` finds the next one exactly.
+   */
+  async list(page: MembersPage = {}): Promise<MemberDto[]> {
+    const params: unknown[] = [];
+    let where = 'display_name IS NOT NULL';
+    if (page.after) {
+      params.push(page.after.joinedAt, page.after.publicKey);
+      where += ` AND (date_trunc('milliseconds', joined_at), public_key) > ($1::timestamptz, $2)`;
+    }
+    let limit = '';
+    if (page.limit !== undefined) {
+      params.push(page.limit);
+      limit = ` LIMIT $${params.length}`;
+    }
     const entities = await this.sql.rows<MemberRow>(
-      `SELECT ${MEMBER_COLUMNS} FROM members ORDER BY joined_at`,
+      `SELECT ${MEMBER_COLUMNS} FROM members WHERE ${where}
+       ORDER BY date_trunc('milliseconds', joined_at), public_key${limit}`,
+      params,
     );
     const records = entities.flatMap((entity) => toRecord(entity) ?? []);
     return Promise.all(records.map((record) => this.toDto(record)));

@@ -52,6 +52,7 @@ import {
   KickRequest,
   ListThreadsRequest,
   MarkReadRequest,
+  MembersPageRequest,
   MessagesAroundRequest,
   ReplaceConfigRequest,
   RevokeInviteRequest,
@@ -74,8 +75,8 @@ import {
 export const REQUEST_SCHEMAS = {
   'session.get': EmptyRequest,
   'member.join': JoinRequest,
-  'members.list': EmptyRequest,
-  'members.subscribe': EmptyRequest,
+  'members.list': MembersPageRequest,
+  'members.subscribe': MembersPageRequest,
   'members.unsubscribe': EmptyRequest,
   'members.authorize': AuthorizeMemberRequest,
   'members.revoke': RevokeMemberRequest,

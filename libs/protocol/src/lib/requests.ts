@@ -32,6 +32,21 @@ export const EmptyRequest = z.strictObject({}).optional();
 
 export const JoinRequest = z.strictObject({ displayName });
 
+/** Most members one `members.list` or `members.subscribe` page holds. */
+export const MEMBERS_PAGE_CEILING = 500;
+
+/**
+ * `members.list` and `members.subscribe`: every joined member, oldest first, or a page of them:
+ * `limit` members after the member `after` names (its `joinedAt` and `publicKey`, as the previous
+ * page's last member has them). A page shorter than `limit` is the last.
+ */
+export const MembersPageRequest = z
+  .strictObject({
+    limit: z.number().int().min(1).max(MEMBERS_PAGE_CEILING).optional(),
+    after: z.strictObject({ joinedAt: z.iso.datetime(), publicKey: publicKeyHex }).optional(),
+  })
+  .optional();
+
 export const AuthorizeMemberRequest = z.strictObject({
   publicKey: z.string().max(200),
   roles: z.array(roleId).max(32).default([]),
@@ -282,6 +297,7 @@ export const LoginAuth = z.strictObject({
 });
 
 export type JoinRequest = z.infer<typeof JoinRequest>;
+export type MembersPageRequest = z.input<typeof MembersPageRequest>;
 export type AuthorizeMemberRequest = z.input<typeof AuthorizeMemberRequest>;
 export type RevokeMemberRequest = z.infer<typeof RevokeMemberRequest>;
 export type SetRolesRequest = z.infer<typeof SetRolesRequest>;
