@@ -1,4 +1,5 @@
 import { answerLogin, harness, member, onlineHarness, OTHER_KEY, settle, until } from '../testing/fixtures';
+import { MEMBERS_PAGE } from './members.state';
 
 describe('MembersState', () => {
   it('loads the list at login, and subscribes to it only while something watches it', async () => {
@@ -95,5 +96,36 @@ describe('MembersState', () => {
     socket.sent('members.subscribe')[0]?.answer({ ok: true, data: [self, member(OTHER_KEY, 'Ada')] });
     await settle();
     expect(members.members().has(OTHER_KEY)).toBe(false);
+  });
+
+  it('loads a long list page by page, each after the last member of the one before', async () => {
+    const h = await harness();
+    const keys = Array.from({ length: MEMBERS_PAGE + 2 }, (_, i) => `02${i.toString(16).padStart(64, '0')}`);
+    const all = keys.map((key, i) =>
+      member(key, `Member ${i}`, { joinedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString() }),
+    );
+    await h.session.connect();
+    const socket = h.factory.last;
+    answerLogin(socket, member(h.identity.publicKey.hex, 'Me'));
+    socket.unhandle('members.list');
+    socket.serverConnect();
+    await until(() => socket.sent('members.list').length === 1, 'the first page was asked for');
+    const [first] = socket.sent('members.list');
+    expect(first?.payload).toEqual({ limit: MEMBERS_PAGE });
+    first?.answer({ ok: true, data: all.slice(0, MEMBERS_PAGE) });
+    await until(() => socket.sent('members.list').length === 2, 'the second page was asked for');
+    // A presence push between the pages waits for the whole list.
+    socket.push('presence.updated', { publicKey: keys[MEMBERS_PAGE + 1] ?? '', online: false });
+    const second = socket.sent('members.list')[1];
+    const lastOfFirst = all[MEMBERS_PAGE - 1];
+    expect(second?.payload).toEqual({
+      limit: MEMBERS_PAGE,
+      after: { joinedAt: lastOfFirst?.joinedAt, publicKey: lastOfFirst?.publicKey },
+    });
+    second?.answer({ ok: true, data: all.slice(MEMBERS_PAGE) });
+    await settle();
+    expect(socket.sent('members.list')).toHaveLength(2);
+    expect(h.members.members().size).toBe(MEMBERS_PAGE + 2);
+    expect(h.members.members().get(keys[MEMBERS_PAGE + 1] ?? '')?.online).toBe(false);
   });
 });

@@ -5,6 +5,13 @@ import type { MemberDto, RoleInfoDto } from '@mpqcht/protocol';
 import { ServerSession } from '../connection/server-session';
 
 /**
+ * Members per answer (the server's most, `MEMBERS_PAGE_CEILING`): a community of thousands loads
+ * in several answers of this size rather than one of megabytes. Names resolve everywhere (message
+ * authors, mentions), so the client still loads every page.
+ */
+export const MEMBERS_PAGE = 500;
+
+/**
  * The members of one server with their presence, and the server's roles (names, colours, order).
  * The list is loaded at each login; presence and joins are pushed only while something on screen
  * watches it (`watch()`: the chat screen, for the server on it), so a server in the background costs
@@ -104,13 +111,26 @@ export class MembersState {
     );
   }
 
-  /** The whole list, subscribed to its changes when someone watches it. */
+  /**
+   * The whole list, page by page, subscribed to its changes when someone watches it (the first page
+   * subscribes; pushes cover every page, and those that arrive meanwhile wait for the last page).
+   */
   private async load(): Promise<void> {
     this.loading += 1;
     const subscribe = this.watchers > 0;
     try {
-      const members = await this.session.request(subscribe ? 'members.subscribe' : 'members.list', {});
+      let page = await this.session.request(subscribe ? 'members.subscribe' : 'members.list', {
+        limit: MEMBERS_PAGE,
+      });
       this.subscribed = subscribe || this.subscribed;
+      const members = [...page];
+      for (let last = page.at(-1); page.length === MEMBERS_PAGE && last; last = page.at(-1)) {
+        page = await this.session.request('members.list', {
+          limit: MEMBERS_PAGE,
+          after: { joinedAt: last.joinedAt, publicKey: last.publicKey },
+        });
+        members.push(...page);
+      }
       this.members.set(new Map(members.map((m) => [m.publicKey, m])));
     } finally {
       this.loading -= 1;
