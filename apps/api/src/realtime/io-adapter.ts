@@ -4,6 +4,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
+import { type Answer, type HandlerTransform, MessageRoutes } from './message-routes';
 import { OneWriteFrameAdapter } from './one-write-frame-adapter';
 import { type EngineConnection, OutboundBacklog } from './outbound-backlog';
 import type { PushService } from './push.service';
@@ -28,15 +29,19 @@ export type MpqchtIoOptions = Partial<ServerOptions> & {
  * Nest's IoAdapter builds an RxJS pipeline per handler per socket (fromEvent, mergeMap, takeUntil
  * on a shared disconnect stream): with our ~25 handlers that was about 110 KB of heap for every
  * connected socket (measured with a heap snapshot: closures, contexts and OperatorSubscribers),
- * 4x what the socket itself costs. Here each handler is one plain listener; the handler's result
- * is still Nest's observable (guards, interceptors, pipes, filters run as before), subscribed once
- * per request. The payload/ack mapping and the reply rules are the IoAdapter's.
+ * 4x what the socket itself costs. Here each event is one listener shared by all sockets
+ * (MessageRoutes); the handler's result is still Nest's observable (guards, interceptors, pipes,
+ * filters run as before), subscribed once per request. The payload/ack mapping and the reply rules
+ * are the IoAdapter's.
  */
 export class MpqchtIoAdapter extends IoAdapter {
   private readonly logger = new Logger('Realtime');
   private readonly serverOptions: Partial<ServerOptions>;
   private readonly socketBacklogBytes: number;
   private readonly push: PushService;
+  private readonly routes = new MessageRoutes((socket, handler, transform, args) => {
+    this.answer(socket, handler, transform, args);
+  });
 
   constructor(app: INestApplicationContext, { socketBacklogBytes, push, ...serverOptions }: MpqchtIoOptions) {
     super(app);
@@ -89,29 +94,35 @@ export class MpqchtIoAdapter extends IoAdapter {
     handlers: MessageMappingProperties[],
     transform: Parameters<IoAdapter['bindMessageHandlers']>[2],
   ): void {
-    for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(String(message), (...args: unknown[]) => {
-        const mapped = this.mapPayload(args.length === 1 ? args[0] : args);
-        const data: unknown = mapped.data;
-        const ack = mapped.ack;
-        const result: Observable<unknown> = transform(callback(data, ack));
-        result.subscribe({
-          next: (response) => {
-            if (response === null || response === undefined) return;
-            if (typeof response === 'object' && 'event' in response && response.event) {
-              const { event, data: payload } = response as { event: string; data: unknown };
-              socket.emit(event, payload);
-              return;
-            }
-            if (!isAckHandledManually && typeof ack === 'function')
-              (ack as (body: unknown) => void)(response);
-          },
-          error: (error: unknown) => {
-            // Filters answer errors; reaching here is a bug, and must not end the socket's handlers.
-            this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-          },
-        });
-      });
-    }
+    this.routes.bind(socket, handlers, transform);
+  }
+
+  /** One request: the payload/ack mapping and the reply rules are Nest's IoAdapter's. */
+  private answer(
+    socket: Socket,
+    handler: Parameters<Answer>[1],
+    transform: HandlerTransform,
+    args: unknown[],
+  ) {
+    const mapped = this.mapPayload(args.length === 1 ? args[0] : args);
+    const data: unknown = mapped.data;
+    const ack = mapped.ack;
+    const result: Observable<unknown> = transform(handler.callback(data, ack));
+    result.subscribe({
+      next: (response) => {
+        if (response === null || response === undefined) return;
+        if (typeof response === 'object' && 'event' in response && response.event) {
+          const { event, data: payload } = response as { event: string; data: unknown };
+          socket.emit(event, payload);
+          return;
+        }
+        if (!handler.isAckHandledManually && typeof ack === 'function')
+          (ack as (body: unknown) => void)(response);
+      },
+      error: (error: unknown) => {
+        // Filters answer errors; reaching here is a bug, and must not end the socket's handlers.
+        this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      },
+    });
   }
 }

@@ -54,6 +54,7 @@ export class HandshakeService {
         return;
       }
       socket.data.session = session;
+      forgetUpgradeRequest(socket);
       // Before the socket can send anything: every event draws from the key's budget.
       this.gate.attach(socket);
       next();
@@ -76,4 +77,15 @@ function refusalError(refusal: ProtocolError, message = refusal.message): Error 
   const error = new Error(message) as Error & { data: unknown };
   error.data = refusal.toBody();
   return error;
+}
+
+/**
+ * Nothing reads the upgrade request, its headers or the login proof after admission, but Socket.IO
+ * keeps them for the connection's life: about 2 KB per socket (a heap snapshot at 5,000
+ * connections), and the proof has no business staying in memory. The address stays.
+ */
+function forgetUpgradeRequest(socket: MpqchtSocket): void {
+  socket.handshake.auth = {};
+  socket.handshake.headers = {};
+  (socket.conn as { request: unknown }).request = null;
 }
