@@ -44,8 +44,11 @@ export class LoginService {
     if (!nonce || nonce.length !== NONCE_BYTES) {
       throw new ProtocolError('auth_malformed', `nonce must be ${NONCE_BYTES} bytes in hex`);
     }
+    // Parsed first so that the statement consuming the nonce also reads the key's standing; a
+    // malformed key still uses the nonce up, and is refused after the nonce's own checks.
+    const key = parseWireKey(proof.data.publicKey);
     // From here on, every refusal has used the nonce up.
-    const challenge = await this.challenges.consume(nonce);
+    const challenge = await this.challenges.consume(nonce, key.ok ? key.key.hex : null);
     if (challenge.state === 'unknown') {
       throw new ProtocolError(
         'challenge_unknown',
@@ -55,7 +58,6 @@ export class LoginService {
     if (challenge.state === 'expired') {
       throw new ProtocolError('challenge_expired', 'this nonce has expired; ask for a new one');
     }
-    const key = parseWireKey(proof.data.publicKey);
     if (!key.ok) {
       throw new ProtocolError(
         'invalid_public_key',
@@ -88,7 +90,7 @@ export class LoginService {
       );
     }
     // A banned key is refused before admission (a root key from config.toml is never banned).
-    const standing = await this.members.standing(key.key.hex);
+    const standing = this.members.standingOf(key.key.hex, challenge.standing);
     if (standing.banReason !== null) throw bannedRefusal(key.key.hex, standing.banReason);
     let admission = standing.admission;
     if (!admission && proof.data.invite !== undefined) {

@@ -15,21 +15,13 @@ import { displayNameKey } from './display-name-key';
 import { MemberRosterEvents } from './member-roster-events';
 import type { MemberRow } from './member-row';
 import { PresenceStore } from './presence-store';
-
-export interface Admission {
-  readonly isRoot: boolean;
-  readonly member: MemberRecord | null;
-}
-
-function toRecord(entity: Omit<MemberRow, 'authorizedAt'>): MemberRecord | null {
-  if (entity.displayName === null || entity.joinedAt === null) return null;
-  return {
-    publicKey: entity.publicKey,
-    displayName: entity.displayName,
-    roles: entity.roles,
-    joinedAt: entity.joinedAt,
-  };
-}
+import {
+  type Standing,
+  standingColumns,
+  standingFromRow,
+  type StandingRow,
+  toMemberRecord,
+} from './standing';
 
 interface BanRow {
   public_key: string;
@@ -76,29 +68,18 @@ export class MembersService {
     private readonly policy: ChannelPolicy,
   ) {}
 
-  /**
-   * A key at login, in one round trip (issue 18): its ban's reason (null: not banned; a root key
-   * from config.toml never is), and whether it may log in and as whom (`admission` null: the key
-   * is neither a root nor authorized).
-   */
-  async standing(publicKey: string): Promise<{ banReason: string | null; admission: Admission | null }> {
-    const isRoot = this.config.current.rootKeys.has(publicKey);
-    // No member row: the LEFT JOIN's columns are null.
-    const [row] = await this.sql.rows<
-      { [K in keyof MemberRow]: MemberRow[K] | null } & { banReason: string | null }
-    >(
-      `SELECT (SELECT reason FROM bans WHERE public_key = $1) AS "banReason", ${MEMBER_COLUMNS}
-       FROM (VALUES (1)) AS one LEFT JOIN members ON public_key = $1`,
+  /** A key's standing at login (standing.ts), for a login that did not read it with its nonce. */
+  async standing(publicKey: string): Promise<Standing> {
+    const [row] = await this.sql.rows<StandingRow>(
+      `SELECT ${standingColumns('$1')} FROM (VALUES (1)) AS one LEFT JOIN members ON members.public_key = $1`,
       [publicKey],
     );
-    const entity: MemberRow | null =
-      row?.publicKey && row.roles && row.authorizedAt
-        ? { ...row, publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt }
-        : null;
-    return {
-      banReason: isRoot ? null : (row?.banReason ?? null),
-      admission: entity || isRoot ? { isRoot, member: entity ? toRecord(entity) : null } : null,
-    };
+    return this.standingOf(publicKey, row);
+  }
+
+  /** The standing a `standingColumns` row says (undefined: the query found no row). */
+  standingOf(publicKey: string, row: StandingRow | undefined): Standing {
+    return standingFromRow(row, this.config.current.rootKeys.has(publicKey));
   }
 
   async toDto(member: MemberRecord): Promise<MemberDto> {
@@ -140,7 +121,7 @@ export class MembersService {
       if (!authorized) throw new ProtocolError('not_a_member', 'this key is no longer authorized here');
       throw new ProtocolError('already_joined', 'this key has already joined');
     }
-    const member = toRecord(row);
+    const member = toMemberRecord(row);
     if (!member) throw new Error('join returned a member without a name');
     this.roster.joined(member.publicKey, member.displayName);
     return member;
@@ -168,7 +149,7 @@ export class MembersService {
        ORDER BY date_trunc('milliseconds', joined_at), public_key${limit}`,
       params,
     );
-    const records = entities.flatMap((entity) => toRecord(entity) ?? []);
+    const records = entities.flatMap((entity) => toMemberRecord(entity) ?? []);
     return Promise.all(records.map((record) => this.toDto(record)));
   }
 
@@ -211,7 +192,7 @@ export class MembersService {
     );
     const row = rows[0];
     if (!row) throw bannedRefusal(); // banned meanwhile
-    const record = toRecord(row);
+    const record = toMemberRecord(row);
     // A joined member's live sockets get the new rights at once (channels appear or disappear).
     if (record) await this.channels.memberRightsChanged(record);
     return { publicKey: row.publicKey, roles: row.roles, authorizedAt: row.authorizedAt.toISOString() };
@@ -247,7 +228,7 @@ export class MembersService {
       // Revoked, banned or given other roles between the read and the write.
       throw new ProtocolError('conflict', "this member's roles changed meanwhile; try again");
     }
-    const record = toRecord(row);
+    const record = toMemberRecord(row);
     if (record) await this.channels.memberRightsChanged(record);
     return { publicKey: row.publicKey, roles: row.roles };
   }
