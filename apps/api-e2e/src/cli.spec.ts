@@ -85,7 +85,7 @@ describe('the README flow with the admin CLI against a real server', () => {
     expect((JSON.parse(sent.stdout) as MessageDto).id).toBe(message.id);
   });
 
-  it('solves a proof-of-work in a worker thread when the server asks for one, and says so on stderr', async () => {
+  it('solves a proof-of-work in a worker thread when the server asks for one, says so on stderr, and keeps its login pass', async () => {
     // Every second with a challenge request raises the effort, straight to 200000, and it never falls.
     const pow = `
 [pow]
@@ -120,6 +120,48 @@ max_effort = 200000
       );
       expect(joined.stdout).toContain('Patient');
       expect(joined.stderr).toContain('solving proof-of-work (effort 200000)');
+
+      // The login pass of that session is kept beside the key file, and the next command shows it
+      // instead of solving, though the server still asks everyone else for proof.
+      const passFile = `${path.join(dir, 'pow.key')}.passes.json`;
+      expect(fs.statSync(passFile).mode & 0o777).toBe(0o600);
+      const kept = JSON.parse(fs.readFileSync(passFile, 'utf8')) as Record<string, { publicKey: string }>;
+      expect(Object.keys(kept)).toEqual([flooded.url]);
+      expect(kept[flooded.url]?.publicKey).toBe(publicKey);
+      const again = await cli(
+        'login',
+        '--server',
+        flooded.url,
+        '--key',
+        path.join(dir, 'pow.key'),
+        '--origin',
+        flooded.origin,
+      );
+      expect(JSON.parse(again.stdout)).toMatchObject({ publicKey, member: { displayName: 'Patient' } });
+      expect(again.stderr).not.toContain('solving proof-of-work');
+      expect((await fetch(`${flooded.url}/api/auth/challenge`, { method: 'POST' })).status).toBe(403);
+
+      // A pass the server refuses (this one it never signed) costs a proof, and is dropped: the key
+      // is no member, so no session brings a new one.
+      const stranger = path.join(dir, 'stranger.key');
+      const strangerKey = (await cli('keygen', '--out', stranger)).stdout.split('\n')[0] ?? '';
+      const forged = { publicKey: strangerKey, pass: 'ab'.repeat(54), expiresAt: '2099-01-01T00:00:00.000Z' };
+      fs.writeFileSync(`${stranger}.passes.json`, JSON.stringify({ [flooded.url]: forged }), { mode: 0o600 });
+      const refused = await cli(
+        'login',
+        '--server',
+        flooded.url,
+        '--key',
+        stranger,
+        '--origin',
+        flooded.origin,
+      ).then(
+        () => ({ stderr: 'logged in' }),
+        (error: unknown) => error as { stderr: string },
+      );
+      expect(refused.stderr).toContain('solving proof-of-work (effort 200000)');
+      expect(refused.stderr).toContain('not_a_member');
+      expect(fs.existsSync(`${stranger}.passes.json`)).toBe(false);
     } finally {
       await flooded.dispose();
     }

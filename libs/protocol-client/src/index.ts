@@ -15,7 +15,13 @@ export {
   type LoginSigner,
   OriginMismatch,
 } from './lib/login-auth';
-export { searchPow } from './lib/pow-search';
+export {
+  type PowSearchStep,
+  powSlices,
+  type PowSlicesOptions,
+  randomPowHigh,
+  searchPow,
+} from './lib/pow-search';
 export {
   PowAborted,
   type PowProgress,

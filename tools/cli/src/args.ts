@@ -82,7 +82,7 @@ export function globalUsage(): string {
     '',
     'options:',
     '  --server URL     the server, e.g. https://chat.example.org',
-    '  --key FILE       a private key file made by keygen',
+    '  --key FILE       a private key file made by keygen (login passes are kept in FILE.passes.json)',
     "  --origin ORIGIN  sign for this origin instead of the server URL's own (the server must agree)",
     '  -h, --help       show help; `<command> --help` shows its options',
     '',

@@ -22,6 +22,9 @@ import { createKeyFile } from './key-file';
 
 type Ack = (body: unknown) => void;
 
+/** What every `session.get` answer carries (the CLI keeps it beside the key file). */
+const LOGIN_PASS = { pass: 'ab'.repeat(54), expiresAt: '2099-01-01T00:00:00.000Z' };
+
 /**
  * A stand-in mpqcht server: POST /api/auth/challenge and a Socket.IO handshake that checks the login
  * signature the way the api does (bytes bound to `origin`, nonce used once), plus canned answers.
@@ -32,7 +35,13 @@ class FakeServer {
   connections = 0;
   challengeBody: ((nonce: string) => { status: number; body: unknown }) | undefined;
   refuse: { code: string; message: string } | undefined;
-  handlers: Record<string, (payload: unknown, ack: Ack, socket: Socket) => void> = {};
+  handlers: Record<string, (payload: unknown, ack: Ack, socket: Socket) => void> = {
+    'session.get': (_p, ack, socket) =>
+      ack({
+        ok: true,
+        data: { publicKey: (socket.data as { publicKey: string }).publicKey, loginPass: LOGIN_PASS },
+      }),
+  };
   private readonly nonces = new Set<string>();
   private readonly http: HttpServer;
   private readonly io: Server;
@@ -198,7 +207,7 @@ describe('runCli', () => {
 
   it('login signs a fresh challenge for the server origin and prints session.get', async () => {
     server = await new FakeServer().start();
-    const session = { publicKey: publicKey.hex, isRoot: true, member: null };
+    const session = { publicKey: publicKey.hex, isRoot: true, member: null, loginPass: LOGIN_PASS };
     server.handlers['session.get'] = (_p, ack) => ack({ ok: true, data: session });
     const io = capture();
     expect(await runCli(['login', '--server', server.url, '--key', keyFile], io.output, neverStop)).toBe(0);
@@ -220,7 +229,7 @@ describe('runCli', () => {
 
   it('login with --origin signs for that origin when the server asks for exactly it', async () => {
     server = await new FakeServer(() => 'https://chat.example.org').start();
-    server.handlers['session.get'] = (_p, ack) => ack({ ok: true, data: { ok: 1 } });
+    server.handlers['session.get'] = (_p, ack) => ack({ ok: true, data: { ok: 1, loginPass: LOGIN_PASS } });
     const io = capture();
     const argv = ['login', '--server', server.url, '--key', keyFile, '--origin', 'https://chat.example.org'];
     expect(await runCli(argv, io.output, neverStop)).toBe(0);
@@ -319,7 +328,10 @@ describe('runCli', () => {
     server = await new FakeServer().start();
     const member = { publicKey: publicKey.hex, displayName: 'Me' };
     server.handlers['session.get'] = (_p, ack) =>
-      ack({ ok: true, data: { publicKey: publicKey.hex, member, server: { name: 'Fake' } } });
+      ack({
+        ok: true,
+        data: { publicKey: publicKey.hex, member, server: { name: 'Fake' }, loginPass: LOGIN_PASS },
+      });
     server.handlers['channels.list'] = (_p, ack) =>
       ack({ ok: true, data: { groups: [], channels: [{ id: 'chat' }, { id: 'welcome' }] } });
     const message = (channelId: string, seq: number): MessageDto => ({
@@ -363,7 +375,7 @@ describe('runCli', () => {
     server = await new FakeServer().start();
     let member: unknown = { publicKey: publicKey.hex };
     server.handlers['session.get'] = (_p, ack) =>
-      ack({ ok: true, data: { member, server: { name: 'Fake' } } });
+      ack({ ok: true, data: { member, server: { name: 'Fake' }, loginPass: LOGIN_PASS } });
     server.handlers['channels.list'] = (_p, ack) =>
       ack({ ok: true, data: { groups: [], channels: [{ id: 'chat' }] } });
     const io = capture();

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { signLoginChallenge } from '@mpqcht/identity';
-import type { MessageDto } from '@mpqcht/protocol';
+import type { MessageDto, SessionDto } from '@mpqcht/protocol';
 
 import type { Command, ServerTarget } from './args';
-import { type ClientSocket, connect, request } from './connection';
+import { type ClientSocket, request } from './connection';
 import { CliError, EXIT_OK } from './errors';
 import { createKeyFile, type LoadedKey, loadKeyFile } from './key-file';
+import { openSession } from './session';
 
 const SEEN_IDS_KEPT = 10_000;
 
@@ -29,20 +30,15 @@ async function key(path: string, output: Output): Promise<LoadedKey> {
   return loaded;
 }
 
-/** Logs in, runs `body` with the socket, and always disconnects. */
+/** Logs in, runs `body` with the socket and the session, and always disconnects. */
 async function withSession<T>(
   target: ServerTarget,
   output: Output,
-  body: (socket: ClientSocket) => Promise<T>,
+  body: (socket: ClientSocket, session: SessionDto) => Promise<T>,
 ): Promise<T> {
-  const socket = await connect({
-    server: target.server,
-    origin: target.origin,
-    key: await key(target.key, output),
-    reconnect: false,
-  });
+  const { socket, session } = await openSession(target, output, { reconnect: false });
   try {
-    return await body(socket);
+    return await body(socket, session);
   } finally {
     socket.disconnect();
   }
@@ -75,7 +71,7 @@ export async function runCommand(command: Command, output: Output, stop: StopSig
       return EXIT_OK;
     }
     case 'login':
-      output.out(json(await withSession(command, output, (s) => request(s, 'session.get', {}))));
+      output.out(json(await withSession(command, output, (_socket, session) => Promise.resolve(session))));
       return EXIT_OK;
     case 'join':
       output.out(
@@ -127,15 +123,11 @@ async function listen(
     fatal = reject;
   });
   void failed.catch(() => undefined); // handled by the race below; never an unhandled rejection
-  const socket = await connect({
-    server: command.server,
-    origin: command.origin,
-    key: await key(command.key, output),
+  const { socket, session } = await openSession(command, output, {
     reconnect: true,
     onFatal: (error) => fatal?.(error),
   });
   try {
-    const session = await request(socket, 'session.get', {});
     if (!session.member) {
       throw new CliError(
         `this key has not joined ${session.server.name} yet, so it receives no messages; run join first`,

@@ -23,6 +23,7 @@ import {
 
 import { CliError } from './errors';
 import type { LoadedKey } from './key-file';
+import type { LoginPassFile } from './login-passes';
 import { solveInWorkerThread } from './pow-thread';
 
 export type ClientSocket = ProtocolSocket;
@@ -74,13 +75,26 @@ function solveWithProgress(dto: PowChallengeDto): Promise<PowProof> {
   });
 }
 
-/** POST /api/auth/challenge: a fresh nonce and the origin the server binds signatures to. */
-export async function fetchChallenge(server: string): Promise<ChallengeDto> {
+/**
+ * POST /api/auth/challenge: a fresh nonce and the origin the server binds signatures to. With the
+ * key's login pass for this server when it has one; a server that asks for a proof all the same
+ * refused the pass (expired, the server's secret changed), which is then dropped.
+ */
+export async function fetchChallenge(server: string, passes?: LoginPassFile): Promise<ChallengeDto> {
+  const pass = await passes?.load();
+  let shown = !!pass;
   try {
     // A timeout per HTTP request: solving a proof-of-work between two of them may take longer.
     return await fetchProtocolChallenge(server, {
       fetchImpl: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) }),
-      solvePow: solveWithProgress,
+      pass: pass ?? null,
+      solvePow: async (dto) => {
+        if (shown && passes) {
+          shown = false;
+          await passes.drop().catch((error: unknown) => warnPassFile(passes, error));
+        }
+        return solveWithProgress(dto);
+      },
     });
   } catch (error) {
     // No answer, or not an mpqcht one: one line for the operator. A refusal stays a ProtocolFailure.
@@ -89,19 +103,27 @@ export async function fetchChallenge(server: string): Promise<ChallengeDto> {
   }
 }
 
+/** A pass file that cannot be written costs a proof-of-work at most: a note, not a failure. */
+function warnPassFile(passes: LoginPassFile, error: unknown): void {
+  const why = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`warning: cannot update ${passes.path}: ${why}\n`);
+}
+
 export interface ConnectOptions {
   readonly server: string;
   readonly origin: string | undefined;
   readonly key: LoadedKey;
   /** Reconnect after a lost connection, signing a fresh challenge each time (listen). */
   readonly reconnect: boolean;
+  /** The key's login passes, shown with each challenge request (none: always solve when asked). */
+  readonly passes?: LoginPassFile;
   /** Called when signing for a reconnect fails; the connection cannot continue. */
   readonly onFatal?: (error: Error) => void;
 }
 
 /** Fetches a challenge, checks its origin (with the operator's --origin), and signs it. */
 export async function freshProof(options: Omit<ConnectOptions, 'reconnect'>): Promise<LoginAuth> {
-  const challenge = await fetchChallenge(options.server);
+  const challenge = await fetchChallenge(options.server, options.passes);
   const origin = checkChallengeOrigin({
     server: options.server,
     override: options.origin,

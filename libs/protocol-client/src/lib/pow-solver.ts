@@ -3,7 +3,7 @@ import type { PowChallengeDto, PowProof } from '@mpqcht/protocol';
 // Values from the zod-free entry: the web client's bundle must not carry the schemas.
 import { POW_CHALLENGE_BYTES, readPowChallenge } from '@mpqcht/protocol/plain';
 
-import { searchPow } from './pow-search';
+import { powSlices } from './pow-search';
 
 /** How far a solver got: `tried` hashes, against `effort` expected (it may take more, or fewer). */
 export interface PowProgress {
@@ -24,10 +24,6 @@ export class PowAborted extends Error {
   }
 }
 
-function randomHigh(): number {
-  return Math.floor(Math.random() * 0x1_0000_0000);
-}
-
 export interface SolvePowOptions {
   readonly onProgress?: (progress: PowProgress) => void;
   readonly signal?: AbortSignal;
@@ -46,20 +42,16 @@ export async function solvePow(dto: PowChallengeDto, options: SolvePowOptions = 
   }
   // The effort that counts is the one the server signed into the challenge (bytes 1-4).
   const effort = readPowChallenge(challenge)?.effort ?? dto.effort;
-  const slice = options.slice ?? 20_000;
-  // A random high half, so two solvers of one challenge (two tabs) do not walk the same path; a
-  // new one each time the low half wraps, so a very high effort never walks the same values twice.
-  let high = randomHigh();
-  for (let tried = 0; ; tried += slice) {
-    if (options.signal?.aborted) throw new PowAborted();
-    const start = tried % 0x1_0000_0000;
-    if (tried > 0 && start < slice) high = randomHigh();
-    const solution = searchPow(challenge, effort, high, start, slice);
-    if (solution) {
+  if (options.signal?.aborted) throw new PowAborted();
+  for (const step of powSlices(challenge, effort, { slice: options.slice ?? 20_000 })) {
+    if (step.kind === 'solved') {
       options.onProgress?.({ tried: effort, effort });
-      return { challenge: dto.challenge, solution: bytesToHex(solution) };
+      return { challenge: dto.challenge, solution: bytesToHex(step.solution) };
     }
-    options.onProgress?.({ tried: tried + slice, effort });
+    options.onProgress?.({ tried: step.tried, effort });
     await new Promise((resolve) => setTimeout(resolve, 0));
+    if (options.signal?.aborted) throw new PowAborted();
   }
+  // Not reached: powSlices ends only after the solution.
+  throw new Error('the proof-of-work search ended without a solution');
 }

@@ -1,5 +1,5 @@
 import { POW_CHALLENGE_BYTES } from '@mpqcht/protocol/plain';
-import { searchPow } from '@mpqcht/protocol-client/pow';
+import { powSlices } from '@mpqcht/protocol-client/pow';
 
 import type { PowWorkerReply, PowWorkerRequest } from './pow-worker-messages';
 
@@ -20,14 +20,12 @@ export function runPowSearch(
     post({ kind: 'failed', message: 'the server sent a malformed proof-of-work challenge' });
     return;
   }
-  // 2³² tries per `high` are far more than any effort up to the ceiling needs on average.
-  for (let start = 0; start < 0x1_0000_0000; start += slice) {
-    const solution = searchPow(challenge, request.effort, request.high, start, slice);
-    if (solution) {
-      post({ kind: 'solved', solution });
-      return;
-    }
-    post({ kind: 'progress', tried: start + slice });
+  // The page's high half first; a new random one whenever the low half wraps (see powSlices).
+  for (const step of powSlices(challenge, request.effort, { slice, high: request.high })) {
+    post(
+      step.kind === 'solved'
+        ? { kind: 'solved', solution: step.solution }
+        : { kind: 'progress', tried: step.tried },
+    );
   }
-  post({ kind: 'failed', message: 'no proof-of-work solution found' });
 }
