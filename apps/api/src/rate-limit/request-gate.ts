@@ -24,7 +24,8 @@ import { isReadEvent } from './read-events';
 import { RefusalScore, SLOWED_COST } from './refusal-score';
 
 type Ack = (envelope: Envelope<unknown>) => void;
-type Packet = [string, ...unknown[]];
+/** What a client sent: its event name is whatever JSON it chose, not necessarily a string. */
+type Packet = [unknown, ...unknown[]];
 
 interface KeyBuckets {
   /** The bucket's key in the store: the same for every socket of the public key. */
@@ -100,12 +101,16 @@ export class RequestGate {
         return;
       }
       if (!ack) return; // an event without an ack is not a request: ignored
-      if (!Object.hasOwn(REQUEST_SCHEMAS, event)) {
+      // Socket.IO's parser lets a client name an event with a number, too.
+      if (typeof event !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, event)) {
         this.refuse(
           socket,
           ack,
           // The name is the client's: echoed back, but not at any length.
-          new ProtocolError('unknown_event', `"${event.slice(0, 64)}" is not an event of this protocol`),
+          new ProtocolError(
+            'unknown_event',
+            `"${String(event).slice(0, 64)}" is not an event of this protocol`,
+          ),
         );
         return;
       }
