@@ -38,6 +38,11 @@ export class MessageRoutes {
 
   constructor(private readonly answer: Answer) {}
 
+  /**
+   * Routes `handlers` for `socket`. The routes are the socket's last middleware (Nest binds them at
+   * `connection`, after the handshake middleware attached RequestGate): a `socket.use` added later
+   * would never see a routed event.
+   */
   bind(socket: Socket, handlers: readonly MessageMappingProperties[], transform: HandlerTransform): void {
     let own = this.routes.get(socket);
     if (!own) {
