@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const definitions = targetDefinitions({
     apiMain: options.apiMain,
+    apiNodeFlags: options.apiNodeFlags,
     embedded: options.embedded,
     databaseServerUrl,
   }).filter((d) => !options.targets || options.targets.includes(d.kind) || options.targets.includes(d.name));
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     mode: plan.mode,
     embedded: options.embedded,
     durationSeconds: Math.round(seconds),
-    api: describeBuild(options.apiMain),
+    api: { ...describeBuild(options.apiMain), nodeFlags: options.apiNodeFlags },
     machine,
     plan,
     failures,

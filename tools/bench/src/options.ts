@@ -11,6 +11,8 @@ export interface Options {
   /** Names of the targets to run (socket.io, ws, mpqcht); all by default. */
   readonly targets: readonly string[] | undefined;
   readonly apiMain: string;
+  /** Node and V8 flags for the api process (e.g. --optimize-for-size), recorded in the report. */
+  readonly apiNodeFlags: readonly string[];
   readonly workers: number | undefined;
   readonly parts: readonly Part[] | undefined;
   /** Only these of the plan's fan-outs (for the saturation searches). */
@@ -23,6 +25,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --embedded          mpqcht on its embedded PostgreSQL (as npm start) instead of DATABASE_URL
   --targets=a,b       only these of socket.io, ws, mpqcht (the table's ratios need socket.io)
   --api=FILE          the api build to run (default dist/apps/api/main.js)
+  --api-node-flags=a,b  Node/V8 flags for the api process, e.g. --api-node-flags=--optimize-for-size
   --workers=N         load worker processes (default 2)
   --parts=a,b         only these of ramp (with cold start and idle memory), load, history, search
                       (default ramp,load,history; search, mpqcht only, is run only when named:
@@ -37,6 +40,7 @@ export function parseOptions(args: readonly string[]): Options | string {
   let embedded = false;
   let targets: string[] | undefined;
   let apiMain = API_MAIN;
+  let apiNodeFlags: string[] = [];
   let workers: number | undefined;
   let parts: Part[] | undefined;
   let fanOuts: number[] | undefined;
@@ -46,7 +50,10 @@ export function parseOptions(args: readonly string[]): Options | string {
     else if (flag === '--embedded') embedded = true;
     else if (flag === '--targets' && value) targets = value.split(',').filter((t) => t.length > 0);
     else if (flag === '--api' && value) apiMain = path.resolve(value);
-    else if (flag === '--workers' && value && Number(value) >= 1) workers = Math.floor(Number(value));
+    else if (flag === '--api-node-flags' && value) {
+      apiNodeFlags = value.split(',').filter((f) => f.length > 0);
+      if (apiNodeFlags.some((f) => !f.startsWith('--'))) return `not a flag in ${arg}\n${USAGE}`;
+    } else if (flag === '--workers' && value && Number(value) >= 1) workers = Math.floor(Number(value));
     else if (flag === '--parts' && value) {
       const wanted = value.split(',');
       parts = PARTS.filter((part) => wanted.includes(part));
@@ -56,5 +63,5 @@ export function parseOptions(args: readonly string[]): Options | string {
       if (fanOuts.some((n) => !Number.isInteger(n) || n < 1)) return `not a fan-out in ${arg}\n${USAGE}`;
     } else return `unknown option ${arg}\n${USAGE}`;
   }
-  return { quick, embedded, targets, apiMain, workers, parts, fanOuts };
+  return { quick, embedded, targets, apiMain, apiNodeFlags, workers, parts, fanOuts };
 }

@@ -114,6 +114,7 @@ function baseline(
 
 function mpqcht(
   apiMain: string,
+  nodeFlags: readonly string[],
   databaseServerUrl: string | undefined,
   env: Record<string, string>,
 ): TargetDefinition['start'] {
@@ -121,6 +122,7 @@ function mpqcht(
     const rootKey = await Root.key();
     const server = await startMpqcht({
       apiMain,
+      nodeFlags,
       databaseServerUrl,
       configToml: benchConfig(rootKey.publicKey.hex, options?.extraChannels, options?.pow),
       env,
@@ -161,6 +163,7 @@ function mpqcht(
 
 export function targetDefinitions(options: {
   readonly apiMain: string;
+  readonly apiNodeFlags?: readonly string[];
   readonly embedded: boolean;
   readonly databaseServerUrl: string;
   /** More environment for every server process (the backlog measurement's memory probe). */
@@ -173,7 +176,12 @@ export function targetDefinitions(options: {
     {
       name: options.embedded ? 'mpqcht-embedded' : 'mpqcht',
       kind: 'mpqcht',
-      start: mpqcht(options.apiMain, options.embedded ? undefined : options.databaseServerUrl, env),
+      start: mpqcht(
+        options.apiMain,
+        options.apiNodeFlags ?? [],
+        options.embedded ? undefined : options.databaseServerUrl,
+        env,
+      ),
     },
   ];
 }

@@ -19,6 +19,8 @@ export const PUBLIC_ORIGIN = 'http://mpqcht.test';
 
 export interface MpqchtOptions {
   readonly apiMain: string;
+  /** Node and V8 flags before the api's file (bench --api-node-flags). */
+  readonly nodeFlags?: readonly string[];
   /** Unset: the embedded PostgreSQL. */
   readonly databaseServerUrl: string | undefined;
   readonly configToml: string;
@@ -90,7 +92,7 @@ export async function startMpqcht(options: MpqchtOptions): Promise<MpqchtProcess
     server = await spawnServer(
       'mpqcht',
       process.execPath,
-      [options.apiMain],
+      [...(options.nodeFlags ?? []), options.apiMain],
       env,
       /listening on http:\/\/[^:]+:(\d+)/,
       START_TIMEOUT_MS,
