@@ -16,13 +16,6 @@ export {
   OriginMismatch,
 } from './lib/login-auth';
 export {
-  type PowSearchStep,
-  powSlices,
-  type PowSlicesOptions,
-  randomPowHigh,
-  searchPow,
-} from './lib/pow-search';
-export {
   PowAborted,
   type PowProgress,
   type PowSolver,
@@ -38,3 +31,4 @@ export {
   type RequestSocket,
   RequestTimedOut,
 } from './lib/request';
+export * from './pow';
