@@ -174,6 +174,9 @@ describe('LoginPasses', () => {
 });
 
 describe('PowGate', () => {
+  /** The tests' `[pow]`: `raise()` lifts the effort to 64, and nothing lowers it during a test. */
+  const RAISES_AT_ONCE = 'raise_above = 1\nlower_below = 0\ninitial_effort = 64';
+
   const keys = randomKeys();
   const member = '03' + 'cd'.repeat(32);
 
@@ -200,12 +203,7 @@ describe('PowGate', () => {
   }
 
   it('lets a valid pass through without a proof and without counting it, bound to its key', async () => {
-    const {
-      gate: g,
-      passes,
-      recorded,
-      raise,
-    } = gate('raise_above = 1\nlower_below = 0\ninitial_effort = 64');
+    const { gate: g, passes, recorded, raise } = gate(RAISES_AT_ONCE);
     raise();
     const { pass } = await passes.issue(member);
     await expect(g.admit({ pass })).resolves.toEqual({ boundKey: member });
@@ -213,7 +211,7 @@ describe('PowGate', () => {
   });
 
   it('counts a request without a pass, and asks it for a proof once the effort is up', async () => {
-    const { gate: g, recorded, raise } = gate('raise_above = 1\nlower_below = 0\ninitial_effort = 64');
+    const { gate: g, recorded, raise } = gate(RAISES_AT_ONCE);
     await expect(g.admit(undefined)).resolves.toEqual({ boundKey: null });
     expect(recorded).toHaveBeenCalledTimes(1);
     raise();
@@ -226,12 +224,7 @@ describe('PowGate', () => {
   });
 
   it('treats a pass over its key’s budget (challenge_burst) as none: counted, and a proof asked', async () => {
-    const {
-      gate: g,
-      passes,
-      recorded,
-      raise,
-    } = gate('raise_above = 1\nlower_below = 0\ninitial_effort = 64');
+    const { gate: g, passes, recorded, raise } = gate(RAISES_AT_ONCE);
     // The default challenge_burst is 10 (refilled at 30 a minute): spend it.
     raise();
     const { pass } = await passes.issue(member);
@@ -242,7 +235,7 @@ describe('PowGate', () => {
   });
 
   it('accepts a proof at the current effort once, then refuses it as replayed', async () => {
-    const { gate: g, raise, challenges } = gate('raise_above = 1\nlower_below = 0\ninitial_effort = 64');
+    const { gate: g, raise, challenges } = gate(RAISES_AT_ONCE);
     raise();
     const proof = solve((await challenges.issue(64)).challenge, 64);
     await expect(g.admit({ pow: proof })).resolves.toEqual({ boundKey: null });
