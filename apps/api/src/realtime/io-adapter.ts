@@ -29,10 +29,10 @@ export type MpqchtIoOptions = Partial<ServerOptions> & {
  * Nest's IoAdapter builds an RxJS pipeline per handler per socket (fromEvent, mergeMap, takeUntil
  * on a shared disconnect stream): with our ~25 handlers that was about 110 KB of heap for every
  * connected socket (measured with a heap snapshot: closures, contexts and OperatorSubscribers),
- * 4x what the socket itself costs. Here each event is one listener shared by all sockets
- * (MessageRoutes); the handler's result is still Nest's observable (guards, interceptors, pipes,
- * filters run as before), subscribed once per request. The payload/ack mapping and the reply rules
- * are the IoAdapter's.
+ * 4x what the socket itself costs. Here the socket's last middleware dispatches every event to its
+ * handler (MessageRoutes: event slots shared by all sockets); the handler's result is still Nest's
+ * observable (guards, interceptors, pipes, filters run as before), subscribed once per request. The
+ * payload/ack mapping and the reply rules are the IoAdapter's.
  */
 export class MpqchtIoAdapter extends IoAdapter {
   private readonly logger = new Logger('Realtime');
