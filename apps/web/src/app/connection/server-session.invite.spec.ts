@@ -1,4 +1,4 @@
-import { harness } from '../testing/fixtures';
+import { harness, opened, settle } from '../testing/fixtures';
 
 const CODE = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -32,13 +32,13 @@ describe('ServerConnection invite', () => {
   it('treats invite_invalid as a final refusal', async () => {
     const { session, factory } = await harness();
     session.useInvite(CODE);
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
     await socket.requestAuth();
 
     socket.connectError('invite_invalid', 'this invite code is unknown, expired, revoked or used up');
 
     expect(session.status()).toMatchObject({ kind: 'refused', code: 'invite_invalid' });
-    expect(socket.connectCalls).toBe(0);
+    await settle();
+    expect(socket.connectCalls).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { ChallengeUnavailable, ProtocolFailure } from '@mpqcht/protocol-client';
 
-import { harness, member, sessionDto, settle, until, URL_A } from '../testing/fixtures';
+import { harness, member, opened, sessionDto, settle, until, URL_A } from '../testing/fixtures';
 
 /** Runs the handshake's auth callback and tells whether it sent anything (it may never). */
 async function authSent(socket: { requestAuth(): Promise<object> }): Promise<object | null> {
@@ -65,46 +65,70 @@ describe('ServerConnection without a challenge', () => {
     jest.useRealTimers();
   });
 
-  it('sends no handshake auth when the challenge cannot be fetched: it ends the attempt and tries again later', async () => {
+  it('opens no transport when the challenge cannot be fetched: it tries again later, challenge first', async () => {
     jest.useFakeTimers();
     const { session, factory, http } = await harness();
+    http.challengeError = new ChallengeUnavailable(
+      'unreachable',
+      `${URL_A}/api/auth/challenge`,
+      'cannot reach',
+    );
     await session.connect();
+    await settle();
     const socket = factory.last;
+
+    // No handshake, so no empty auth, which would be refused as a failed login and spend the
+    // address's budget.
+    expect(socket.connectCalls).toBe(0);
+    expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: 1_001_000 });
+
+    http.challengeError = null;
+    jest.advanceTimersByTime(999);
+    await settle();
+    expect(socket.connectCalls).toBe(0);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(socket.connectCalls).toBe(1);
+    // WebCrypto signs outside the fake clock.
+    jest.useRealTimers();
+    expect(await socket.requestAuth()).toMatchObject({
+      publicKey: session.publicKey,
+      nonce: http.challenges[0]?.nonce,
+    });
+  });
+
+  it('sends no handshake auth when a handshake asks for one and the challenge cannot be fetched', async () => {
+    jest.useFakeTimers();
+    const { session, factory, http } = await harness();
+    const socket = await opened(session, factory);
+    // The challenge open() got is used; the next handshake of this socket must fetch its own.
+    await socket.requestAuth();
     http.challengeError = new ChallengeUnavailable(
       'unreachable',
       `${URL_A}/api/auth/challenge`,
       'cannot reach',
     );
 
-    // An empty auth would be refused as a failed login and spend the address's budget.
     expect(await authSent(socket)).toBeNull();
     expect(socket.disconnectCalls).toBe(1);
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: 1_001_000 });
-
-    http.challengeError = null;
-    jest.advanceTimersByTime(999);
-    expect(socket.connectCalls).toBe(0);
-    jest.advanceTimersByTime(1);
-    expect(socket.connectCalls).toBe(1);
-    // WebCrypto signs outside the fake clock.
-    jest.useRealTimers();
-    expect(await socket.requestAuth()).toMatchObject({ publicKey: session.publicKey });
   });
 
   it('does not retry after the connection was closed while the challenge was failing', async () => {
     jest.useFakeTimers();
     const { session, factory, http } = await harness();
-    await session.connect();
-    const socket = factory.last;
     http.challengeError = new ChallengeUnavailable(
       'unreachable',
       `${URL_A}/api/auth/challenge`,
       'cannot reach',
     );
+    await session.connect();
+    await settle();
+    const socket = factory.last;
 
-    await authSent(socket);
     session.close();
     jest.advanceTimersByTime(60_000);
+    await settle();
 
     expect(socket.connectCalls).toBe(0);
     expect(session.status()).toEqual({ kind: 'closed' });
@@ -119,33 +143,37 @@ describe('ServerConnection rate limited', () => {
   it('shows a 429 on the challenge as rate limited, and tries again after retryAfterMs', async () => {
     jest.useFakeTimers();
     const { session, factory, http, clock } = await harness();
-    await session.connect();
-    const socket = factory.last;
     http.challengeError = new ProtocolFailure('rate_limited', 'too many challenges from this address', {
       retryAfterMs: 12_000,
     });
+    await session.connect();
+    await settle();
+    const socket = factory.last;
 
-    expect(await authSent(socket)).toBeNull();
-
+    expect(socket.connectCalls).toBe(0);
     expect(session.status()).toEqual({ kind: 'rate_limited', retryAt: clock.now + 12_000 });
+    http.challengeError = null;
     jest.advanceTimersByTime(11_999);
+    await settle();
     expect(socket.connectCalls).toBe(0);
     jest.advanceTimersByTime(1);
+    await settle();
     expect(socket.connectCalls).toBe(1);
   });
 
   it('shows a rate_limited handshake refusal as rate limited, and tries again after retryAfterMs', async () => {
     jest.useFakeTimers();
     const { session, factory, clock } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
 
     socket.connectError('rate_limited', 'too many failed logins from this address', { retryAfterMs: 30_000 });
 
     expect(session.status()).toEqual({ kind: 'rate_limited', retryAt: clock.now + 30_000 });
     jest.advanceTimersByTime(29_999);
-    expect(socket.connectCalls).toBe(0);
-    jest.advanceTimersByTime(1);
+    await settle();
     expect(socket.connectCalls).toBe(1);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(socket.connectCalls).toBe(2);
   });
 });

@@ -46,6 +46,21 @@ describe('ServerSession and proof-of-work', () => {
     expect(workers.last.terminated).toBe(true);
   });
 
+  it('solves the proof before it opens the transport, which the server would close after 45 s without a login', async () => {
+    const { session, factory, http, workers } = await flooded();
+    await session.connect();
+    await until(() => workers.started.length === 1 && workers.last.requests.length === 1, 'the worker');
+    await settle();
+    expect(factory.last.connectCalls).toBe(0);
+
+    workers.last.reply({ kind: 'solved', solution: Uint8Array.of(0, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef) });
+    await eventually(() => factory.last.connectCalls === 1, 'the transport to open');
+    // The handshake signs the challenge the proof bought: no second one, no second proof.
+    expect(await factory.last.requestAuth()).toMatchObject({ nonce: http.challenges[0]?.nonce });
+    expect(http.challenges).toHaveLength(1);
+    expect(workers.started).toHaveLength(1);
+  });
+
   it('keeps the pass session.get gave this key and sends it with the next challenge: no proof then', async () => {
     const { session, factory, http, workers, identity, clock } = await flooded();
     const key = identity.publicKey.hex;

@@ -7,6 +7,7 @@ import {
   harness,
   member,
   onlineHarness,
+  opened,
   OTHER_KEY,
   sessionDto,
   settle,
@@ -147,8 +148,7 @@ describe('ServerConnection status', () => {
   it('is refused with the code and message of a not_a_member handshake refusal, and does not retry', async () => {
     jest.useFakeTimers();
     const { session, factory } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
 
     socket.connectError('not_a_member', 'this key is not a member here');
 
@@ -158,49 +158,55 @@ describe('ServerConnection status', () => {
       message: 'this key is not a member here',
     });
     jest.advanceTimersByTime(120_000);
-    expect(socket.connectCalls).toBe(0);
+    await settle();
+    expect(socket.connectCalls).toBe(1);
     expect(session.status().kind).toBe('refused');
   });
 
   it('is refused without retrying when the key holds too many connections, until asked to reconnect', async () => {
     jest.useFakeTimers();
     const { session, factory } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
 
     socket.connectError('too_many_connections', 'this key already has 8 connections open here');
 
     expect(session.status()).toMatchObject({ kind: 'refused', code: 'too_many_connections' });
     jest.advanceTimersByTime(120_000);
-    expect(socket.connectCalls).toBe(0);
+    await settle();
+    expect(socket.connectCalls).toBe(1);
   });
 
   it('signs a fresh challenge again after a challenge race (challenge_expired)', async () => {
     jest.useFakeTimers();
-    const { session, factory } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const { session, factory, http } = await harness();
+    const socket = await opened(session, factory);
 
     socket.connectError('challenge_expired', 'the challenge expired');
 
     // At least the 1 s the handshake outcome asks for, which is more than a first attempt's jitter.
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: 1_001_000 });
-    expect(socket.connectCalls).toBe(0);
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersByTime(999);
+    await settle();
     expect(socket.connectCalls).toBe(1);
+    expect(http.challenges).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    await settle();
+    // A fresh challenge first, then the transport.
+    expect(http.challenges).toHaveLength(2);
+    expect(socket.connectCalls).toBe(2);
   });
 
   it('does not reopen a socket that was closed while a retry after a challenge race was scheduled', async () => {
     jest.useFakeTimers();
     const { session, factory } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
 
     socket.connectError('challenge_unknown', 'the challenge was already used');
     session.close();
     jest.advanceTimersByTime(5_000);
+    await settle();
 
-    expect(socket.connectCalls).toBe(0);
+    expect(socket.connectCalls).toBe(1);
     expect(session.status()).toEqual({ kind: 'closed' });
   });
 
@@ -214,21 +220,26 @@ describe('ServerConnection status', () => {
     const firstDelay = (first.kind === 'reconnecting' && first.retryAt ? first.retryAt : 0) - 1_000_000;
     expect(firstDelay).toBeGreaterThanOrEqual(250);
     expect(firstDelay).toBeLessThanOrEqual(750);
+    // The socket was opened once for the login (onlineHarness): the counts below are that plus the attempts.
     jest.advanceTimersByTime(firstDelay - 1);
-    expect(socket.connectCalls).toBe(0);
-    jest.advanceTimersByTime(1);
+    await settle();
     expect(socket.connectCalls).toBe(1);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(socket.connectCalls).toBe(2);
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: null });
 
     // The server is still down: the next attempt waits at most 1 s, the one after at most 2 s.
     socket.connectError(null, 'websocket error');
     expect(session.status()).toMatchObject({ kind: 'reconnecting', attempt: 2 });
     jest.advanceTimersByTime(1_000);
-    expect(socket.connectCalls).toBe(2);
+    await settle();
+    expect(socket.connectCalls).toBe(3);
     socket.connectError(null, 'websocket error');
     expect(session.status()).toMatchObject({ kind: 'reconnecting', attempt: 3 });
     jest.advanceTimersByTime(2_000);
-    expect(socket.connectCalls).toBe(3);
+    await settle();
+    expect(socket.connectCalls).toBe(4);
 
     socket.serverConnect();
     await until(() => session.status().kind === 'online', 'online again');
@@ -248,12 +259,15 @@ describe('ServerConnection status', () => {
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: null });
     socket.serverDisconnect('transport close');
     jest.advanceTimersByTime(750);
-    expect(socket.connectCalls).toBe(1);
+    await settle();
+    // The login's open, then the first attempt.
+    expect(socket.connectCalls).toBe(2);
     // The new process is not up yet: the next attempts still come within a second each.
     for (let attempt = 2; attempt <= 8; attempt++) {
       socket.connectError(null, 'websocket error');
       jest.advanceTimersByTime(1_000);
-      expect(socket.connectCalls).toBe(attempt);
+      await settle();
+      expect(socket.connectCalls).toBe(1 + attempt);
     }
   });
 
@@ -263,38 +277,41 @@ describe('ServerConnection status', () => {
     socket.serverDisconnect('transport close');
 
     session.reconnectNow('button');
-    expect(socket.connectCalls).toBe(1);
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: null });
+    await settle();
+    // The login's open, then this attempt.
+    expect(socket.connectCalls).toBe(2);
     // The attempt running, nothing waits: asking again starts nothing more, nor does the old timer.
     session.reconnectNow('online');
     jest.advanceTimersByTime(60_000);
-    expect(socket.connectCalls).toBe(1);
+    await settle();
+    expect(socket.connectCalls).toBe(2);
   });
 
   it('waits the longest delay while the browser has no network, for the online event to start it', async () => {
     jest.useFakeTimers();
     const { session, factory, deps } = await harness(URL_A, { online: () => false });
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
 
     socket.connectError(null, 'websocket error');
 
     expect(session.status()).toEqual({ kind: 'reconnecting', attempt: 1, retryAt: 1_030_000 });
     deps.online = () => true;
     session.reconnectNow('online');
-    expect(socket.connectCalls).toBe(1);
+    await settle();
+    expect(socket.connectCalls).toBe(2);
   });
 
   it('does not start a rate-limited attempt early', async () => {
     jest.useFakeTimers();
     const { session, factory } = await harness();
-    await session.connect();
-    const socket = factory.last;
+    const socket = await opened(session, factory);
     socket.connectError('rate_limited', 'too many logins', { retryAfterMs: 30_000 });
 
     session.reconnectNow('visible');
+    await settle();
 
-    expect(socket.connectCalls).toBe(0);
+    expect(socket.connectCalls).toBe(1);
     expect(session.status().kind).toBe('rate_limited');
   });
 
@@ -348,7 +365,8 @@ describe('ServerConnection status', () => {
       message: 'an admin revoked this key',
     });
     jest.advanceTimersByTime(60_000);
-    expect(socket.connectCalls).toBe(0);
+    await settle();
+    expect(socket.connectCalls).toBe(1);
   });
 
   it('reconnect() after a refusal closes the old socket and opens a new one', async () => {
@@ -412,25 +430,25 @@ describe('ServerConnection login proof', () => {
     expect(session.status()).toMatchObject({ kind: 'refused', code: 'auth_malformed' });
   });
 
-  it('sends no proof when the challenge cannot be fetched, and retries instead of giving up', async () => {
+  it('opens no transport when the challenge cannot be fetched, and retries instead of giving up', async () => {
     jest.useFakeTimers();
     try {
       const { session, factory, http } = await harness();
-      await session.connect();
-      const socket = factory.last;
       http.challengeError = new ServerUnreachable('database unavailable');
-
-      // Not even an empty auth: the server would count it as a failed login (issue 13).
-      let sent = false;
-      void socket.requestAuth().then(() => (sent = true));
+      await session.connect();
       await settle();
-      expect(sent).toBe(false);
-      expect(socket.disconnectCalls).toBe(1);
+      const socket = factory.last;
 
+      // No handshake at all, so not even an empty auth: the server would count it as a failed
+      // login (issue 13).
+      expect(socket.connectCalls).toBe(0);
       expect(session.status().kind).toBe('reconnecting');
       http.challengeError = null;
       jest.advanceTimersByTime(1_000);
+      await settle();
       expect(socket.connectCalls).toBe(1);
+      jest.useRealTimers();
+      expect(await socket.requestAuth()).toMatchObject({ nonce: http.challenges[0]?.nonce });
     } finally {
       jest.useRealTimers();
     }

@@ -13,19 +13,13 @@ import type {
   ServerToClientEvents,
   SessionDto,
 } from '@mpqcht/protocol';
-import {
-  buildLoginAuth,
-  loginAuthCallback,
-  type PowSolver,
-  request as sendRequest,
-} from '@mpqcht/protocol-client';
+import { buildLoginAuth, loginAuthCallback, request as sendRequest } from '@mpqcht/protocol-client';
 
 import { CONNECTION_DEPS, SERVER_URL, SIGNING_IDENTITY } from './connection-deps';
 import type { ConnectionStatus } from './connection-status';
 import { connectErrorOutcome, type HandshakeOutcome, loginUnavailableOutcome } from './handshake-outcome';
-import { loadLoginPass, saveLoginPass } from './login-pass.storage';
-import { powPercent, type ProofOfWork } from './pow-progress';
-import { type PowWorker, solveInWorker } from './pow-worker-solver';
+import { LoginChallenges } from './login-challenges';
+import { saveLoginPass } from './login-pass.storage';
 import { ReconnectPolicy } from './reconnect-policy';
 import { describeFailure, RequestFailed } from './request-failed';
 import type { ServerSocket } from './server-socket';
@@ -62,8 +56,9 @@ export class ServerSession {
   readonly self = signal<MemberDto | null>(null);
   /** This member's server permissions, as `session.get` reported them (hides what would be refused). */
   readonly permissions = signal<ReadonlySet<ServerPermission>>(new Set());
+  private readonly challenges = new LoginChallenges(this.url, this.identity.publicKey.hex, this.deps);
   /** The proof-of-work this login is solving (the server is under a flood); null otherwise. */
-  readonly proofOfWork = signal<ProofOfWork | null>(null);
+  readonly proofOfWork = this.challenges.proofOfWork;
 
   private socket: ServerSocket | null = null;
   /** Bumped by close(): what an older connect() was still waiting for is dropped. */
@@ -78,8 +73,8 @@ export class ServerSession {
   private readonly sessionListeners: ((session: SessionDto) => void)[] = [];
   private readonly loaders: (() => Promise<void>)[] = [];
   private readonly resumers: (() => Promise<void>)[] = [];
-  /** Ends the challenge request (and the proof-of-work) of the attempt under way, on close(). */
-  private challengeAbort: AbortController | null = null;
+  /** The challenge got for the next handshake before its transport opened (open()). */
+  private prepared: Promise<ChallengeDto> | null = null;
 
   constructor() {
     // The newest pass, for the next login of this key here (docs/protocol.md, Proof of work).
@@ -151,13 +146,16 @@ export class ServerSession {
       });
       return;
     }
-    const login = async () =>
-      buildLoginAuth({
+    const login = async () => {
+      const prepared = this.prepared;
+      this.prepared = null;
+      return buildLoginAuth({
         signer: { privateKey: this.identity.signingKey, publicKey: this.identity.publicKey },
         origin: this.url,
-        challenge: await this.challenge(),
+        challenge: await (prepared ?? this.challenges.next()),
         invite: this.invite,
       });
+    };
     const socket = this.deps.socketFactory(
       this.url,
       loginAuthCallback(login, (error) => {
@@ -170,14 +168,36 @@ export class ServerSession {
     );
     this.socket = socket;
     this.listen(socket);
+    void this.open(socket);
+  }
+
+  /**
+   * Gets the next login's challenge (solving the proof-of-work a flooded server asks for), then
+   * opens the transport, whose handshake signs it. Not the other way round: the server closes a
+   * transport that has not logged in within its connect timeout (45 s), which a proof at a high
+   * effort on a slow device outlasts, and a flooded server should not hold idle transports.
+   * Whoever takes `prepared` answers for its outcome: here, or a handshake that started meanwhile.
+   */
+  private async open(socket: ServerSocket): Promise<void> {
+    const prepared = this.challenges.next();
+    this.prepared = prepared;
+    try {
+      await prepared;
+    } catch (error) {
+      if (this.prepared !== prepared) return;
+      this.prepared = null;
+      // Not if the socket was closed meanwhile (logout, server removed).
+      if (this.socket === socket) this.afterFailedLogin(socket, loginUnavailableOutcome(error));
+      return;
+    }
+    if (this.prepared === prepared && this.socket === socket && !socket.connected) socket.connect();
   }
 
   /** Closes the socket for good (logout, server removed). */
   close(): void {
     this.generation += 1;
-    this.challengeAbort?.abort();
-    this.challengeAbort = null;
-    this.proofOfWork.set(null);
+    this.challenges.cancel();
+    this.prepared = null;
     this.cancelRetry();
     this.policy.reset();
     this.socket?.removeAllListeners();
@@ -244,45 +264,6 @@ export class ServerSession {
     }
   }
 
-  /**
-   * A challenge for one login: with this key's login pass when it has a live one, solving a
-   * proof-of-work in a worker when the server asks for one anyway.
-   */
-  private async challenge(): Promise<ChallengeDto> {
-    this.challengeAbort?.abort();
-    const abort = new AbortController();
-    this.challengeAbort = abort;
-    const storage = this.deps.loginPasses;
-    try {
-      return await this.deps.http.challenge(this.url, {
-        pass: storage ? loadLoginPass(storage, this.url, this.publicKey, this.deps.now()) : null,
-        signal: abort.signal,
-        ...(this.deps.powWorker ? { solvePow: this.workerSolver(this.deps.powWorker, abort.signal) } : {}),
-      });
-    } finally {
-      // Not an older attempt's ending: the progress shown may be a newer one's.
-      if (this.challengeAbort === abort) {
-        this.challengeAbort = null;
-        this.proofOfWork.set(null);
-      }
-    }
-  }
-
-  private workerSolver(createWorker: () => Promise<PowWorker>, signal: AbortSignal): PowSolver {
-    const show = (work: ProofOfWork) => {
-      if (!signal.aborted) this.proofOfWork.set(work);
-    };
-    return async (challenge) => {
-      show({ effort: challenge.effort, percent: 0 });
-      return solveInWorker(
-        createWorker,
-        challenge,
-        (progress) => show({ effort: progress.effort, percent: powPercent(progress) }),
-        signal,
-      );
-    };
-  }
-
   private listen(socket: ServerSocket): void {
     socket.on('connect', () => {
       // Admitted: the key is a member now, later logins need no invite.
@@ -333,7 +314,7 @@ export class ServerSession {
 
   private reopen(socket: ServerSocket): void {
     // Not if the socket was closed meanwhile (logout, server removed).
-    if (this.socket === socket && !socket.connected) socket.connect();
+    if (this.socket === socket && !socket.connected) void this.open(socket);
   }
 
   /**

@@ -12,14 +12,16 @@ export type SocketFactory = (url: string, auth: AuthCallback) => ServerSocket;
 /**
  * One Socket.IO manager per server (`forceNew`), WebSocket only. It does not reconnect by itself:
  * the session does, on its ReconnectPolicy's schedule (quick after a restart, backing off while
- * it fails, at once on "Reconnect now" or when the network returns). `auth` is a callback, so
- * every reconnect signs a fresh challenge.
+ * it fails, at once on "Reconnect now" or when the network returns), and opens it itself, the
+ * first time too. `auth` is a callback, so every reconnect signs a fresh challenge.
  */
 export const createServerSocket: SocketFactory = (url, auth) => {
   const options: Partial<ManagerOptions & SocketOptions> = {
     forceNew: true,
     transports: ['websocket'],
     reconnection: false,
+    // The session opens it once the login's challenge is in hand (ServerSession.open).
+    autoConnect: false,
     timeout: 10_000,
     auth,
   };

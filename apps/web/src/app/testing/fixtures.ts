@@ -138,6 +138,18 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 200; i++) await Promise.resolve();
 }
 
+/**
+ * connect(), then what follows it: the session gets the login's challenge and opens the socket
+ * (its first `connect()`), as ServerSession.open does before every handshake.
+ */
+export async function opened(session: ServerSession, factory: FakeSocketFactory): Promise<FakeSocket> {
+  await session.connect();
+  await settle();
+  const socket = factory.last;
+  if (socket.connectCalls !== 1) throw new Error(`the socket was opened ${socket.connectCalls} times`);
+  return socket;
+}
+
 let sharedIdentity: Promise<SigningIdentity> | null = null;
 
 /** One random identity per test file: real WebCrypto keys, cheap to make. */
@@ -232,8 +244,7 @@ export interface OnlineHarness extends Harness {
 
 export async function onlineHarness(options: OnlineOptions = {}): Promise<OnlineHarness> {
   const h = await harness(options.url, {}, options.parent);
-  await h.session.connect();
-  const socket = h.factory.last;
+  const socket = await opened(h.session, h.factory);
   const self = member(h.identity.publicKey.hex, 'Me');
   answerLogin(socket, self, {
     members: [self, member(OTHER_KEY, 'Ada'), member(THIRD_KEY, 'Grace')],
